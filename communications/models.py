@@ -1,0 +1,1 @@
+"""Everything said to and by the customer."""

@@ -1,0 +1,141 @@
+"""Roles are Django groups. Views check them through role_required.
+
+Auditors read everything and change nothing: wherever a view admits read-only roles,
+their state-changing requests are refused with 403.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+CUSTOMER_SERVICE = "Customer service"
+REVIEWER = "Reviewer"
+APPROVER = "Approver"
+AUDITOR = "Auditor"
+FORM_ADMIN = "Form admin"
+ALL_ROLES = (CUSTOMER_SERVICE, REVIEWER, APPROVER, AUDITOR, FORM_ADMIN)
+READ_ONLY_ROLES = (AUDITOR,)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# Model permissions each group gets, for the Django admin. Views check roles, not these.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CUSTOMER_SERVICE: [
+        "orders.add_customer",
+        "orders.change_customer",
+        "orders.view_customer",
+        "orders.add_order",
+        "orders.change_order",
+        "orders.view_order",
+        "orders.view_orderform",
+        "orders.view_orderformversion",
+        "orders.view_question",
+        "requirements.view_requirementset",
+        "requirements.view_requirement",
+    ],
+    REVIEWER: [
+        "orders.view_order",
+        "orders.view_customer",
+        "requirements.view_requirementset",
+        "requirements.view_requirement",
+        "reviews.view_review",
+        "reviews.view_assessment",
+    ],
+    APPROVER: [
+        "reviews.view_decision",
+        "reviews.view_signature",
+    ],
+    AUDITOR: [],  # filled with every view_* permission in sync_roles
+    FORM_ADMIN: [
+        "orders.add_orderform",
+        "orders.change_orderform",
+        "orders.view_orderform",
+        "orders.add_orderformversion",
+        "orders.change_orderformversion",
+        "orders.view_orderformversion",
+        "orders.add_question",
+        "orders.change_question",
+        "orders.delete_question",
+        "orders.view_question",
+        "orders.view_discipline",
+    ],
+}
+
+
+def sync_roles(**kwargs: object) -> None:
+    """Create the role groups if missing and attach their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ALL_ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        if role == AUDITOR:
+            perms = Permission.objects.filter(codename__startswith="view_")
+        else:
+            wanted = ROLE_PERMISSIONS[role]
+            perms = [
+                perm
+                for perm in Permission.objects.select_related("content_type")
+                if f"{perm.content_type.app_label}.{perm.codename}" in wanted
+            ]
+        group.permissions.set(perms)
+
+
+def user_roles(user: object) -> frozenset[str]:
+    """The role names of a user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_orderreview_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._orderreview_roles = cached
+    return cached
+
+
+def has_role(user: object, *roles: str) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(user_roles(user) & set(roles))
+
+
+def role_required(
+    *roles: str, read_only: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Let in users holding one of roles; read_only roles may only read (GET/HEAD)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object):
+            if has_role(request.user, *roles):
+                return view(request, *args, **kwargs)
+            readable = request.method in SAFE_METHODS
+            if read_only and readable and has_role(request.user, *read_only):
+                return view(request, *args, **kwargs)
+            raise PermissionDenied
+
+        return wrapped
+
+    return decorator
+
+
+def roles_context(request: HttpRequest) -> dict[str, object]:
+    """Template flags for navigation: each role sees only what it may do."""
+    user = getattr(request, "user", None)
+    roles = user_roles(user)
+    superuser = bool(getattr(user, "is_superuser", False))
+
+    def holds(*names: str) -> bool:
+        return superuser or bool(roles & set(names))
+
+    return {
+        "role": {
+            "customer_service": holds(CUSTOMER_SERVICE),
+            "reviewer": holds(REVIEWER, APPROVER),
+            "approver": holds(APPROVER),
+            "auditor": holds(AUDITOR),
+            "form_admin": holds(FORM_ADMIN),
+            "names": sorted(roles),
+        }
+    }

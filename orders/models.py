@@ -1,0 +1,293 @@
+"""Who ordered what, and with which order form."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class RequirementCategory(models.TextChoices):
+    """ISO 9001 8.2.2 / 8.2.3.1: where a requirement comes from."""
+
+    STATED = "stated", "Stated by the customer"
+    DELIVERY = "delivery", "Delivery"
+    POST_DELIVERY = "post_delivery", "Post-delivery"
+    NOT_STATED = "not_stated", "Not stated but necessary"
+    STATUTORY = "statutory", "Statutory / regulatory"
+    ORGANISATION = "organisation", "Organisation's own"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    WEB_PORTAL = "web_portal", "Web portal"
+    IN_PERSON = "in_person", "In person"
+    EDI = "edi", "EDI / API"
+
+
+class Discipline(models.Model):
+    """A field of expertise that assesses requirements (Engineering, Quality, ...)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="disciplines", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=200)
+    account_code = models.CharField(max_length=40, unique=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    address = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.account_code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:customer_detail", args=[self.pk])
+
+
+class OrderForm(models.Model):
+    """A question set; its content lives in numbered versions."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderFormVersion(models.Model):
+    """One version of a form. Published versions never change (database trigger)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    form = models.ForeignKey(
+        OrderForm, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    change_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["form", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "number"], name="formversion_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["form"],
+                condition=Q(status="published"),
+                name="formversion_one_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "retired"]),
+                name="formversion_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form.name} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        INTEGER = "integer", "Whole number"
+        DECIMAL = "decimal", "Decimal with unit"
+        DATE = "date", "Date"
+        YES_NO = "yes_no", "Yes / no"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        FILE = "file", "File upload"
+        EMAIL = "email", "E-mail address"
+
+    version = models.ForeignKey(
+        OrderFormVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    key = models.SlugField(max_length=60)
+    label = models.CharField(max_length=300)
+    help_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    required = models.BooleanField(default=False)
+    choices = models.JSONField(default=list, blank=True)
+    min_value = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    pattern = models.CharField(max_length=200, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    allowed_file_types = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Comma-separated extensions, e.g. pdf,step",
+    )
+    max_file_size_kb = models.PositiveIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=120, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    category = models.CharField(
+        max_length=20, choices=RequirementCategory, default=RequirementCategory.STATED
+    )
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.PROTECT, related_name="+"
+    )
+    show_if_question = models.SlugField(max_length=60, blank=True)
+    show_if_values = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key"], name="question_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_min_not_above_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.label}"
+
+
+class Order(models.Model):
+    """An order. Its status is stored for fast lists and changed only by services."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_REVIEW = "awaiting_review", "Awaiting review"
+        IN_REVIEW = "in_review", "In review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    number = models.CharField(max_length=30, unique=True, editable=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders"
+    )
+    form_version = models.ForeignKey(
+        OrderFormVersion, on_delete=models.PROTECT, related_name="orders"
+    )
+    channel = models.CharField(max_length=20, choices=Channel)
+    customer_reference = models.CharField(max_length=100, blank=True)
+    requested_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # ISO 9001 8.2.3.1: with no documented statement from the customer, the
+    # requirements must be confirmed with them before acceptance.
+    documented_statement = models.BooleanField(
+        default=True,
+        help_text="The customer gave a documented statement of requirements "
+        "(purchase order, e-mail, portal form).",
+    )
+    confirmation_method = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Catalog requests come from unknown visitors: staff confirm who the customer is.
+    customer_to_confirm = models.BooleanField(default=False)
+    contact_details = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["channel", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+            models.Index(fields=["customer_reference"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "awaiting_review",
+                        "in_review",
+                        "accepted",
+                        "rejected",
+                    ]
+                ),
+                name="order_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:order_detail", args=[self.number])
+
+    @property
+    def customer_confirmation_missing(self) -> bool:
+        return not self.documented_statement and self.confirmed_at is None

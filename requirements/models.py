@@ -1,0 +1,115 @@
+"""What the customer needs, revision by revision."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from orders.models import Channel, Discipline, Order, Question, RequirementCategory
+
+
+class RequirementSet(models.Model):
+    """One revision of an order's requirements: 1 is intake, later ones changes."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=State, default=State.DRAFT)
+    # The order-form answers as typed: kept on drafts so nothing typed is lost, and
+    # used to pre-fill the form of the next change order.
+    answers = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    channel = models.CharField(max_length=20, choices=Channel, blank=True)
+    requested_by = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "number"], name="reqset_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(state="draft"), name="reqset_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "draft",
+                        "submitted",
+                        "accepted",
+                        "rejected",
+                        "superseded",
+                    ]
+                ),
+                name="reqset_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} rev. {self.number}"
+
+
+class Requirement(models.Model):
+    class Source(models.TextChoices):
+        FORM = "form", "Order form"
+        PORTAL = "portal", "Customer portal"
+        STAFF = "staff", "Added by staff"
+        REVIEWER = "reviewer", "Added by a reviewer"
+
+    requirement_set = models.ForeignKey(
+        RequirementSet, on_delete=models.CASCADE, related_name="requirements"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    key = models.SlugField(max_length=60)
+    statement = models.TextField()
+    value = models.JSONField(null=True, blank=True)
+    category = models.CharField(max_length=20, choices=RequirementCategory)
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source)
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requirement_set", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement_set", "key"], name="requirement_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement

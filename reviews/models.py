@@ -1,0 +1,172 @@
+"""Can we meet it, and who signed."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from orders.models import Discipline, Order
+from requirements.models import Requirement, RequirementSet
+
+
+class Review(models.Model):
+    """The capability review of one submitted requirement revision."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        DECIDED = "decided", "Decided"
+        SUPERSEDED = "superseded", "Superseded by a change"
+
+    requirement_set = models.OneToOneField(
+        RequirementSet, on_delete=models.PROTECT, related_name="review"
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="reviews")
+    state = models.CharField(max_length=12, choices=State, default=State.OPEN)
+    due_date = models.DateField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["state", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "decided", "superseded"]),
+                name="review_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.requirement_set}"
+
+
+class Assessment(models.Model):
+    """One (requirement, discipline) slot of a review and its verdict."""
+
+    class Verdict(models.TextChoices):
+        PENDING = "", "Not yet assessed"
+        CAN_MEET = "can_meet", "Can meet"
+        CONDITIONS = "conditions", "Can meet with conditions"
+        CANNOT_MEET = "cannot_meet", "Cannot meet"
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="assessments"
+    )
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.PROTECT, related_name="assessments"
+    )
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.PROTECT, related_name="+"
+    )
+    verdict = models.CharField(max_length=12, choices=Verdict, blank=True, default="")
+    note = models.TextField(
+        blank=True, help_text="Conditions, or the reason it cannot be met"
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+    )
+    # Optimistic lock: a save names the version it started from; stale ones fail.
+    version = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "discipline", "requirement__position", "pk"]
+        indexes = [models.Index(fields=["discipline", "verdict"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "requirement", "discipline"],
+                name="assessment_unique_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["", "can_meet", "conditions", "cannot_meet"]),
+                name="assessment_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verdict__in=["conditions", "cannot_meet"]) | ~Q(note=""),
+                name="assessment_note_when_needed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement} / {self.discipline}: {self.get_verdict_display()}"
+
+
+class Decision(models.Model):
+    """Accept or reject: exactly one per review (the one-to-one is the constraint)."""
+
+    class Outcome(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        REJECT = "reject", "Rejected"
+
+    review = models.OneToOneField(
+        Review, on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(max_length=6, choices=Outcome)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="accept") | ~Q(reasons=""),
+                name="decision_reject_needs_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.review.requirement_set}"
+
+
+class Signature(models.Model):
+    """An append-only link in the signature chain (triggers refuse UPDATE and DELETE).
+
+    content_hash is the SHA-256 of the canonical JSON of what was signed;
+    signature_hash covers this record's own fields and previous_hash, so a record
+    cannot be altered, removed or copied elsewhere without breaking the chain.
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    printed_name = models.CharField(max_length=300)
+    meaning = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    signature_hash = models.CharField(max_length=64, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            # One chain: no two signatures may claim the same predecessor.
+            models.UniqueConstraint(
+                fields=["previous_hash"], name="signature_chain_linear"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.signed_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.printed_name} — {self.meaning} — {when}"

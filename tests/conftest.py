@@ -1,0 +1,116 @@
+"""Shared fixtures: one named user per role, and the browser set-up."""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+
+from orderreview import roles
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
+# the test itself are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _user_with_role(username: str, *role_names: str, disciplines: tuple = ()):
+    roles.sync_roles()
+    user = factories.UserFactory(username=username)
+    user.groups.add(*Group.objects.filter(name__in=role_names))
+    for discipline in disciplines:
+        discipline.members.add(user)
+    return user
+
+
+@pytest.fixture
+def service_user(db):
+    return _user_with_role("service", roles.CUSTOMER_SERVICE)
+
+
+@pytest.fixture
+def reviewer(db, engineering):
+    return _user_with_role("engineer", roles.REVIEWER, disciplines=(engineering,))
+
+
+@pytest.fixture
+def approver(db, commercial):
+    return _user_with_role(
+        "approver", roles.REVIEWER, roles.APPROVER, disciplines=(commercial,)
+    )
+
+
+@pytest.fixture
+def auditor(db):
+    return _user_with_role("auditor", roles.AUDITOR)
+
+
+@pytest.fixture
+def form_admin(db):
+    return _user_with_role("formadmin", roles.FORM_ADMIN)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return factories.UserFactory(username="nobody")
+
+
+@pytest.fixture
+def engineering(db):
+    return factories.discipline("engineering")
+
+
+@pytest.fixture
+def production(db):
+    return factories.discipline("production")
+
+
+@pytest.fixture
+def quality(db):
+    return factories.discipline("quality")
+
+
+@pytest.fixture
+def commercial(db):
+    return factories.discipline("commercial")
+
+
+# --- browser ---------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium: skipped with a reason locally, a failure in CI."""
+    if CHROMIUM:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        raise pytest.UsageError(
+            "CI=true but no Chromium was found: install the Debian packages "
+            "chromium and chromium-driver (.ci/run does)."
+        )
+    skip = pytest.mark.skip(
+        reason="no Chromium on this machine (apt-get install chromium)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_FLAGS,
+    }
