@@ -2,8 +2,20 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from orders.models import Customer, Discipline
+from orders.models import (
+    Channel,
+    Customer,
+    Discipline,
+    Order,
+    OrderForm,
+    OrderFormVersion,
+    Question,
+    RequirementCategory,
+)
+from orders.services import order_number_next
+from requirements.models import Requirement, RequirementSet
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -47,3 +59,88 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     account_code = factory.Sequence(lambda n: f"CUST-{n:05d}")
     contact_name = factory.Faker("name")
     email = factory.Faker("company_email")
+
+
+class OrderFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderForm
+
+    name = factory.Sequence(lambda n: f"Order form {n}")
+    slug = factory.Sequence(lambda n: f"order-form-{n}")
+    description = "A test order form."
+
+
+class OrderFormVersionFactory(factory.django.DjangoModelFactory):
+    """A draft version; publish with publish_version() once its questions exist."""
+
+    class Meta:
+        model = OrderFormVersion
+
+    form = factory.SubFactory(OrderFormFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = OrderFormVersion.Status.DRAFT
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    version = factory.SubFactory(OrderFormVersionFactory)
+    key = factory.Sequence(lambda n: f"question-{n}")
+    label = factory.Sequence(lambda n: f"Question {n}?")
+    kind = Question.Kind.SHORT_TEXT
+    position = factory.Sequence(lambda n: n)
+    category = RequirementCategory.STATED
+    discipline = factory.LazyFunction(lambda: discipline("engineering"))
+
+
+def publish_version(version: OrderFormVersion) -> OrderFormVersion:
+    """Mark a test version published (the builder's service does it for users)."""
+    version.status = OrderFormVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save()
+    return version
+
+
+def published_version(questions: int = 2, **kwargs: object) -> OrderFormVersion:
+    """A published version with some short-text questions, ready for orders."""
+    version = OrderFormVersionFactory(**kwargs)
+    for _ in range(questions):
+        QuestionFactory(version=version)
+    return publish_version(version)
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    number = factory.LazyFunction(order_number_next)
+    customer = factory.SubFactory(CustomerFactory)
+    form_version = factory.LazyFunction(published_version)
+    channel = Channel.PHONE
+    customer_reference = factory.Sequence(lambda n: f"PO-{n:05d}")
+    entered_by = factory.SubFactory(UserFactory)
+
+
+class RequirementSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequirementSet
+
+    order = factory.SubFactory(OrderFactory)
+    number = 1
+    state = RequirementSet.State.DRAFT
+    created_by = factory.LazyAttribute(lambda rs: rs.order.entered_by)
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    requirement_set = factory.SubFactory(RequirementSetFactory)
+    key = factory.Sequence(lambda n: f"req-{n}")
+    statement = factory.Sequence(lambda n: f"Requirement {n}")
+    value = "yes"
+    category = RequirementCategory.STATED
+    discipline = factory.LazyFunction(lambda: discipline("engineering"))
+    source = Requirement.Source.FORM
+    position = factory.Sequence(lambda n: n)

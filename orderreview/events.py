@@ -1,0 +1,24 @@
+"""Domain events: the one place that lists the signals apps send each other.
+
+Services send these; nothing else does. They exist so that an app can react to another
+without importing it the wrong way (orders <- requirements <- reviews; communications
+listens to all). Receivers run inside the sender's transaction: a receiver that must
+only act once the change is committed (sending e-mail, enqueueing a task) wraps its
+work in transaction.on_commit.
+
+revision_submitted(revision)
+    Sent by requirements.services when a requirement revision is submitted:
+    revision 1 is the intake, later numbers are change orders.
+review_decided(review, decision)
+    Sent by reviews.services when a decision is signed.
+
+Who listens:
+- reviews.receivers opens a review on revision_submitted.
+- communications.receivers queues the order acknowledgement (revision 1), the change
+  notice and the decision notice.
+"""
+
+from django.dispatch import Signal
+
+revision_submitted = Signal()
+review_decided = Signal()
