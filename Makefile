@@ -40,6 +40,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Back up the database in use to var/backups/, or restore FILE into a new database.
+backup: install
+	$(DEV_ENV) $(BIN)/python manage.py backup_db
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/orderreview-....dump [DB=name]"; exit 2; }
+	$(DEV_ENV) $(BIN)/python manage.py restore_db "$(FILE)" $(if $(DB),--database-name "$(DB)")
+
 # Refresh the vendored front-end files from npm (not needed to run or test).
 vendor:
 	npm install --no-audit --no-fund
