@@ -121,18 +121,19 @@ def sample_context(kind: str) -> dict[str, Any]:
 
 def validate_template(*, kind: str, subject: str, body: str) -> tuple[str, str]:
     """Render subject and body with sample data; ValidationError names the field."""
-    rendered = {}
+    rendered: dict[str, str] = {}
+    errors: dict[str, str] = {}
     for field, source in (("subject", subject), ("body", body)):
         try:
             rendered[field] = render_text(source, sample_context(kind))
         except TemplateSyntaxError as exc:
-            raise ValidationError({field: f"The template has an error: {exc}"}) from exc
+            errors[field] = f"The template has an error: {exc}"
         except Exception as exc:  # any render failure must stop the save, not 500
-            raise ValidationError(
-                {field: f"The template cannot be rendered: {exc}"}
-            ) from exc
-    if "\n" in rendered["subject"].strip():
-        raise ValidationError({"subject": "The subject must be a single line."})
+            errors[field] = f"The template cannot be rendered: {exc}"
+    if "subject" in rendered and "\n" in rendered["subject"].strip():
+        errors["subject"] = "The subject must be a single line."
+    if errors:
+        raise ValidationError(errors)
     return rendered["subject"].strip(), rendered["body"]
 
 
