@@ -407,3 +407,16 @@ def test_a_sent_notice_links_to_its_logged_communication(
 
     assert notice.communication.get_absolute_url() in page
     assert OutboundNotice.objects.get().status == "sent"
+
+
+def test_the_notice_page_runs_a_constant_number_of_queries(
+    client, service_user, django_assert_num_queries
+):
+    notice = factories.OutboundNoticeFactory(status="failed", last_error="down")
+    client.force_login(service_user)
+
+    # session, user, groups, the notice with order, customer, log entry, canceller.
+    with django_assert_num_queries(4):
+        response = client.get(notice.get_absolute_url())
+
+    assert "down" in response.content.decode()
