@@ -23,6 +23,10 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+# Filter value for everything still to deal with (open or in progress).
+PENDING = "pending"
+
+
 def _blank(choices: type) -> list[tuple[str, str]]:
     return [("", "Any")] + [(value, label) for value, label in choices.choices if value]
 
@@ -39,7 +43,9 @@ class CommunicationFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(choices=_blank(Communication.Channel), required=False)
     follow_up = forms.ChoiceField(
-        label="Follow-up", choices=_blank(Communication.FollowUp), required=False
+        label="Follow-up",
+        choices=_blank(Communication.FollowUp) + [(PENDING, "Open or in progress")],
+        required=False,
     )
     occurred_from = forms.DateField(label="From", required=False, widget=DateInput)
     occurred_to = forms.DateField(label="To", required=False, widget=DateInput)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from communications.models import Communication, Offering, OutboundNotice
 
 PAGE_SIZE = 50
+PENDING_STATES = [Communication.FollowUp.OPEN, Communication.FollowUp.IN_PROGRESS]
 
 
 def page_slice(queryset: QuerySet, page: int, per_page: int = PAGE_SIZE) -> dict:
@@ -46,7 +47,9 @@ def communications_filtered(filters: dict[str, Any]) -> QuerySet[Communication]:
     for field in ("kind", "direction", "channel"):
         if filters.get(field):
             queryset = queryset.filter(**{field: filters[field]})
-    if filters.get("follow_up"):
+    if filters.get("follow_up") == "pending":
+        queryset = queryset.filter(follow_up__in=PENDING_STATES)
+    elif filters.get("follow_up"):
         queryset = queryset.filter(follow_up=filters["follow_up"])
     if filters.get("occurred_from"):
         queryset = queryset.filter(
@@ -90,12 +93,7 @@ def communications_for_customer(customer: Any, limit: int = 20) -> list[Communic
 def open_follow_ups(limit: int = 10) -> list[Communication]:
     """Feedback and complaints still to deal with, oldest first (they wait longest)."""
     return list(
-        Communication.objects.filter(
-            follow_up__in=[
-                Communication.FollowUp.OPEN,
-                Communication.FollowUp.IN_PROGRESS,
-            ]
-        )
+        Communication.objects.filter(follow_up__in=PENDING_STATES)
         .select_related("customer")
         .order_by("occurred_at", "pk")[:limit]
     )
@@ -107,11 +105,7 @@ def open_complaints_summary() -> dict[str, Any]:
     week_ago = now - timedelta(days=7)
     month_ago = now - timedelta(days=30)
     summary = Communication.objects.filter(
-        kind=Communication.Kind.COMPLAINT,
-        follow_up__in=[
-            Communication.FollowUp.OPEN,
-            Communication.FollowUp.IN_PROGRESS,
-        ],
+        kind=Communication.Kind.COMPLAINT, follow_up__in=PENDING_STATES
     ).aggregate(
         total=Count("pk"),
         oldest=Min("occurred_at"),

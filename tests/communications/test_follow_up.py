@@ -195,3 +195,23 @@ def test_the_dashboard_partial_counts_open_complaints_by_age(
     assert 'Under a week</dt><dd class="col-4 mb-0">2<' in html
     assert 'One week to a month</dt><dd class="col-4 mb-0">1<' in html
     assert 'Over a month</dt><dd class="col-4 mb-0">1<' in html
+
+
+def test_the_list_shows_everything_still_to_deal_with(client, service_user):
+    open_one = factories.CommunicationFactory(kind="complaint")
+    started = factories.CommunicationFactory(kind="feedback")
+    services.communication_follow_up(
+        communication=started, state="in_progress", user=service_user
+    )
+    done = factories.CommunicationFactory(kind="complaint")
+    services.communication_follow_up(
+        communication=done, state="closed", resolution="Fixed", user=service_user
+    )
+    factories.CommunicationFactory(kind="enquiry")
+    client.force_login(service_user)
+
+    response = client.get(
+        reverse("communications:communication_list"), {"follow_up": "pending"}
+    )
+
+    assert set(response.context["page"]["rows"]) == {open_one, started}
