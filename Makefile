@@ -27,7 +27,7 @@ demo: migrate
 # The web server on http://127.0.0.1:8000 and, beside it, the background worker.
 run: demo
 	@echo "OrderReview at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) bash scripts/run_dev.sh
 
 test: install
 	$(BIN)/python -m pytest

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CommunicationsConfig(AppConfig):
     name = "communications"
     verbose_name = "Customer communications"
+
+    def ready(self) -> None:
+        from communications import receivers
+        from orderreview import events
+
+        events.revision_submitted.connect(
+            receivers.on_revision_submitted,
+            dispatch_uid="communications.acknowledgement",
+        )
+        events.review_decided.connect(
+            receivers.on_review_decided, dispatch_uid="communications.decision"
+        )

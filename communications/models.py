@@ -1,1 +1,288 @@
-"""Everything said to and by the customer."""
+"""Everything said to and by the customer, the notices we send, and the catalog."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from orders.models import Customer, Order, OrderForm
+
+
+class Communication(models.Model):
+    """One conversation with a customer (ISO 9001 8.2.1), optionally about an order."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", "From the customer"
+        OUTBOUND = "out", "To the customer"
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "E-mail"
+        MEETING = "meeting", "Meeting"
+        LETTER = "letter", "Letter"
+        WEB_PORTAL = "web_portal", "Web portal"
+        OTHER = "other", "Other"
+
+    class Kind(models.TextChoices):
+        ENQUIRY = "enquiry", "Enquiry"
+        QUOTE = "quote", "Quote"
+        ORDER_ACKNOWLEDGEMENT = "order_acknowledgement", "Order acknowledgement"
+        CHANGE_NOTICE = "change_notice", "Change notice"
+        DECISION_NOTICE = "decision_notice", "Decision notice"
+        FEEDBACK = "feedback", "Feedback"
+        COMPLAINT = "complaint", "Complaint"
+        CUSTOMER_PROPERTY = "customer_property", "Customer property"
+        CONTINGENCY = "contingency", "Contingency"
+        OTHER = "other", "Other"
+
+    class FollowUp(models.TextChoices):
+        NONE = "", "No follow-up"
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    # Feedback and complaints (8.2.1 c) are followed up until closed; nothing else is.
+    FOLLOW_UP_KINDS = (Kind.FEEDBACK, Kind.COMPLAINT)
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="communications"
+    )
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communications",
+    )
+    direction = models.CharField(max_length=3, choices=Direction)
+    channel = models.CharField(max_length=12, choices=Channel)
+    kind = models.CharField(max_length=24, choices=Kind)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+    # Null for what the system recorded itself (notices sent by the worker).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    follow_up = models.CharField(
+        max_length=12, choices=FollowUp, blank=True, default=FollowUp.NONE
+    )
+    resolution = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"]),
+            models.Index(fields=["customer", "-occurred_at"]),
+            models.Index(fields=["order", "-occurred_at"]),
+            models.Index(fields=["kind", "follow_up"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=["in", "out"]),
+                name="communication_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["feedback", "complaint"],
+                    follow_up__in=["open", "in_progress", "closed"],
+                )
+                | (~Q(kind__in=["feedback", "complaint"]) & Q(follow_up="")),
+                name="communication_follow_up_for_feedback_only",
+            ),
+            models.CheckConstraint(
+                condition=~Q(follow_up="closed")
+                | (
+                    ~Q(resolution="")
+                    & Q(closed_by__isnull=False)
+                    & Q(closed_at__isnull=False)
+                ),
+                name="communication_closed_needs_resolution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:communication_detail", args=[self.pk])
+
+    @property
+    def needs_follow_up(self) -> bool:
+        return self.follow_up in (self.FollowUp.OPEN, self.FollowUp.IN_PROGRESS)
+
+
+def attachment_path(instance: "CommunicationAttachment", filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks, no clashes.
+    return f"communications/{instance.communication_id}/{filename}"
+
+
+class CommunicationAttachment(models.Model):
+    """A file kept with a communication, under MEDIA_ROOT, served only by a view."""
+
+    communication = models.ForeignKey(
+        Communication, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["communication", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:attachment_download", args=[self.pk])
+
+
+class Offering(models.Model):
+    """A catalog entry (8.2.1 a): what we offer, and the order form to ask for it."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order_form = models.ForeignKey(
+        OrderForm, on_delete=models.PROTECT, related_name="offerings"
+    )
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name", "pk"]
+        indexes = [models.Index(fields=["active", "position"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NoticeKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Order acknowledgement"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    REJECTION = "rejection", "Rejection"
+    CHANGE = "change", "Change notice"
+
+
+class NoticeTemplate(models.Model):
+    """Subject and body of one kind of notice, as Django template text."""
+
+    kind = models.CharField(max_length=20, choices=NoticeKind, unique=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:template_edit", args=[self.kind])
+
+
+class OutboundNotice(models.Model):
+    """An e-mail to a customer, rendered when queued and sent by a background task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="outbound_notices"
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="outbound_notices"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind)
+    # The requirement revision the notice is about: one notice per event.
+    revision_number = models.PositiveIntegerField()
+    to_address = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    communication = models.OneToOneField(
+        Communication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed", "cancelled"]),
+                name="notice_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent")
+                | (Q(sent_at__isnull=False) & Q(communication__isnull=False)),
+                name="notice_sent_is_logged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_address or '(no address)'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:notice_detail", args=[self.pk])
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.FAILED)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.FAILED)

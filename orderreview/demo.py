@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from orderreview import roles
 from orderreview.models import User
-from orders.models import Customer, Discipline
+from orders.models import Customer, Discipline, OrderForm
 
 DEMO_PASSWORD = "orderreview-demo"  # noqa: S105 (demo accounts, printed by make run)
 
@@ -86,4 +86,50 @@ def seed_demo() -> dict[str, object]:
                 "phone": phone,
             },
         )
+    seed_demo_offerings()
     return {"users": users, "customers": Customer.objects.count()}
+
+
+# slug of the order form the forms engineer seeds, offering name, description
+DEMO_OFFERINGS = [
+    (
+        "machined-parts",
+        "Precision machined parts",
+        "CNC turned and milled parts in steel, stainless and aluminium, from "
+        "prototypes to series of thousands, with inspection reports on request.",
+    ),
+    (
+        "calibration-service",
+        "Calibration service",
+        "Accredited calibration of gauges and instruments, with certificates "
+        "traceable to national standards.",
+    ),
+]
+
+
+def seed_demo_offerings() -> None:
+    """Two catalog entries, for whichever demo order forms exist (by slug)."""
+    from communications.models import Offering
+
+    forms = OrderForm.objects.in_bulk(
+        [slug for slug, _, _ in DEMO_OFFERINGS], field_name="slug"
+    )
+    if not forms:
+        # Before the forms app seeds its demo forms, use whatever forms exist.
+        fallback = list(OrderForm.objects.filter(active=True).order_by("pk")[:2])
+        forms = {
+            slug: form
+            for (slug, _, _), form in zip(DEMO_OFFERINGS, fallback, strict=False)
+        }
+    for position, (slug, name, description) in enumerate(DEMO_OFFERINGS):
+        form = forms.get(slug)
+        if form is None:
+            continue
+        Offering.objects.get_or_create(
+            name=name,
+            defaults={
+                "description": description,
+                "order_form": form,
+                "position": position,
+            },
+        )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from orderreview import views
 
@@ -20,6 +20,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    # /communications/, the public /catalog/ and the /notices/ queue and templates.
+    path("", include("communications.urls")),
 ]
 
 handler403 = "orderreview.views.permission_denied"

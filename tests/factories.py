@@ -144,3 +144,48 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     discipline = factory.LazyFunction(lambda: discipline("engineering"))
     source = Requirement.Source.FORM
     position = factory.Sequence(lambda n: n)
+
+
+# --- communications ------------------------------------------------------------
+
+
+class CommunicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communications.Communication"
+
+    customer = factory.SubFactory(CustomerFactory)
+    direction = "in"
+    channel = "phone"
+    kind = "enquiry"
+    subject = factory.Sequence(lambda n: f"Call about order {n}")
+    body = "The customer asked about lead times."
+    occurred_at = factory.LazyFunction(timezone.now)
+    recorded_by = factory.SubFactory(UserFactory)
+    # Feedback and complaints start open (database constraint).
+    follow_up = factory.LazyAttribute(
+        lambda c: "open" if c.kind in ("feedback", "complaint") else ""
+    )
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communications.Offering"
+
+    name = factory.Sequence(lambda n: f"Offering {n}")
+    description = "Something we make well."
+    order_form = factory.SubFactory(OrderFormFactory)
+    active = True
+    position = factory.Sequence(lambda n: n)
+
+
+class OutboundNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communications.OutboundNotice"
+
+    order = factory.SubFactory(OrderFactory)
+    customer = factory.LazyAttribute(lambda n: n.order.customer)
+    kind = "acknowledgement"
+    revision_number = 1
+    to_address = factory.LazyAttribute(lambda n: n.customer.email)
+    subject = factory.LazyAttribute(lambda n: f"We have received {n.order.number}")
+    body = "Thank you for your order."

@@ -1,0 +1,154 @@
+"""Notice templates: a locked-down template engine, the context each kind gets, and
+sample data for previews.
+
+Templates are edited by Form admins, so they render against plain dictionaries and
+strings (never model instances) in an engine with no loaders and no extra tag
+libraries: a template can show what it is given and nothing else.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, TemplateSyntaxError
+
+from communications.models import NoticeKind
+
+_ENGINE: Engine | None = None
+
+# What every template may use; shown beside the editor.
+CONTEXT_HELP = {
+    "order_number": "The order number, e.g. SO-2026-000042",
+    "customer_name": "The customer's company name",
+    "contact_name": "The customer's contact person",
+    "customer_reference": "The customer's own reference (purchase order)",
+    "revision_number": "1 for the original order, 2 and up for changes",
+    "outcome": "accept or reject (decision notices)",
+    "accepted": "True when the decision is an acceptance",
+    "requirements": "List of {statement, value, category} (decision notices)",
+    "conditions": "List of {statement, discipline, note}: accepted with conditions",
+    "reasons": "The reasons given for a rejection",
+    "change_reason": "Why the customer changed the order (change notices)",
+}
+
+DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
+    NoticeKind.ACKNOWLEDGEMENT: (
+        "We have received your order {{ order_number }}",
+        "Dear {{ contact_name|default:customer_name }},\n\n"
+        "thank you for your order"
+        "{% if customer_reference %} (your reference {{ customer_reference }})"
+        "{% endif %}. We have registered it as {{ order_number }} and are now "
+        "reviewing whether we can meet all of its requirements. We will write to you "
+        "again with our decision.\n\nKind regards,\nCustomer service\n",
+    ),
+    NoticeKind.ACCEPTANCE: (
+        "Order {{ order_number }} accepted",
+        "Dear {{ contact_name|default:customer_name }},\n\n"
+        "we have reviewed order {{ order_number }} and accept it with the following "
+        "requirements:\n\n"
+        "{% for r in requirements %}- {{ r.statement }}: {{ r.value }}\n{% endfor %}"
+        "{% if conditions %}\nConditions:\n"
+        "{% for c in conditions %}- {{ c.statement }} ({{ c.discipline }}): "
+        "{{ c.note }}\n{% endfor %}{% endif %}"
+        "\nKind regards,\nCustomer service\n",
+    ),
+    NoticeKind.REJECTION: (
+        "Order {{ order_number }}: we cannot accept it",
+        "Dear {{ contact_name|default:customer_name }},\n\n"
+        "we have reviewed order {{ order_number }} and regret that we cannot accept "
+        "it, for these reasons:\n\n{{ reasons }}\n\n"
+        "Please contact us if you would like to discuss a change.\n\n"
+        "Kind regards,\nCustomer service\n",
+    ),
+    NoticeKind.CHANGE: (
+        "Change {{ revision_number }} to order {{ order_number }}: "
+        "{% if accepted %}accepted{% else %}not accepted{% endif %}",
+        "Dear {{ contact_name|default:customer_name }},\n\n"
+        "we have reviewed your change to order {{ order_number }} "
+        "(revision {{ revision_number }})"
+        "{% if change_reason %}: {{ change_reason }}{% endif %}.\n\n"
+        "{% if accepted %}We accept the order as changed. Its requirements are now:\n\n"
+        "{% for r in requirements %}- {{ r.statement }}: {{ r.value }}\n{% endfor %}"
+        "{% if conditions %}\nConditions:\n"
+        "{% for c in conditions %}- {{ c.statement }} ({{ c.discipline }}): "
+        "{{ c.note }}\n{% endfor %}{% endif %}"
+        "{% else %}We cannot accept the change, for these reasons:\n\n{{ reasons }}\n"
+        "{% endif %}\nKind regards,\nCustomer service\n",
+    ),
+}
+
+
+def engine() -> Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        # Plain-text e-mail: no HTML escaping; no loaders, so no include/extends.
+        _ENGINE = Engine(autoescape=False, loaders=[], libraries={})
+    return _ENGINE
+
+
+def render_text(source: str, context: dict[str, Any]) -> str:
+    """Render template text; raises TemplateSyntaxError or other template errors."""
+    return engine().from_string(source).render(Context(context, autoescape=False))
+
+
+def sample_context(kind: str) -> dict[str, Any]:
+    """Believable data for previews and for validating a template before it is saved."""
+    accepted = kind != NoticeKind.REJECTION
+    return {
+        "order_number": "SO-2026-000042",
+        "customer_name": "Acme Precision Ltd",
+        "contact_name": "Jo Buyer",
+        "customer_reference": "PO-7781",
+        "revision_number": 2 if kind == NoticeKind.CHANGE else 1,
+        "outcome": "accept" if accepted else "reject",
+        "accepted": accepted,
+        "requirements": [
+            {"statement": "Material", "value": "Stainless steel 316L", "category": ""},
+            {"statement": "Quantity", "value": "250", "category": ""},
+        ],
+        "conditions": [
+            {
+                "statement": "Delivery date",
+                "discipline": "Production / capacity",
+                "note": "Delivery in two batches, the second two weeks later.",
+            }
+        ],
+        "reasons": "" if accepted else "We cannot machine titanium parts this size.",
+        "change_reason": "Quantity raised from 200 to 250"
+        if kind == NoticeKind.CHANGE
+        else "",
+    }
+
+
+def validate_template(*, kind: str, subject: str, body: str) -> tuple[str, str]:
+    """Render subject and body with sample data; ValidationError names the field."""
+    rendered: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field, source in (("subject", subject), ("body", body)):
+        try:
+            rendered[field] = render_text(source, sample_context(kind))
+        except TemplateSyntaxError as exc:
+            errors[field] = f"The template has an error: {exc}"
+        except Exception as exc:  # any render failure must stop the save, not 500
+            errors[field] = f"The template cannot be rendered: {exc}"
+    if "subject" in rendered and "\n" in rendered["subject"].strip():
+        errors["subject"] = "The subject must be a single line."
+    if errors:
+        raise ValidationError(errors)
+    return rendered["subject"].strip(), rendered["body"]
+
+
+def format_value(value: Any) -> str:
+    """A requirement's JSON value as the customer should read it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(format_value(item) for item in value)
+    if isinstance(value, dict):
+        if "amount" in value:
+            return f"{value.get('amount')} {value.get('unit', '')}".strip()
+        if "name" in value:
+            return str(value["name"])
+        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+    return str(value)

@@ -1,0 +1,138 @@
+"""Reads shared by views and template tags."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from communications.models import Communication, Offering, OutboundNotice
+
+PAGE_SIZE = 50
+PENDING_STATES = [Communication.FollowUp.OPEN, Communication.FollowUp.IN_PROGRESS]
+
+
+def page_slice(queryset: QuerySet, page: int, per_page: int = PAGE_SIZE) -> dict:
+    """One page and whether another follows, without counting every row.
+
+    Fetching one row more than the page tells us whether there is a next page, so a
+    list of millions costs what a list of fifty does.
+    """
+    page = max(page, 1)
+    start = (page - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    return {
+        "rows": rows[:per_page],
+        "page": page,
+        "has_previous": page > 1,
+        "has_next": len(rows) > per_page,
+        "previous_page": page - 1,
+        "next_page": page + 1,
+    }
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def communications_filtered(filters: dict[str, Any]) -> QuerySet[Communication]:
+    """The log, newest first, narrowed by the list page's filter form."""
+    queryset = Communication.objects.select_related(
+        "customer", "order", "recorded_by"
+    ).order_by("-occurred_at", "-pk")
+    if filters.get("customer"):
+        queryset = queryset.filter(customer=filters["customer"])
+    if filters.get("order"):
+        queryset = queryset.filter(order__number=filters["order"].strip())
+    for field in ("kind", "direction", "channel"):
+        if filters.get(field):
+            queryset = queryset.filter(**{field: filters[field]})
+    if filters.get("follow_up") == "pending":
+        queryset = queryset.filter(follow_up__in=PENDING_STATES)
+    elif filters.get("follow_up"):
+        queryset = queryset.filter(follow_up=filters["follow_up"])
+    if filters.get("occurred_from"):
+        queryset = queryset.filter(
+            occurred_at__gte=_day_start(filters["occurred_from"])
+        )
+    if filters.get("occurred_to"):
+        end = _day_start(filters["occurred_to"] + timedelta(days=1))
+        queryset = queryset.filter(occurred_at__lt=end)
+    if filters.get("q"):
+        text = filters["q"].strip()
+        queryset = queryset.filter(Q(subject__icontains=text) | Q(body__icontains=text))
+    return queryset
+
+
+def communication_detail(pk: int) -> Communication:
+    return (
+        Communication.objects.select_related(
+            "customer", "order", "recorded_by", "closed_by"
+        )
+        .prefetch_related("attachments")
+        .get(pk=pk)
+    )
+
+
+def communications_for_order(order: Any, limit: int = 20) -> list[Communication]:
+    return list(
+        Communication.objects.filter(order=order)
+        .select_related("recorded_by")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def communications_for_customer(customer: Any, limit: int = 20) -> list[Communication]:
+    return list(
+        Communication.objects.filter(customer=customer)
+        .select_related("recorded_by", "order")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def open_follow_ups(limit: int = 10) -> list[Communication]:
+    """Feedback and complaints still to deal with, oldest first (they wait longest)."""
+    return list(
+        Communication.objects.filter(follow_up__in=PENDING_STATES)
+        .select_related("customer")
+        .order_by("occurred_at", "pk")[:limit]
+    )
+
+
+def open_complaints_summary() -> dict[str, Any]:
+    """Open complaints: how many, how old the oldest is, and how they spread in age."""
+    now = timezone.now()
+    week_ago = now - timedelta(days=7)
+    month_ago = now - timedelta(days=30)
+    summary = Communication.objects.filter(
+        kind=Communication.Kind.COMPLAINT, follow_up__in=PENDING_STATES
+    ).aggregate(
+        total=Count("pk"),
+        oldest=Min("occurred_at"),
+        under_week=Count("pk", filter=Q(occurred_at__gte=week_ago)),
+        week_to_month=Count(
+            "pk", filter=Q(occurred_at__lt=week_ago, occurred_at__gte=month_ago)
+        ),
+        over_month=Count("pk", filter=Q(occurred_at__lt=month_ago)),
+    )
+    summary["oldest_days"] = (now - summary["oldest"]).days if summary["oldest"] else 0
+    return summary
+
+
+def offerings_public() -> QuerySet[Offering]:
+    return Offering.objects.filter(active=True, order_form__active=True).select_related(
+        "order_form"
+    )
+
+
+def offerings_all() -> QuerySet[Offering]:
+    return Offering.objects.select_related("order_form")
+
+
+def notices_filtered(status: str = "") -> QuerySet[OutboundNotice]:
+    queryset = OutboundNotice.objects.select_related("order", "customer").order_by(
+        "-created_at", "-pk"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset

@@ -1,0 +1,48 @@
+from django.urls import path
+
+from communications import views
+
+app_name = "communications"
+
+urlpatterns = [
+    path("communications/", views.communication_list, name="communication_list"),
+    path(
+        "communications/new/",
+        views.communication_create,
+        name="communication_create",
+    ),
+    path(
+        "communications/<int:pk>/",
+        views.communication_detail,
+        name="communication_detail",
+    ),
+    path(
+        "communications/<int:pk>/follow-up/",
+        views.communication_follow_up,
+        name="communication_follow_up",
+    ),
+    path(
+        "communications/<int:pk>/attachments/",
+        views.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "communications/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path("catalog/", views.catalog, name="catalog"),
+    path("catalog/manage/", views.offering_list, name="offering_list"),
+    path("catalog/manage/new/", views.offering_edit, name="offering_create"),
+    path("catalog/manage/<int:pk>/", views.offering_edit, name="offering_edit"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/retry/", views.notice_retry, name="notice_retry"),
+    path("notices/<int:pk>/cancel/", views.notice_cancel, name="notice_cancel"),
+    path("notices/templates/", views.template_list, name="template_list"),
+    path(
+        "notices/templates/<slug:kind>/",
+        views.template_edit,
+        name="template_edit",
+    ),
+]

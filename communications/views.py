@@ -1,0 +1,393 @@
+"""Pages of the communication log, notices, notice templates and the catalog."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from communications import notices, selectors, services
+from communications.forms import (
+    AttachmentForm,
+    CommunicationFilterForm,
+    CommunicationForm,
+    FollowUpForm,
+    NoticeFilterForm,
+    NoticeTemplateForm,
+    OfferingForm,
+)
+from communications.models import (
+    Communication,
+    CommunicationAttachment,
+    NoticeKind,
+    NoticeTemplate,
+    Offering,
+    OutboundNotice,
+)
+from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
+from orders.models import Order
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _apply_errors(form: object, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the field it names, or on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- the log ---------------------------------------------------------------------
+
+
+@require_safe
+@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+def communication_list(request: HttpRequest) -> HttpResponse:
+    form = CommunicationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = selectors.page_slice(
+        selectors.communications_filtered(filters), _page_number(request)
+    )
+    return render(
+        request,
+        "communications/communication_list.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@role_required(CUSTOMER_SERVICE)
+def communication_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = CommunicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                communication = services.communication_record(
+                    customer=data["customer"],
+                    order=data["order"],
+                    direction=data["direction"],
+                    channel=data["channel"],
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    occurred_at=data["occurred_at"],
+                    recorded_by=request.user,
+                    attachment=data["attachment"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "The communication is on file.")
+                return redirect(communication)
+    elif request.method == "GET":
+        form = CommunicationForm(initial=_create_initial(request))
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(request, "communications/communication_form.html", {"form": form})
+
+
+def _create_initial(request: HttpRequest) -> dict:
+    """Pre-fill from the customer or order page's "record" link."""
+    initial: dict = {}
+    number = request.GET.get("order", "")
+    order = Order.objects.filter(number=number).first() if number else None
+    if order is not None:
+        initial.update(order=order.number, customer=order.customer_id)
+    elif request.GET.get("customer", "").isdigit():
+        initial["customer"] = int(request.GET["customer"])
+    return initial
+
+
+@require_safe
+@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        communication = selectors.communication_detail(pk)
+    except Communication.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "communications/communication_detail.html",
+        {
+            "communication": communication,
+            "follow_up_form": FollowUpForm(
+                initial={"resolution": communication.resolution}
+            ),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(CUSTOMER_SERVICE)
+def communication_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    communication = get_object_or_404(Communication, pk=pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.communication_follow_up(
+                communication=communication,
+                state=form.cleaned_data["state"],
+                resolution=form.cleaned_data["resolution"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Follow-up updated.")
+            return redirect(communication)
+    communication = selectors.communication_detail(pk)
+    return render(
+        request,
+        "communications/communication_detail.html",
+        {
+            "communication": communication,
+            "follow_up_form": form,
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(CUSTOMER_SERVICE)
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    communication = get_object_or_404(Communication, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                communication=communication,
+                upload=form.cleaned_data["attachment"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The file is attached.")
+            return redirect(communication)
+    communication = selectors.communication_detail(pk)
+    return render(
+        request,
+        "communications/communication_detail.html",
+        {
+            "communication": communication,
+            "follow_up_form": FollowUpForm(),
+            "attachment_form": form,
+        },
+    )
+
+
+@require_safe
+@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(CommunicationAttachment, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    # Always a download, never rendered in our origin: an uploaded HTML or SVG
+    # could otherwise run script as us.
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- the catalog -----------------------------------------------------------------
+
+
+@require_safe
+def catalog(request: HttpRequest) -> HttpResponse:
+    """Public on purpose: ISO 9001 8.2.1 a, customers learn what we offer."""
+    return render(
+        request,
+        "communications/catalog.html",
+        {"offerings": selectors.offerings_public()},
+    )
+
+
+@require_safe
+@role_required(FORM_ADMIN, read_only=(AUDITOR,))
+def offering_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "communications/offering_list.html",
+        {"offerings": selectors.offerings_all()},
+    )
+
+
+@role_required(FORM_ADMIN)
+def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    offering = get_object_or_404(Offering, pk=pk) if pk is not None else None
+    if request.method == "POST":
+        form = OfferingForm(request.POST, instance=offering)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.offering_save(
+                    offering=offering,
+                    name=data["name"],
+                    description=data["description"],
+                    order_form=data["order_form"],
+                    active=data["active"],
+                    position=data["position"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"Offering “{data['name']}” saved.")
+                return redirect("communications:offering_list")
+    elif request.method == "GET":
+        form = OfferingForm(instance=offering)
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(
+        request,
+        "communications/offering_form.html",
+        {"form": form, "offering": offering},
+    )
+
+
+# --- notice templates ------------------------------------------------------------
+
+
+@require_safe
+@role_required(FORM_ADMIN, read_only=(AUDITOR,))
+def template_list(request: HttpRequest) -> HttpResponse:
+    stored = {template.kind: template for template in NoticeTemplate.objects.all()}
+    templates = [
+        stored.get(kind) or services.notice_template_for(kind) for kind in NoticeKind
+    ]
+    return render(
+        request, "communications/template_list.html", {"templates": templates}
+    )
+
+
+@role_required(FORM_ADMIN, read_only=(AUDITOR,))
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in NoticeKind.values:
+        raise Http404
+    template = services.notice_template_for(kind)
+    preview = None
+    if request.method == "POST":
+        form = NoticeTemplateForm(request.POST, instance=template)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if "preview" in request.POST:
+                    subject, body = notices.validate_template(
+                        kind=kind, subject=data["subject"], body=data["body"]
+                    )
+                    preview = {"subject": subject, "body": body}
+                else:
+                    services.notice_template_save(
+                        template=template,
+                        subject=data["subject"],
+                        body=data["body"],
+                        user=request.user,
+                    )
+                    messages.success(request, "Template saved.")
+                    return redirect("communications:template_edit", kind=kind)
+            except ValidationError as error:
+                _apply_errors(form, error)
+    elif request.method in ("GET", "HEAD"):
+        form = NoticeTemplateForm(instance=template)
+        subject, body = notices.validate_template(
+            kind=kind, subject=template.subject, body=template.body
+        )
+        preview = {"subject": subject, "body": body}
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(
+        request,
+        "communications/template_form.html",
+        {
+            "form": form,
+            "template": template,
+            "preview": preview,
+            "context_help": notices.CONTEXT_HELP,
+        },
+    )
+
+
+# --- outbound notices ------------------------------------------------------------
+
+
+@require_safe
+@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+def notice_list(request: HttpRequest) -> HttpResponse:
+    form = NoticeFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    page = selectors.page_slice(
+        selectors.notices_filtered(status), _page_number(request)
+    )
+    return render(
+        request,
+        "communications/notice_list.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@require_safe
+@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(
+        OutboundNotice.objects.select_related(
+            "order", "customer", "communication", "cancelled_by"
+        ),
+        pk=pk,
+    )
+    return render(request, "communications/notice_detail.html", {"notice": notice})
+
+
+@require_POST
+@role_required(CUSTOMER_SERVICE)
+def notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(OutboundNotice, pk=pk)
+    try:
+        services.notice_retry(notice=notice, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The notice is being sent again.")
+    return redirect(_next_or(request, notice.get_absolute_url()))
+
+
+@require_POST
+@role_required(CUSTOMER_SERVICE)
+def notice_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(OutboundNotice, pk=pk)
+    try:
+        services.notice_cancel(notice=notice, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The notice is cancelled and will not be sent.")
+    return redirect(_next_or(request, notice.get_absolute_url()))
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Back to the queue when the button was on the queue page; never off-site."""
+    target = request.POST.get("next", "")
+    if target == reverse("communications:notice_list"):
+        return target
+    return default
