@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from orders.models import Discipline
+from requirements.models import Requirement
 from reviews import signing
 from reviews.models import Assessment, Review, Signature
 
@@ -85,7 +86,10 @@ def review_for_record(number: str, revision: int) -> Review:
         "decision__decided_by",
     ).prefetch_related(
         _assessments(),
-        "requirement_set__requirements__discipline",
+        Prefetch(
+            "requirement_set__requirements",
+            queryset=Requirement.objects.select_related("discipline"),
+        ),
         Prefetch(
             "decision__signatures",
             queryset=Signature.objects.select_related("signer").order_by("pk"),

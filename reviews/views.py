@@ -30,6 +30,7 @@ def _row(
     form: AssessmentForm | None = None,
     conflict: str = "",
     saved: bool = False,
+    errors: list[str] | None = None,
 ) -> dict[str, object]:
     """What one assessment row shows, and its form if this user may assess it."""
     editable = (
@@ -49,6 +50,7 @@ def _row(
         "form": form if editable else None,
         "conflict": conflict,
         "saved": saved,
+        "errors": errors or [],
     }
 
 
@@ -110,6 +112,7 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
     form = AssessmentForm(request.POST, prefix=f"a{assessment.pk}")
     conflict = ""
     saved = False
+    errors: list[str] = []
     if form.is_valid():
         try:
             assessment = services.assessment_record(
@@ -127,7 +130,10 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
             data[f"a{assessment.pk}-version"] = str(assessment.version)
             form = AssessmentForm(data, prefix=f"a{assessment.pk}")
         except ValidationError as error:
-            form.add_error(None, error)
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                errors = error.messages
         else:
             saved = True
             form = None
@@ -137,7 +143,7 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
             f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
         )
     discipline_ids = {assessment.discipline_id}
-    row = _row(assessment, discipline_ids, review, form, conflict, saved)
+    row = _row(assessment, discipline_ids, review, form, conflict, saved, errors)
     if request.htmx:
         return render(request, "reviews/_assessment_row.html", {"row": row})
     return _review_page(request, selectors.review_get(pk), bound=row)
