@@ -11,9 +11,7 @@ def review_open_on_submission(
 ) -> None:
     """A submitted revision is reviewed; unchanged requirements of a change order
     keep the verdicts of the last decided review."""
-    carry_forward = (
-        services.carry_forward_from_previous(revision=revision)
-        if revision.number > 1
-        else None
-    )
-    services.review_open(revision=revision, carry_forward=carry_forward)
+    if revision.number > 1:
+        services.review_reopen_for_change(revision=revision)
+    else:
+        services.review_open(revision=revision)

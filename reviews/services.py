@@ -133,7 +133,9 @@ def review_open(
     return review
 
 
-def carry_forward_from_previous(*, revision: RequirementSet) -> dict:
+def carry_forward_from_previous(
+    *, revision: RequirementSet
+) -> dict[tuple[int, int], Assessment]:
     """Earlier verdicts that still hold for a later revision: the assessments of the
     last decided review of the order, for requirements whose key, statement, value,
     category and discipline did not change."""
@@ -152,8 +154,8 @@ def carry_forward_from_previous(*, revision: RequirementSet) -> dict:
         (a.requirement.key, a.discipline_id): a
         for a in previous.assessments.select_related("requirement").exclude(verdict="")
     }
-    mapping = {}
-    for requirement in revision.requirements.all():
+    mapping: dict[tuple[int, int], Assessment] = {}
+    for requirement in revision.requirements.select_related("discipline"):
         for discipline in requirement_disciplines(requirement):
             old = earlier.get((requirement.key, discipline.pk))
             if old is None:
@@ -166,6 +168,14 @@ def carry_forward_from_previous(*, revision: RequirementSet) -> dict:
             if unchanged:
                 mapping[(requirement.pk, discipline.pk)] = old
     return mapping
+
+
+def review_reopen_for_change(*, revision: RequirementSet) -> Review:
+    """Review a later revision (a change order): only what changed needs a fresh
+    assessment, the rest keeps the verdicts of the last decided review."""
+    return review_open(
+        revision=revision, carry_forward=carry_forward_from_previous(revision=revision)
+    )
 
 
 def assessment_is_assessable_by(assessment: Assessment, user: Any) -> bool:

@@ -30,7 +30,8 @@ def requirement_value(value: Any) -> str:
 def reviewer_queue(context: template.Context, limit: int = 5) -> dict[str, object]:
     """The signed-in reviewer's open review items, most urgent first."""
     user = context["request"].user
-    reviews = list(selectors.reviews_for_reviewer(user)[:limit])
+    queue = selectors.reviews_for_reviewer(user).filter(mine_pending__gt=0)
+    reviews = list(queue[:limit])
     for review in reviews:
         review.overdue = selectors.is_overdue(review)
     return {"reviews": reviews}

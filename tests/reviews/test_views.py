@@ -417,6 +417,7 @@ def test_acceptance_record_shows_requirements_assessments_decision_and_signature
     assert signature.content_hash in page
     assert f"{signature.signed_at:%Y-%m-%d %H:%M:%S} UTC" in page
     assert 'data-verification="ok"' in page
+    assert "differ from the content this signature covers" not in page
     assert "css/reviews.css" in page and "css/print.css" in page
 
 
@@ -535,11 +536,13 @@ def test_navigation_shows_reviews_to_reviewers_and_signatures_to_approvers(
     assert "My reviews" not in nav(service_user)
 
 
-def test_home_shows_the_reviewers_open_items(client, reviewer, engineering):
+def test_home_shows_the_reviewers_open_items_only(client, reviewer, engineering):
     review = submit_revision(engineering)
+    done = submit_revision(engineering)
+    assess(slot(done, engineering), reviewer)
     page = login(client, reviewer).get("/").content.decode()
-    assert review.order.number in page
     assert reverse("reviews:review_detail", args=[review.pk]) in page
+    assert reverse("reviews:review_detail", args=[done.pk]) not in page
 
 
 def test_order_panel_shows_review_state_and_links(
