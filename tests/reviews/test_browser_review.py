@@ -3,6 +3,7 @@ from playwright.sync_api import Page, expect
 
 from orders.models import Order
 from reviews.models import Signature
+from tests.browser import axe_violations, csp_violations
 from tests.factories import TEST_PASSWORD
 from tests.reviews.conftest import submit_revision
 
@@ -28,6 +29,7 @@ def test_three_reviewers_assess_and_an_approver_signs(
     production,
     quality,
 ):
+    console = csp_violations(page)
     review = submit_revision(engineering, production, quality)
     number = review.order.number
     review_url = f"{live_server.url}/reviews/{review.pk}/"
@@ -40,8 +42,10 @@ def test_three_reviewers_assess_and_an_approver_signs(
     for username, verdict, note in verdicts:
         log_in(page, live_server, username, "/reviews/")
         expect(page.get_by_role("heading", level=1)).to_have_text("My reviews")
+        assert axe_violations(page, live_server.url) == []
         page.get_by_role("link", name=number).click()
         expect(page).to_have_url(review_url)
+        assert axe_violations(page, live_server.url) == []
         page.get_by_label(verdict, exact=True).check()
         if note:
             page.get_by_label("Conditions or reason").fill(note)
@@ -55,6 +59,7 @@ def test_three_reviewers_assess_and_an_approver_signs(
 
     log_in(page, live_server, "approver", f"/reviews/{review.pk}/")
     page.get_by_role("link", name="Sign decision").click()
+    assert axe_violations(page, live_server.url) == []
     page.get_by_label("Accept — Approved: capability confirmed").check()
     page.get_by_label("Your password").fill(TEST_PASSWORD)
     page.once("dialog", lambda dialog: dialog.accept())
@@ -64,6 +69,13 @@ def test_three_reviewers_assess_and_an_approver_signs(
     expect(page.get_by_text("Meaning: Approved: capability confirmed")).to_be_visible()
     expect(page.get_by_text(approver.printed_name).first).to_be_visible()
     expect(page.get_by_text("Verified: hashes recomputed")).to_be_visible()
+    assert axe_violations(page, live_server.url) == []
+    page.get_by_role("link", name="Signatures").click()
+    expect(page.get_by_role("alert").or_(page.get_by_role("status"))).to_contain_text(
+        "Signature chain intact: 1 signature(s)"
+    )
+    assert axe_violations(page, live_server.url) == []
+    assert console == []
     signature = Signature.objects.get()
     assert signature.signer == approver
     assert Order.objects.get(number=number).status == Order.Status.ACCEPTED

@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -340,6 +341,9 @@ def test_wrong_password_shows_an_error_and_signs_nothing(
     assert "That password is not correct. Nothing was signed." in page
     assert "Keep me" in page
     assert not Decision.objects.exists()
+    # django-axes counted the failure toward the signer's lockout.
+    attempt = AccessAttempt.objects.get(username="approver")
+    assert attempt.failures_since_start == 1
 
 
 def test_reject_without_reasons_is_shown_beside_the_field(
