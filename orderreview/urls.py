@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),
+    path("", include("reviews.urls")),
 ]
 
 handler403 = "orderreview.views.permission_denied"

@@ -1,0 +1,71 @@
+"""Input validation for assessing and signing; the services re-check everything."""
+
+from typing import Any
+
+from django import forms
+
+from reviews.models import Assessment, Decision
+from reviews.services import VERDICTS_NEEDING_NOTE
+from reviews.signing import MEANINGS
+
+
+class AssessmentForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="Verdict",
+        choices=[
+            (value, label)
+            for value, label in Assessment.Verdict.choices
+            if value != Assessment.Verdict.PENDING
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choose a verdict."},
+    )
+    note = forms.CharField(
+        label="Conditions or reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text="Required when it can be met only with conditions, or not at all.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        verdict = data.get("verdict")
+        if verdict in VERDICTS_NEEDING_NOTE and not (data.get("note") or "").strip():
+            self.add_error("note", VERDICTS_NEEDING_NOTE[verdict])
+        return data
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (Decision.Outcome.ACCEPT, f"Accept — {MEANINGS['accept']}"),
+            (Decision.Outcome.REJECT, f"Reject — {MEANINGS['reject']}"),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choose accept or reject."},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text="Required to reject; they appear in the record and the audit trail.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control"}
+        ),
+        help_text="Signing needs your password again.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("outcome") == Decision.Outcome.REJECT
+            and not (data.get("reasons") or "").strip()
+        ):
+            self.add_error("reasons", "Give the reasons for the rejection.")
+        return data

@@ -1,0 +1,188 @@
+"""Reads shared by the reviews views, template tags and the verify command."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from orders.models import Discipline
+from requirements.models import Requirement
+from reviews import signing
+from reviews.models import Assessment, Review, Signature
+
+
+def discipline_ids_of(user: Any) -> set[int]:
+    return set(Discipline.objects.filter(members=user).values_list("pk", flat=True))
+
+
+def reviews_for_reviewer(user: Any) -> QuerySet[Review]:
+    """Open reviews with slots in the user's disciplines, most urgent first, with
+    how many of those slots are still unassessed."""
+    mine = Q(assessments__discipline__members=user)
+    return (
+        Review.objects.filter(state=Review.State.OPEN)
+        .annotate(
+            mine_total=Count("assessments", filter=mine, distinct=True),
+            mine_pending=Count(
+                "assessments",
+                filter=mine & Q(assessments__verdict=""),
+                distinct=True,
+            ),
+        )
+        .filter(mine_total__gt=0)
+        .select_related("order__customer", "requirement_set")
+        .order_by("due_date", "pk")
+    )
+
+
+def reviews_awaiting_decision() -> QuerySet[Review]:
+    """Open reviews with every slot assessed: the approvers' queue."""
+    return (
+        Review.objects.filter(state=Review.State.OPEN)
+        .annotate(
+            total=Count("assessments"),
+            pending=Count("assessments", filter=Q(assessments__verdict="")),
+            cannot=Count("assessments", filter=Q(assessments__verdict="cannot_meet")),
+        )
+        .filter(pending=0)
+        .select_related("order__customer", "requirement_set")
+        .order_by("due_date", "pk")
+    )
+
+
+def _assessments() -> Prefetch:
+    return Prefetch(
+        "assessments",
+        queryset=Assessment.objects.select_related(
+            "requirement",
+            "discipline",
+            "assessed_by",
+            "carried_from__review__requirement_set",
+        ).order_by("discipline__name", "requirement__position", "requirement__pk"),
+    )
+
+
+def review_get(pk: int) -> Review:
+    """One review with everything its page shows, in a fixed number of queries."""
+    queryset = Review.objects.select_related(
+        "order__customer",
+        "order__entered_by",
+        "requirement_set__submitted_by",
+        "requirement_set__created_by",
+        "decision",
+    ).prefetch_related(_assessments())
+    return get_object_or_404(queryset, pk=pk)
+
+
+def review_for_record(number: str, revision: int) -> Review:
+    """The review of one revision with what the acceptance record and the signed
+    content need."""
+    queryset = Review.objects.select_related(
+        "order__customer",
+        "requirement_set__submitted_by",
+        "decision__decided_by",
+    ).prefetch_related(
+        _assessments(),
+        Prefetch(
+            "requirement_set__requirements",
+            queryset=Requirement.objects.select_related("discipline"),
+        ),
+        Prefetch(
+            "decision__signatures",
+            queryset=Signature.objects.select_related("signer").order_by("pk"),
+        ),
+    )
+    return get_object_or_404(
+        queryset, order__number=number, requirement_set__number=revision
+    )
+
+
+@dataclass
+class DisciplineGroup:
+    discipline: Discipline
+    assessments: list[Assessment] = field(default_factory=list)
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for a in self.assessments if not a.verdict)
+
+
+def assessments_by_discipline(review: Review) -> list[DisciplineGroup]:
+    groups: dict[int, DisciplineGroup] = {}
+    for assessment in review.assessments.all():
+        group = groups.setdefault(
+            assessment.discipline_id, DisciplineGroup(assessment.discipline)
+        )
+        group.assessments.append(assessment)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class VerifiedSignature:
+    signature: Signature
+    check: signing.SignatureCheck
+    record_matches: bool
+
+
+def record_signatures(review: Review) -> list[VerifiedSignature]:
+    """Each signature of the review's decision, recomputed, and whether the records
+    shown today still equal the content it signed. One query for the
+    predecessors' hashes."""
+    decision = getattr(review, "decision", None)
+    if decision is None:
+        return []
+    signatures = list(decision.signatures.all())
+    if not signatures:
+        return []
+    predecessors = dict(
+        Signature.objects.filter(
+            signature_hash__in=[s.previous_hash for s in signatures]
+        ).values_list("signature_hash", "pk")
+    )
+    # The predecessor of the chain's first record is the genesis hash; any other
+    # previous_hash must name an existing, earlier record.
+    first_pk = Signature.objects.order_by("pk").values_list("pk", flat=True).first()
+    current = signing.content_hash(signing.review_content(review, decision))
+    result = []
+    for signature in signatures:
+        check = signing.signature_check(signature, None)
+        if signature.pk == first_pk:
+            linked = signature.previous_hash == signing.GENESIS_HASH
+        else:
+            linked = predecessors.get(signature.previous_hash, signature.pk) < (
+                signature.pk
+            )
+        check = signing.SignatureCheck(
+            content_ok=check.content_ok, hash_ok=check.hash_ok, link_ok=linked
+        )
+        result.append(
+            VerifiedSignature(
+                signature=signature,
+                check=check,
+                record_matches=current == signature.content_hash,
+            )
+        )
+    return result
+
+
+def signatures_in_chain_order() -> Iterator[Signature]:
+    return Signature.objects.order_by("pk").iterator(chunk_size=500)
+
+
+def chain_report() -> signing.ChainReport:
+    return signing.chain_verify(signatures_in_chain_order())
+
+
+def latest_signatures(limit: int = 50) -> list[Signature]:
+    return list(
+        Signature.objects.select_related(
+            "decision__review__order", "decision__review__requirement_set"
+        ).order_by("-pk")[:limit]
+    )
+
+
+def is_overdue(review: Review) -> bool:
+    return review.state == Review.State.OPEN and review.due_date < timezone.localdate()

@@ -1,0 +1,419 @@
+"""Writes that matter in the reviews app. Each is one transaction.
+
+review_open()        a submitted revision gets its assessment slots
+assessment_record()  a reviewer records a verdict (optimistic lock on version)
+decision_sign()      an approver accepts or rejects, re-entering their password; the
+                     signature is appended to the one hash chain
+"""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from orderreview import events, roles
+from orders.models import Discipline, Order
+from requirements.models import Requirement, RequirementSet
+from reviews import signing
+from reviews.models import Assessment, Decision, Review, Signature
+
+# (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
+# verdict still holds because the requirement did not change.
+CarryForward = Mapping[tuple[int, int], Assessment]
+
+VERDICTS_NEEDING_NOTE = {
+    Assessment.Verdict.CONDITIONS: "Describe the conditions for meeting it.",
+    Assessment.Verdict.CANNOT_MEET: "Give the reason it cannot be met.",
+}
+
+
+class AssessmentConflict(ValidationError):
+    """Someone else saved the assessment since the form was loaded."""
+
+    def __init__(self, current: Assessment) -> None:
+        who = current.assessed_by.printed_name if current.assessed_by else "someone"
+        when = (
+            f" at {timezone.localtime(current.assessed_at):%Y-%m-%d %H:%M}"
+            if current.assessed_at
+            else ""
+        )
+        value = current.get_verdict_display()
+        if current.note:
+            value = f"{value} ({current.note})"
+        super().__init__(
+            f"{who} saved this assessment{when} while you were editing it: "
+            f"“{value}”. Your change was not saved; check the newer value and "
+            "save again if yours should replace it.",
+            code="conflict",
+        )
+        self.current = current
+
+
+def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
+    """The disciplines that must assess a requirement: one slot each.
+
+    Today a requirement names one discipline; a second (for instance Quality on
+    every statutory requirement) would be added here and every slot follows.
+    """
+    return [requirement.discipline]
+
+
+def _status_set(order: Order, status: str, *, user: Any, reason: str) -> None:
+    if order.status == status:
+        return
+    order.status = status
+    order._history_user = user
+    order._change_reason = reason[:100]
+    order.save(update_fields=["status", "updated_at"])
+
+
+def review_open(
+    *, revision: RequirementSet, carry_forward: CarryForward | None = None
+) -> Review:
+    """Open the capability review of a submitted revision: one assessment slot for
+    each (requirement, discipline), due REVIEW_DUE_DAYS from today.
+
+    carry_forward maps slots of unchanged requirements to their earlier assessment
+    (a change order re-reviews only what changed). An open review of an earlier
+    revision of the same order is superseded. Opening twice returns the same review.
+    """
+    with transaction.atomic():
+        revision = RequirementSet.objects.select_for_update().get(pk=revision.pk)
+        existing = Review.objects.filter(requirement_set=revision).first()
+        if existing is not None:
+            return existing
+        if revision.state != RequirementSet.State.SUBMITTED:
+            raise ValidationError(
+                f"Revision {revision.number} is {revision.get_state_display().lower()}"
+                ": only a submitted revision can be reviewed."
+            )
+        now = timezone.now()
+        for earlier in Review.objects.select_for_update().filter(
+            order_id=revision.order_id, state=Review.State.OPEN
+        ):
+            earlier.state = Review.State.SUPERSEDED
+            earlier.closed_at = now
+            earlier._change_reason = f"Superseded by revision {revision.number}"
+            earlier.save(update_fields=["state", "closed_at"])
+        review = Review.objects.create(
+            requirement_set=revision,
+            order_id=revision.order_id,
+            due_date=timezone.localdate() + timedelta(days=settings.REVIEW_DUE_DAYS),
+        )
+        carry_forward = carry_forward or {}
+        requirements = revision.requirements.select_related("discipline").order_by(
+            "position", "pk"
+        )
+        for requirement in requirements:
+            for discipline in requirement_disciplines(requirement):
+                earlier = carry_forward.get((requirement.pk, discipline.pk))
+                slot = Assessment(
+                    review=review, requirement=requirement, discipline=discipline
+                )
+                if earlier is not None and earlier.verdict:
+                    slot.verdict = earlier.verdict
+                    slot.note = earlier.note
+                    slot.assessed_by_id = earlier.assessed_by_id
+                    slot.assessed_at = earlier.assessed_at
+                    slot.carried_from = earlier
+                slot.save()
+        order = Order.objects.select_for_update().get(pk=revision.order_id)
+        _status_set(
+            order,
+            Order.Status.AWAITING_REVIEW,
+            user=revision.submitted_by,
+            reason=f"Revision {revision.number} submitted for review",
+        )
+    return review
+
+
+def carry_forward_from_previous(
+    *, revision: RequirementSet
+) -> dict[tuple[int, int], Assessment]:
+    """Earlier verdicts that still hold for a later revision: the assessments of the
+    last decided review of the order, for requirements whose key, statement, value,
+    category and discipline did not change."""
+    previous = (
+        Review.objects.filter(
+            order_id=revision.order_id,
+            state=Review.State.DECIDED,
+            requirement_set__number__lt=revision.number,
+        )
+        .order_by("-requirement_set__number")
+        .first()
+    )
+    if previous is None:
+        return {}
+    earlier = {
+        (a.requirement.key, a.discipline_id): a
+        for a in previous.assessments.select_related("requirement").exclude(verdict="")
+    }
+    mapping: dict[tuple[int, int], Assessment] = {}
+    for requirement in revision.requirements.select_related("discipline"):
+        for discipline in requirement_disciplines(requirement):
+            old = earlier.get((requirement.key, discipline.pk))
+            if old is None:
+                continue
+            unchanged = (
+                old.requirement.statement == requirement.statement
+                and old.requirement.value == requirement.value
+                and old.requirement.category == requirement.category
+            )
+            if unchanged:
+                mapping[(requirement.pk, discipline.pk)] = old
+    return mapping
+
+
+def review_reopen_for_change(*, revision: RequirementSet) -> Review:
+    """Review a later revision (a change order): only what changed needs a fresh
+    assessment, the rest keeps the verdicts of the last decided review."""
+    return review_open(
+        revision=revision, carry_forward=carry_forward_from_previous(revision=revision)
+    )
+
+
+def assessment_is_assessable_by(assessment: Assessment, user: Any) -> bool:
+    """Reviewers assess only the slots of disciplines they hold."""
+    if not roles.has_role(user, roles.REVIEWER, roles.APPROVER):
+        return False
+    return assessment.discipline.members.filter(pk=user.pk).exists()
+
+
+def assessment_record(
+    *,
+    assessment: Assessment,
+    user: Any,
+    verdict: str,
+    note: str,
+    version: int,
+) -> Assessment:
+    """Record a verdict on one slot.
+
+    version is the one the reviewer's form was loaded with: if someone saved the
+    slot since, AssessmentConflict is raised and nothing is overwritten. The first
+    verdict on a review moves the order from awaiting review to in review.
+    """
+    note = note.strip()
+    if verdict not in {
+        Assessment.Verdict.CAN_MEET,
+        Assessment.Verdict.CONDITIONS,
+        Assessment.Verdict.CANNOT_MEET,
+    }:
+        raise ValidationError({"verdict": "Choose a verdict."})
+    if verdict in VERDICTS_NEEDING_NOTE and not note:
+        raise ValidationError({"note": VERDICTS_NEEDING_NOTE[verdict]})
+    with transaction.atomic():
+        current = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("review", "discipline", "assessed_by")
+            .get(pk=assessment.pk)
+        )
+        if current.review.state != Review.State.OPEN:
+            raise ValidationError(
+                "This review is closed: its assessments can no longer be changed."
+            )
+        if not current.discipline.members.filter(pk=user.pk).exists():
+            raise ValidationError(
+                f"Only {current.discipline} reviewers can assess this requirement."
+            )
+        if current.version != version:
+            raise AssessmentConflict(current)
+        current.verdict = verdict
+        current.note = note
+        current.assessed_by = user
+        current.assessed_at = timezone.now()
+        # A fresh verdict replaces one carried forward from an earlier revision.
+        current.carried_from = None
+        current.version += 1
+        current._history_user = user
+        current.save()
+        order = Order.objects.select_for_update().get(pk=current.review.order_id)
+        if order.status == Order.Status.AWAITING_REVIEW:
+            _status_set(
+                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            )
+    return current
+
+
+def decision_blockers(review: Review, outcome: str) -> list[str]:
+    """Why the review cannot be decided this way yet (empty when it can)."""
+    problems = []
+    if review.state != Review.State.OPEN:
+        problems.append("This review has already been decided or superseded.")
+        return problems
+    if outcome == Decision.Outcome.ACCEPT:
+        assessments = list(review.assessments.all())
+        pending = sum(1 for a in assessments if not a.verdict)
+        cannot = sum(
+            1 for a in assessments if a.verdict == Assessment.Verdict.CANNOT_MEET
+        )
+        if pending:
+            problems.append(
+                f"{pending} requirement assessment(s) are still open: every one "
+                "must be assessed before the order can be accepted."
+            )
+        if cannot:
+            problems.append(
+                f"{cannot} assessment(s) say a requirement cannot be met: the order "
+                "cannot be accepted (reject it, or resolve the requirement with a "
+                "change)."
+            )
+        if review.order.customer_confirmation_missing:
+            problems.append(
+                "The customer gave no documented statement of requirements and they "
+                "have not been confirmed with the customer yet: record the "
+                "confirmation on the order before accepting."
+            )
+    return problems
+
+
+def self_approval(review: Review, signer: Any) -> bool:
+    """Whether signer entered the order or the revision under review."""
+    revision = review.requirement_set
+    people = {
+        review.order.entered_by_id,
+        revision.created_by_id,
+        revision.submitted_by_id,
+    }
+    return signer.pk in people
+
+
+def decision_sign(
+    *,
+    review: Review,
+    signer: Any,
+    outcome: str,
+    reasons: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> Decision:
+    """Accept or reject a review and sign it (21 CFR 11.50, 11.70, 11.200).
+
+    The signer re-enters their password: a wrong one is refused before anything is
+    written (and, through authenticate(), counts as a failed login). The decision,
+    the review, revision and order states and the signature are written in one
+    transaction that holds the review row and the chain's advisory lock, so two
+    signers produce exactly one decision and the chain stays one line.
+    """
+    reasons = reasons.strip()
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError({"outcome": "Choose accept or reject."})
+    if outcome == Decision.Outcome.REJECT and not reasons:
+        raise ValidationError({"reasons": "Give the reasons for the rejection."})
+    if not roles.has_role(signer, roles.APPROVER):
+        raise ValidationError("Only an approver can sign a decision.")
+    if not settings.REVIEW_ALLOW_SELF_APPROVAL and self_approval(review, signer):
+        raise ValidationError(
+            "You entered this order or revision, so you cannot sign its decision: "
+            "another approver must sign (segregation of duties)."
+        )
+    # Outside the transaction: a lockout receiver's record of the failure must
+    # survive the refusal below.
+    authenticated = authenticate(request, username=signer.username, password=password)
+    if authenticated is None or authenticated.pk != signer.pk:
+        raise ValidationError(
+            {"password": "That password is not correct. Nothing was signed."}
+        )
+    with transaction.atomic():
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related(
+                "order__customer",
+                "requirement_set__submitted_by",
+                "requirement_set__created_by",
+            )
+            .get(pk=review.pk)
+        )
+        problems = decision_blockers(review, outcome)
+        if problems:
+            raise ValidationError(problems)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [signing.CHAIN_LOCK_KEY])
+        now = timezone.now()
+        decision = Decision(
+            review=review,
+            outcome=outcome,
+            reasons=reasons,
+            decided_by=signer,
+            decided_at=now,
+        )
+        decision._history_user = signer
+        decision._change_reason = (signing.MEANINGS[outcome] + ". " + reasons)[:100]
+        decision.save()
+        signature = _signature_append(decision=decision, signer=signer, signed_at=now)
+        meaning = signature.meaning
+        review.state = Review.State.DECIDED
+        review.closed_at = now
+        review._history_user = signer
+        review._change_reason = meaning[:100]
+        review.save(update_fields=["state", "closed_at"])
+        revision = review.requirement_set
+        revision.state = (
+            RequirementSet.State.ACCEPTED
+            if outcome == Decision.Outcome.ACCEPT
+            else RequirementSet.State.REJECTED
+        )
+        revision._history_user = signer
+        revision._change_reason = meaning[:100]
+        revision.save(update_fields=["state"])
+        order = Order.objects.select_for_update().get(pk=review.order_id)
+        _status_set(
+            order,
+            Order.Status.ACCEPTED
+            if outcome == Decision.Outcome.ACCEPT
+            else Order.Status.REJECTED,
+            user=signer,
+            reason=f"{meaning}. {reasons}".strip(". "),
+        )
+        events.review_decided.send(sender=Review, review=review, decision=decision)
+    return decision
+
+
+def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Signature:
+    """Append one signature at the chain head. The caller holds the chain lock."""
+    review = (
+        Review.objects.select_related(
+            "order__customer", "requirement_set__submitted_by"
+        )
+        .prefetch_related(
+            "requirement_set__requirements__discipline",
+            "assessments__requirement",
+            "assessments__discipline",
+            "assessments__assessed_by",
+        )
+        .get(pk=decision.review_id)
+    )
+    content = signing.review_content(review, decision)
+    head = Signature.objects.order_by("-pk").values_list("signature_hash", flat=True)
+    previous_hash = head.first() or signing.GENESIS_HASH
+    meaning = signing.MEANINGS[decision.outcome]
+    printed_name = signer.printed_name
+    digest = signing.content_hash(content)
+    signature = Signature(
+        decision=decision,
+        signer=signer,
+        printed_name=printed_name,
+        meaning=meaning,
+        signed_at=signed_at,
+        content=content,
+        content_hash=digest,
+        previous_hash=previous_hash,
+        signature_hash=signing.signature_hash(
+            decision_id=decision.pk,
+            signer_id=signer.pk,
+            printed_name=printed_name,
+            meaning=meaning,
+            signed_at=signed_at,
+            content_hash=digest,
+            previous_hash=previous_hash,
+        ),
+    )
+    signature._history_user = signer
+    signature.save()
+    return signature

@@ -1,0 +1,65 @@
+"""Review data for other apps' pages (home, order detail) and value formatting."""
+
+from typing import Any
+
+from django import template
+from django.db.models import Count, Q
+
+from orderreview import roles
+from reviews import selectors
+from reviews.models import Review
+
+register = template.Library()
+
+
+@register.filter
+def requirement_value(value: Any) -> str:
+    """A requirement's JSON value as a person reads it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(requirement_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {requirement_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+@register.inclusion_tag("reviews/_home_queue_items.html", takes_context=True)
+def reviewer_queue(context: template.Context, limit: int = 5) -> dict[str, object]:
+    """The signed-in reviewer's open review items, most urgent first."""
+    user = context["request"].user
+    queue = selectors.reviews_for_reviewer(user).filter(mine_pending__gt=0)
+    reviews = list(queue[:limit])
+    for review in reviews:
+        review.overdue = selectors.is_overdue(review)
+    return {"reviews": reviews}
+
+
+@register.inclusion_tag("reviews/_order_review_state.html", takes_context=True)
+def order_review_panel(context: template.Context, order: Any) -> dict[str, object]:
+    """Every review of one order, newest first, with progress: one query."""
+    user = context["request"].user
+    reviews = list(
+        Review.objects.filter(order=order)
+        .select_related("requirement_set", "decision")
+        .annotate(
+            total=Count("assessments"),
+            pending=Count("assessments", filter=Q(assessments__verdict="")),
+        )
+        .order_by("-requirement_set__number")
+    )
+    for review in reviews:
+        review.overdue = selectors.is_overdue(review)
+    return {
+        "order": order,
+        "reviews": reviews,
+        "can_open_review": roles.has_role(
+            user,
+            roles.REVIEWER,
+            roles.APPROVER,
+            roles.AUDITOR,
+            roles.CUSTOMER_SERVICE,
+        ),
+    }

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("reviews/", views.my_reviews, name="my_reviews"),
+    path("reviews/signatures/", views.signatures_verify, name="signatures_verify"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path(
+        "reviews/<int:pk>/assessments/<int:assessment_pk>/",
+        views.assessment_save,
+        name="assessment_save",
+    ),
+    path("reviews/<int:pk>/sign/", views.decision_sign, name="decision_sign"),
+    path(
+        "orders/<str:number>/record/<int:revision>/",
+        views.acceptance_record,
+        name="acceptance_record",
+    ),
+    path(
+        "orders/<str:number>/record/<int:revision>/pdf/",
+        views.acceptance_record_pdf,
+        name="acceptance_record_pdf",
+    ),
+]

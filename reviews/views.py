@@ -1,0 +1,224 @@
+"""Reviewing, signing and the acceptance record."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from orderreview import roles
+from orderreview.roles import role_required
+from reviews import pdf, selectors, services
+from reviews.forms import AssessmentForm, DecisionForm
+from reviews.models import Assessment, Decision, Review
+
+REVIEWERS = (roles.REVIEWER, roles.APPROVER)
+# Customer service follows its orders through review; auditors read everything.
+READERS = (roles.AUDITOR, roles.CUSTOMER_SERVICE)
+
+
+def _row(
+    assessment: Assessment,
+    discipline_ids: set[int],
+    review: Review,
+    form: AssessmentForm | None = None,
+    conflict: str = "",
+    saved: bool = False,
+    errors: list[str] | None = None,
+) -> dict[str, object]:
+    """What one assessment row shows, and its form if this user may assess it."""
+    editable = (
+        review.state == Review.State.OPEN and assessment.discipline_id in discipline_ids
+    )
+    if editable and form is None:
+        form = AssessmentForm(
+            prefix=f"a{assessment.pk}",
+            initial={
+                "verdict": assessment.verdict or None,
+                "note": assessment.note,
+                "version": assessment.version,
+            },
+        )
+    return {
+        "assessment": assessment,
+        "form": form if editable else None,
+        "conflict": conflict,
+        "saved": saved,
+        "errors": errors or [],
+    }
+
+
+def _review_page(
+    request: HttpRequest, review: Review, bound: dict[str, object] | None = None
+) -> HttpResponse:
+    discipline_ids = selectors.discipline_ids_of(request.user)
+    groups = []
+    for group in selectors.assessments_by_discipline(review):
+        rows = []
+        for assessment in group.assessments:
+            if bound and bound["assessment"].pk == assessment.pk:
+                rows.append(bound)
+            else:
+                rows.append(_row(assessment, discipline_ids, review))
+        groups.append({"group": group, "rows": rows})
+    context = {
+        "review": review,
+        "groups": groups,
+        "overdue": selectors.is_overdue(review),
+        "pending": sum(g["group"].pending for g in groups),
+        "can_sign": review.state == Review.State.OPEN
+        and roles.has_role(request.user, roles.APPROVER),
+    }
+    return render(request, "reviews/review_detail.html", context)
+
+
+@require_safe
+@role_required(*REVIEWERS)
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    context = {
+        "today": timezone.localdate(),
+        "reviews": list(selectors.reviews_for_reviewer(request.user)),
+        "awaiting_decision": list(selectors.reviews_awaiting_decision())
+        if roles.has_role(request.user, roles.APPROVER)
+        else None,
+    }
+    return render(request, "reviews/my_reviews.html", context)
+
+
+@require_safe
+@role_required(*REVIEWERS, read_only=READERS)
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_page(request, selectors.review_get(pk))
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
+    """Save one verdict: the row partial for htmx, the whole page without JS."""
+    review = selectors.review_get(pk)
+    assessment = next(
+        (a for a in review.assessments.all() if a.pk == assessment_pk), None
+    )
+    if assessment is None:
+        raise Http404("No such assessment in this review.")
+    if not services.assessment_is_assessable_by(assessment, request.user):
+        raise PermissionDenied
+    form = AssessmentForm(request.POST, prefix=f"a{assessment.pk}")
+    conflict = ""
+    saved = False
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                assessment=assessment,
+                user=request.user,
+                verdict=form.cleaned_data["verdict"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except services.AssessmentConflict as error:
+            conflict = error.messages[0]
+            assessment = error.current
+            # Keep what the reviewer typed, but let a deliberate second save win.
+            data = request.POST.copy()
+            data[f"a{assessment.pk}-version"] = str(assessment.version)
+            form = AssessmentForm(data, prefix=f"a{assessment.pk}")
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                errors = error.messages
+        else:
+            saved = True
+            form = None
+    if saved and not request.htmx:
+        messages.success(request, f"Saved: {assessment}.")
+        return redirect(
+            f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
+        )
+    discipline_ids = {assessment.discipline_id}
+    row = _row(assessment, discipline_ids, review, form, conflict, saved, errors)
+    if request.htmx:
+        return render(request, "reviews/_assessment_row.html", {"row": row})
+    return _review_page(request, selectors.review_get(pk), bound=row)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(roles.APPROVER)
+def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_get(pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_sign(
+                review=review,
+                signer=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+                password=form.cleaned_data["password"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Decision signed.")
+            return redirect(
+                "reviews:acceptance_record",
+                number=review.order.number,
+                revision=review.requirement_set.number,
+            )
+    context = {
+        "review": review,
+        "form": form,
+        "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
+        "self_approval": services.self_approval(review, request.user),
+    }
+    return render(request, "reviews/decision_sign.html", context)
+
+
+def _record_context(review: Review) -> dict[str, object]:
+    return {
+        "review": review,
+        "order": review.order,
+        "revision": review.requirement_set,
+        "requirements": list(review.requirement_set.requirements.all()),
+        "groups": selectors.assessments_by_discipline(review),
+        "decision": getattr(review, "decision", None),
+        "signatures": selectors.record_signatures(review),
+    }
+
+
+@require_safe
+@role_required(*REVIEWERS, read_only=READERS)
+def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
+    review = selectors.review_for_record(number, revision)
+    return render(request, "reviews/acceptance_record.html", _record_context(review))
+
+
+@require_safe
+@role_required(*REVIEWERS, read_only=READERS)
+def acceptance_record_pdf(
+    request: HttpRequest, number: str, revision: int
+) -> HttpResponse:
+    review = selectors.review_for_record(number, revision)
+    content = pdf.acceptance_record_pdf(_record_context(review))
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"{number}-rev{revision}-acceptance-record.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@role_required(roles.APPROVER, read_only=(roles.AUDITOR,))
+def signatures_verify(request: HttpRequest) -> HttpResponse:
+    context = {
+        "report": selectors.chain_report(),
+        "signatures": selectors.latest_signatures(),
+    }
+    return render(request, "reviews/signatures_verify.html", context)
