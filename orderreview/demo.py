@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from orderreview import roles
 from orderreview.models import User
+from orders.form_services import demo_forms_seed
 from orders.models import Customer, Discipline
 
 DEMO_PASSWORD = "orderreview-demo"  # noqa: S105 (demo accounts, printed by make run)
@@ -86,4 +87,5 @@ def seed_demo() -> dict[str, object]:
                 "phone": phone,
             },
         )
+    demo_forms_seed(user=User.objects.get(username="formadmin"))
     return {"users": users, "customers": Customer.objects.count()}
