@@ -1,4 +1,4 @@
-"""Builder services: versions, questions, publishing, and immutability at every layer."""
+"""Builder services: versions, questions, publishing, immutability at every layer."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -209,9 +209,12 @@ def test_services_refuse_to_change_a_retired_version(published):
     ],
 )
 def test_database_refuses_raw_sql_on_a_published_version(published, sql):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [published.pk])
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [published.pk])
     assert published.questions.get(key="colour").label == "colour label"
 
 
