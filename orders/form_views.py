@@ -218,6 +218,11 @@ def version_publish(request: HttpRequest, slug: str, number: int) -> HttpRespons
                 change_note=form.cleaned_data["change_note"],
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Not about the note (already published, a broken rule): say so
+                # on the version page, where the reason is visible.
+                messages.error(request, " ".join(error.messages))
+                return redirect(_version_url(version))
             _add_errors(form, error)
         else:
             messages.success(request, f"Version {number} published.")
