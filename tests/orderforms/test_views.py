@@ -120,6 +120,7 @@ def test_auditors_read_but_change_nothing(client, auditor, published, draft):
         assert response.status_code == (200 if readable else 403), address
     page = client.get(url("version_detail", published)).content.decode()
     assert "Retire" not in page and "Start a new draft" not in page
+    assert "Check answers" not in page
 
 
 def test_wrong_methods_are_refused(admin_client, published, draft):
