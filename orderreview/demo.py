@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from orderreview import roles
 from orderreview.models import User
+from orders.form_services import demo_forms_seed
 from orders.models import Customer, Discipline, OrderForm
 
 DEMO_PASSWORD = "orderreview-demo"  # noqa: S105 (demo accounts, printed by make run)
@@ -86,6 +87,7 @@ def seed_demo() -> dict[str, object]:
                 "phone": phone,
             },
         )
+    demo_forms_seed(user=User.objects.get(username="formadmin"))
     seed_demo_offerings()
     return {"users": users, "customers": Customer.objects.count()}
 
@@ -93,7 +95,7 @@ def seed_demo() -> dict[str, object]:
 # slug of the order form the forms engineer seeds, offering name, description
 DEMO_OFFERINGS = [
     (
-        "machined-parts",
+        "cnc-machining",
         "Precision machined parts",
         "CNC turned and milled parts in steel, stainless and aluminium, from "
         "prototypes to series of thousands, with inspection reports on request.",

@@ -1,0 +1,176 @@
+"""Django admin for the orders app.
+
+Order forms: questions are edited inline on a draft version only; published and retired
+versions are read-only here (and refused by the database trigger besides). Status
+changes go through the same services as the builder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from orders import form_io, form_services
+from orders.models import Customer, Discipline, OrderForm, OrderFormVersion, Question
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "account_code", "contact_name", "email"]
+    search_fields = ["name", "account_code", "contact_name", "email"]
+
+
+class VersionInline(admin.TabularInline):
+    model = OrderFormVersion
+    fields = ["number", "status", "change_note", "published_at", "published_by"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OrderForm)
+class OrderFormAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [VersionInline]
+    actions = ["start_draft"]
+
+    @admin.action(description="Start a new draft version (copies the published one)")
+    def start_draft(self, request: HttpRequest, queryset: QuerySet[OrderForm]) -> None:
+        for order_form in queryset:
+            try:
+                version = form_services.version_start_draft(
+                    form=order_form, user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{order_form.name}: draft v{version.number} started."
+                )
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """Checks each question with the import's rules (limits fitting its kind)."""
+
+    class Meta:
+        model = Question
+        fields = [
+            "key",
+            "label",
+            "help_text",
+            "kind",
+            "required",
+            "choices",
+            "min_value",
+            "max_value",
+            "max_length",
+            "pattern",
+            "unit",
+            "allowed_file_types",
+            "max_file_size_kb",
+            "section",
+            "position",
+            "category",
+            "discipline",
+            "show_if_question",
+            "show_if_values",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("kind") or not cleaned.get("discipline"):
+            return cleaned
+        item = {
+            name: cleaned.get(name)
+            for name in form_io.QUESTION_KEYS
+            if name not in ("discipline", "show_if", "position")
+        }
+        item["discipline"] = cleaned["discipline"].slug
+        slugs = {cleaned["discipline"].slug}
+        # Show-if needs the other questions; the version-wide check runs on publish.
+        for field, message in form_io.question_problems(
+            item, earlier={}, disciplines=slugs
+        ):
+            if field not in (None, "show_if"):
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    form = QuestionAdminForm
+    extra = 0
+    ordering = ["position", "pk"]
+
+    def _editable(self, obj: OrderFormVersion | None) -> bool:
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(OrderFormVersion)
+class OrderFormVersionAdmin(SimpleHistoryAdmin):
+    list_display = ["form", "number", "status", "published_at"]
+    list_filter = ["status", "form"]
+    readonly_fields = [
+        "form",
+        "number",
+        "status",
+        "change_note",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+    ]
+    inlines = [QuestionInline]
+    actions = ["retire"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New versions come from "start a new draft", which copies the questions.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Retire the selected published versions")
+    def retire(
+        self, request: HttpRequest, queryset: QuerySet[OrderFormVersion]
+    ) -> None:
+        for version in queryset:
+            try:
+                form_services.version_retire(version=version)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{version} retired.")
