@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from orderreview import views
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("orders.urls")),
 ]
 
 handler403 = "orderreview.views.permission_denied"

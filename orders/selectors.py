@@ -92,7 +92,9 @@ def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
             | Q(customer__account_code__icontains=q)
             | Q(customer_reference__icontains=q)
         )
-    return orders.order_by(*ORDER_SORTS.get(filters.get("sort") or "", ORDER_SORTS["newest"]))
+    return orders.order_by(
+        *ORDER_SORTS.get(filters.get("sort") or "", ORDER_SORTS["newest"])
+    )
 
 
 @dataclass
@@ -145,7 +147,9 @@ def portal_link_for_token(token: str) -> PortalLink | None:
     if not token or len(token) > 100:
         return None
     return (
-        PortalLink.objects.select_related("order__form_version__form", "order__customer")
+        PortalLink.objects.select_related(
+            "order__form_version__form", "order__customer"
+        )
         .filter(token_hash=token_hash(token))
         .first()
     )

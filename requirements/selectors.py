@@ -30,9 +30,7 @@ def draft_revision(order: Order) -> RequirementSet | None:
 
 def requirements_by_category(revision: RequirementSet) -> list[CategoryGroup]:
     """A revision's requirements grouped in the order of the categories' choices."""
-    requirements = list(
-        revision.requirements.select_related("discipline", "question")
-    )
+    requirements = list(revision.requirements.select_related("discipline", "question"))
     groups = []
     for value, label in RequirementCategory.choices:
         members = [r for r in requirements if r.category == value]

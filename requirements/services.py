@@ -282,8 +282,8 @@ def portal_answers_save(
     *, link: PortalLink, answers: Mapping[str, Any], submit: bool
 ) -> RequirementSet:
     """The customer saves (or submits) the draft their portal link is for."""
-    link = PortalLink.objects.select_for_update().select_related("order").get(
-        pk=link.pk
+    link = (
+        PortalLink.objects.select_for_update().select_related("order").get(pk=link.pk)
     )
     revision = link.order.revisions.get(state=RequirementSet.State.DRAFT)
     revision = revision_answers_save(revision=revision, user=None, answers=answers)
