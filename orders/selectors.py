@@ -1,6 +1,5 @@
 """Reads shared by the orders views and the home-page queue."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,7 +156,3 @@ def portal_link_for_token(token: str) -> PortalLink | None:
 
 def portal_link_usable(link: PortalLink) -> bool:
     return link.is_usable(timezone.now())
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

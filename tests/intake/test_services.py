@@ -65,9 +65,7 @@ def test_orders_need_a_published_form(customer, service_user):
     assert not Order.objects.exists()
 
 
-def test_submit_refuses_an_incomplete_revision_and_changes_nothing(
-    draft, service_user
-):
+def test_submit_refuses_an_incomplete_revision_and_changes_nothing(draft, service_user):
     req_services.revision_answers_save(
         revision=draft, user=service_user, answers={"part_number": "AX-1"}
     )

@@ -105,7 +105,9 @@ def test_customer_pages_permissions(client, customer, no_role_user, auditor, rev
 
 def test_customer_unknown_is_404_and_wrong_method_405(client, service_user, customer):
     client.force_login(service_user)
-    assert client.get(reverse("orders:customer_detail", args=[99999])).status_code == 404
+    assert (
+        client.get(reverse("orders:customer_detail", args=[99999])).status_code == 404
+    )
     assert client.get(reverse("orders:customer_edit", args=[99999])).status_code == 404
     assert client.post(reverse("orders:customer_list")).status_code == 405
     detail = reverse("orders:customer_detail", args=[customer.pk])

@@ -199,7 +199,10 @@ def test_customer_confirmation_is_recorded_with_who(client, service_user, draft)
     when = timezone.localtime() - datetime.timedelta(hours=2)
     response = client.post(
         url,
-        {"method": "Read back by phone", "confirmed_at": when.strftime("%Y-%m-%dT%H:%M")},
+        {
+            "method": "Read back by phone",
+            "confirmed_at": when.strftime("%Y-%m-%dT%H:%M"),
+        },
     )
     assert response.status_code == 302
     order = Order.objects.get()
@@ -313,7 +316,7 @@ def test_order_detail_queries_do_not_grow_with_requirements(
     other = factories.RequirementSetFactory(
         order=draft.order, number=2, state="submitted"
     )
-    for i in range(50):
+    for _ in range(50):
         factories.RequirementFactory(requirement_set=other, discipline=commercial)
     _detail_query_count(client, django_assert_num_queries, draft.order, 6)
 
