@@ -40,6 +40,19 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Back up the database in use to var/backups/, or restore FILE into a new database.
+backup: install
+	$(DEV_ENV) $(BIN)/python manage.py backup_db
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/orderreview-....dump [DB=name]"; exit 2; }
+	$(DEV_ENV) $(BIN)/python manage.py restore_db "$(FILE)" $(if $(DB),--database-name "$(DB)")
+
+# Load test: gunicorn (2 workers) driven by wrk; see README "Performance".
+bench: demo
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(DEV_ENV) $(BIN)/python manage.py bench
+
 # Refresh the vendored front-end files from npm (not needed to run or test).
 vendor:
 	npm install --no-audit --no-fund
