@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from orderreview import events
 from orderreview.models import User
@@ -224,7 +225,7 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         requirement.save()
     revision.state = RequirementSet.State.SUBMITTED
     revision.submitted_by = user
-    revision.submitted_at = datetime.datetime.now(tz=datetime.UTC)
+    revision.submitted_at = timezone.now()
     revision._history_user = user
     revision.save()
     revision.order = order_services.order_mark_submitted(order=order, user=user)

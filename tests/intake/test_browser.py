@@ -5,16 +5,9 @@ from orders import services
 from orders.models import Channel, Order
 from requirements import services as req_services
 from requirements.models import RequirementSet
-from tests.factories import TEST_PASSWORD
+from tests.browser import axe_violations, csp_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_customer_service_enters_a_phone_order_and_submits_it(
@@ -85,3 +78,39 @@ def test_a_customer_fills_in_the_portal_form(
     assert revision.state == RequirementSet.State.SUBMITTED
     assert revision.order.status == Order.Status.AWAITING_REVIEW
     assert revision.requirements.get(key="notes").value == "Anodised, black"
+
+
+def test_intake_pages_are_accessible_and_keep_the_content_security_policy(
+    page: Page, live_server, service_user, customer, intake_version
+):
+    revision = req_services.intake_start(
+        user=service_user,
+        form_version=intake_version,
+        channel=Channel.EMAIL,
+        customer=customer,
+        answers={"part_number": "AX-7"},
+    )
+    number = revision.order.number
+    _, token = services.portal_link_create(order=revision.order, user=service_user)
+    console = csp_violations(page)
+    public = [f"/portal/{token}/", "/catalog/machined-parts/request/"]
+    for path in public:
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page, live_server.url) == [], path
+    log_in(page, live_server.url, "service")
+    staff = [
+        "/orders/",
+        "/orders/new/",
+        f"/orders/{number}/",
+        f"/orders/{number}/edit/",
+        f"/orders/{number}/confirmation/",
+        f"/orders/{number}/portal-link/",
+        f"/orders/{number}/requirements/add/",
+        "/customers/",
+        f"/customers/{customer.pk}/",
+        "/customers/new/",
+    ]
+    for path in staff:
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page, live_server.url) == [], path
+    assert console == []
