@@ -296,3 +296,9 @@ def test_public_uploads_are_limited_to_listed_types_even_if_the_question_allows_
     assert client.post(catalog_url("any-file"), data).status_code == 302
     stored = Order.objects.get().revisions.get().answers["attachment"]
     assert stored["name"] == "spec.pdf"
+
+
+def test_public_pages_refuse_other_methods(client, link, intake_version):
+    _, token = link
+    assert client.put(portal_url(token)).status_code == 405
+    assert client.delete(catalog_url()).status_code == 405
