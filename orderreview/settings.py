@@ -246,6 +246,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "orderreview_cache",
+        # Culling early would forget counts and weaken the limits.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 60)

@@ -225,7 +225,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def order_new(request: HttpRequest) -> HttpResponse:
-    initial = {"customer": request.GET.get("customer"), "documented_statement": True}
+    # Links from a customer's page or a catalog offering pre-select their part.
+    initial = {
+        "customer": request.GET.get("customer"),
+        "form": OrderForm.objects.filter(slug=request.GET.get("form", "")).first(),
+        "documented_statement": True,
+    }
     header = OrderHeaderForm(request.POST or None, initial=initial)
     if request.method == "POST" and header.is_valid():
         try:

@@ -329,3 +329,19 @@ def test_draft_detail_shows_answers_so_far_in_constant_queries(
     _detail_query_count(client, django_assert_num_queries, draft.order, 7)
     page = client.get(reverse("orders:order_detail", args=[draft.order.number]))
     assert "AX-100" in page.content.decode()
+
+
+def test_new_order_page_preselects_customer_and_form_from_links(
+    client, service_user, customer, intake_version
+):
+    client.force_login(service_user)
+    response = client.get(
+        reverse("orders:order_new"),
+        {"customer": customer.pk, "form": "machined-parts"},
+    )
+    header = response.context["header"]
+    assert str(header["customer"].value()) == str(customer.pk)
+    assert header["form"].value() == intake_version.form.pk
+    # nonsense in the link is ignored, never an error
+    response = client.get(reverse("orders:order_new"), {"customer": "x", "form": "?"})
+    assert response.status_code == 200
