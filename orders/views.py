@@ -293,7 +293,7 @@ def _save_answers(
     return valid, revision
 
 
-def _draft_revision_or_redirect(order: Order) -> RequirementSet | None:
+def _draft_revision(order: Order) -> RequirementSet | None:
     if order.status != Order.Status.DRAFT:
         return None
     return req_selectors.draft_revision(order)
@@ -303,7 +303,7 @@ def _draft_revision_or_redirect(order: Order) -> RequirementSet | None:
 @role_required(CS)
 def order_edit(request: HttpRequest, number: str) -> HttpResponse:
     order = _order_or_404(number)
-    revision = _draft_revision_or_redirect(order)
+    revision = _draft_revision(order)
     if revision is None:
         messages.info(request, f"{order.number} is no longer a draft.")
         return redirect(order)
@@ -357,7 +357,7 @@ def order_edit(request: HttpRequest, number: str) -> HttpResponse:
 @role_required(CS)
 def requirement_add(request: HttpRequest, number: str) -> HttpResponse:
     order = _order_or_404(number)
-    revision = _draft_revision_or_redirect(order)
+    revision = _draft_revision(order)
     if revision is None:
         raise Http404("Requirements are added to draft orders only")
     form = RequirementForm(request.POST or None)
@@ -461,7 +461,7 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
     if not selectors.portal_link_usable(link):
         return render(request, "orders/portal_refused.html", {"link": link}, status=410)
     order = link.order
-    revision = _draft_revision_or_redirect(order)
+    revision = _draft_revision(order)
     if link.used_at or revision is None:
         return render(request, "orders/portal_done.html", {"order": order})
     submit = "submit" in request.POST

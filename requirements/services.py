@@ -286,6 +286,9 @@ def portal_answers_save(
     link = (
         PortalLink.objects.select_for_update().select_related("order").get(pk=link.pk)
     )
+    # Checked again under the lock: staff may revoke while the customer types.
+    if not link.is_usable(timezone.now()) or link.used_at is not None:
+        raise ValidationError("This link is no longer valid.")
     revision = link.order.revisions.get(state=RequirementSet.State.DRAFT)
     revision = revision_answers_save(revision=revision, user=None, answers=answers)
     revision.channel = Channel.WEB_PORTAL

@@ -238,3 +238,14 @@ def test_customer_account_codes_are_unique_regardless_of_case(service_user, cust
             user=service_user, data={"name": "Copy", "account_code": "acme-1"}
         )
     assert "account_code" in error.value.error_dict
+
+
+def test_a_link_revoked_while_the_customer_types_saves_nothing(draft, service_user):
+    link, _ = services.portal_link_create(order=draft.order, user=service_user)
+    services.portal_link_revoke(link=link, user=service_user)
+    with pytest.raises(ValidationError, match="no longer valid"):
+        req_services.portal_answers_save(
+            link=link, answers={"notes": "x"}, submit=False
+        )
+    draft.refresh_from_db()
+    assert "notes" not in draft.answers
