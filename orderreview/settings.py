@@ -240,6 +240,28 @@ REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 3)
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
 
+# Public pages (customer portal, catalog requests) count requests per client IP in
+# Django's database cache: a PostgreSQL table (created by the orders migrations), so
+# the limit holds across every app server process. Behind a reverse proxy, make the
+# proxy pass the client address as REMOTE_ADDR.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "orderreview_cache",
+        # Culling early would forget counts and weaken the limits.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 60)
+PUBLIC_RATE_WINDOW_SECONDS = env_int("PUBLIC_RATE_WINDOW_SECONDS", 600)
+# Uploads from people without an account: whole request size, file types and size.
+PUBLIC_REQUEST_MAX_KB = env_int("PUBLIC_REQUEST_MAX_KB", 20 * 1024)
+PUBLIC_UPLOAD_MAX_KB = env_int("PUBLIC_UPLOAD_MAX_KB", 10 * 1024)
+PUBLIC_UPLOAD_EXTENSIONS = env_list(
+    "PUBLIC_UPLOAD_EXTENSIONS",
+    "pdf,png,jpg,jpeg,txt,csv,xlsx,docx,step,stp,iges,igs,dxf,dwg,stl,zip",
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

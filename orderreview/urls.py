@@ -24,6 +24,7 @@ urlpatterns = [
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),
     path("", include("reviews.urls")),
+    path("", include("orders.urls")),
 ]
 
 handler403 = "orderreview.views.permission_denied"

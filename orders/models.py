@@ -1,5 +1,7 @@
 """Who ordered what, and with which order form."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -291,3 +293,41 @@ class Order(models.Model):
     @property
     def customer_confirmation_missing(self) -> bool:
         return not self.documented_statement and self.confirmed_at is None
+
+
+class PortalLink(models.Model):
+    """A link that lets a customer fill in one draft order without an account.
+
+    Only a SHA-256 of the random token is stored: whoever reads the database (or a
+    backup) cannot use a link. The token itself is shown once, to the staff member
+    who creates it.
+    """
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="portal_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Portal link for {self.order_id} (expires {self.expires_at:%Y-%m-%d})"
+
+    def is_usable(self, now: datetime.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -1,8 +1,36 @@
 """Writes that matter in the orders app. Each is one transaction."""
 
+import datetime
+import hashlib
+import secrets
+from collections.abc import Mapping
+
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
+
+from orderreview.models import User
+from orders.models import (
+    Channel,
+    Customer,
+    Order,
+    OrderFormVersion,
+    PortalLink,
+)
+
+# Catalog requests come from visitors nobody knows yet; their orders point at this
+# one placeholder until staff confirm who the customer is.
+CATALOG_CUSTOMER_CODE = "WEB-REQUESTS"
+CUSTOMER_FIELDS = (
+    "name",
+    "account_code",
+    "contact_name",
+    "email",
+    "phone",
+    "address",
+    "notes",
+)
 
 
 def order_number_next() -> str:
@@ -14,3 +42,232 @@ def order_number_next() -> str:
         cursor.execute("SELECT nextval('orders_order_number_seq')")
         (value,) = cursor.fetchone()
     return f"{settings.ORDER_NUMBER_PREFIX}-{timezone.now().year}-{value:06d}"
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 under which a portal token is stored (the token itself never is)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- customers -------------------------------------------------------------------
+
+
+def _customer_save(*, customer: Customer, user: User | None, data: Mapping) -> Customer:
+    for field in CUSTOMER_FIELDS:
+        if field in data:
+            setattr(customer, field, (data[field] or "").strip())
+    if Customer.objects.filter(account_code__iexact=customer.account_code).exclude(
+        pk=customer.pk
+    ):
+        raise ValidationError(
+            {"account_code": "Another customer already has this account code."}
+        )
+    customer.full_clean()
+    customer._history_user = user
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_create(*, user: User | None, data: Mapping[str, str]) -> Customer:
+    """A new customer; data holds the CUSTOMER_FIELDS (name and account code needed)."""
+    return _customer_save(customer=Customer(), user=user, data=data)
+
+
+@transaction.atomic
+def customer_update(
+    *, customer: Customer, user: User, data: Mapping[str, str]
+) -> Customer:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    return _customer_save(customer=customer, user=user, data=data)
+
+
+def catalog_customer() -> Customer:
+    """The placeholder customer of catalog requests (created on first use)."""
+    customer, _ = Customer.objects.get_or_create(
+        account_code=CATALOG_CUSTOMER_CODE,
+        defaults={
+            "name": "Catalog request (customer to confirm)",
+            "notes": "Placeholder for orders requested through the public catalog; "
+            "staff move each one to the real customer.",
+        },
+    )
+    return customer
+
+
+# --- orders ----------------------------------------------------------------------
+
+
+def _check_header(
+    *, customer: Customer | None, channel: str, requested_date: datetime.date | None
+) -> None:
+    errors = {}
+    if customer is None:
+        errors["customer"] = "Choose the customer or enter a new one."
+    if channel not in Channel.values:
+        errors["channel"] = "Choose the channel the order came through."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def order_create(
+    *,
+    user: User | None,
+    form_version: OrderFormVersion,
+    channel: str,
+    customer: Customer | None = None,
+    new_customer: Mapping[str, str] | None = None,
+    customer_reference: str = "",
+    requested_date: datetime.date | None = None,
+    documented_statement: bool = True,
+    customer_to_confirm: bool = False,
+    contact_details: Mapping[str, str] | None = None,
+) -> Order:
+    """A draft order with the next number; new_customer creates the customer inline."""
+    if new_customer:
+        customer = customer_create(user=user, data=new_customer)
+    _check_header(customer=customer, channel=channel, requested_date=requested_date)
+    version = OrderFormVersion.objects.select_related("form").get(pk=form_version.pk)
+    if version.status != OrderFormVersion.Status.PUBLISHED or not version.form.active:
+        raise ValidationError(
+            {"form": "This order form is not in use: choose an active, published one."}
+        )
+    order = Order(
+        number=order_number_next(),
+        customer=customer,
+        form_version=version,
+        channel=channel,
+        customer_reference=customer_reference.strip(),
+        requested_date=requested_date,
+        entered_by=user,
+        documented_statement=documented_statement,
+        customer_to_confirm=customer_to_confirm,
+        contact_details=dict(contact_details or {}),
+    )
+    order._history_user = user
+    order.save()
+    return order
+
+
+def _locked_draft(order: Order) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.DRAFT:
+        raise ValidationError("This order was submitted; it can no longer be edited.")
+    return order
+
+
+@transaction.atomic
+def order_header_update(
+    *,
+    order: Order,
+    user: User,
+    channel: str,
+    customer: Customer | None = None,
+    new_customer: Mapping[str, str] | None = None,
+    customer_reference: str = "",
+    requested_date: datetime.date | None = None,
+    documented_statement: bool = True,
+) -> Order:
+    """Change a draft's header; naming a real customer confirms a catalog request."""
+    order = _locked_draft(order)
+    if new_customer:
+        customer = customer_create(user=user, data=new_customer)
+    _check_header(customer=customer, channel=channel, requested_date=requested_date)
+    if customer.account_code == CATALOG_CUSTOMER_CODE:
+        raise ValidationError({"customer": "Choose the real customer."})
+    order.customer = customer
+    order.customer_to_confirm = False
+    order.channel = channel
+    order.customer_reference = customer_reference.strip()
+    order.requested_date = requested_date
+    order.documented_statement = documented_statement
+    order._history_user = user
+    order.save()
+    return order
+
+
+@transaction.atomic
+def order_confirmation_record(
+    *, order: Order, user: User, method: str, confirmed_at: datetime.datetime
+) -> Order:
+    """Record how and when the customer confirmed requirements they gave undocumented.
+
+    ISO 9001 8.2.3.1: with no documented statement, the requirements are confirmed
+    with the customer before the order is accepted. The recorder is who confirmed.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    errors = {}
+    if not method.strip():
+        errors["method"] = "Say how the customer confirmed (e.g. read back by phone)."
+    if confirmed_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["confirmed_at"] = "The confirmation cannot be in the future."
+    if order.status in (Order.Status.ACCEPTED, Order.Status.REJECTED):
+        errors["method"] = "This order is decided; its confirmation cannot change."
+    if errors:
+        raise ValidationError(errors)
+    order.confirmation_method = method.strip()
+    order.confirmed_at = confirmed_at
+    order.confirmed_by = user
+    order._history_user = user
+    order.save()
+    return order
+
+
+def order_mark_submitted(*, order: Order, user: User | None) -> Order:
+    """Status after a requirement revision is submitted (called inside its transaction).
+
+    Only requirements.services.revision_submit calls this: the status follows the
+    revision, never a form.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.status = Order.Status.AWAITING_REVIEW
+    if order.submitted_at is None:
+        order.submitted_at = timezone.now()
+    order._history_user = user
+    order.save()
+    return order
+
+
+# --- portal links ----------------------------------------------------------------
+
+
+@transaction.atomic
+def portal_link_create(
+    *, order: Order, user: User, days: int | None = None
+) -> tuple[PortalLink, str]:
+    """A new link for one draft order; returns the link and its token (shown once)."""
+    order = _locked_draft(order)
+    if order.customer_to_confirm:
+        raise ValidationError("Confirm who the customer is before sending them a link.")
+    token = secrets.token_urlsafe(32)
+    lifetime = days if days is not None else settings.PORTAL_LINK_DAYS
+    link = PortalLink(
+        order=order,
+        token_hash=token_hash(token),
+        created_by=user,
+        expires_at=timezone.now() + datetime.timedelta(days=lifetime),
+    )
+    link._history_user = user
+    link.save()
+    return link, token
+
+
+@transaction.atomic
+def portal_link_revoke(*, link: PortalLink, user: User) -> PortalLink:
+    link = PortalLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is not None:
+        raise ValidationError("This link was already revoked.")
+    link.revoked_at = timezone.now()
+    link.revoked_by = user
+    link._history_user = user
+    link.save()
+    return link
+
+
+def portal_link_mark_used(*, link: PortalLink) -> PortalLink:
+    """The customer submitted through the link (inside the submit's transaction)."""
+    link = PortalLink.objects.select_for_update().get(pk=link.pk)
+    link.used_at = timezone.now()
+    link.save()
+    return link

@@ -1,0 +1,258 @@
+"""Input validation for the intake pages (writes go through the services)."""
+
+from collections.abc import Mapping
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from orders.models import (
+    Channel,
+    Customer,
+    Discipline,
+    Order,
+    OrderForm,
+    OrderFormVersion,
+    RequirementCategory,
+)
+from orders.selectors import ORDER_SORT_LABELS
+from orders.services import CATALOG_CUSTOMER_CODE, CUSTOMER_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def forms_in_use():
+    """Active order forms that have a published version (the ones orders may use)."""
+    published = OrderFormVersion.objects.filter(
+        form=OuterRef("pk"), status=OrderFormVersion.Status.PUBLISHED
+    )
+    return OrderForm.objects.filter(active=True).filter(Exists(published))
+
+
+def published_version(form: OrderForm) -> OrderFormVersion | None:
+    return form.versions.filter(status=OrderFormVersion.Status.PUBLISHED).first()
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class OrderHeaderForm(forms.Form):
+    """Who ordered, through which channel, with which form; a new customer inline."""
+
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.exclude(account_code=CATALOG_CUSTOMER_CODE),
+        required=False,
+        empty_label="— choose, or enter a new customer below —",
+    )
+    new_customer_name = forms.CharField(
+        label="New customer: name", required=False, max_length=200
+    )
+    new_customer_account_code = forms.CharField(
+        label="New customer: account code", required=False, max_length=40
+    )
+    form = forms.ModelChoiceField(
+        label="Order form", queryset=OrderForm.objects.none(), empty_label="— choose —"
+    )
+    channel = forms.ChoiceField(choices=[("", "— choose —"), *Channel.choices])
+    customer_reference = forms.CharField(
+        label="Customer's reference", required=False, max_length=100
+    )
+    requested_date = forms.DateField(
+        label="Requested delivery date", required=False, widget=DATE_INPUT
+    )
+    documented_statement = forms.BooleanField(
+        label="The customer gave a documented statement of requirements "
+        "(purchase order, e-mail, portal form)",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args: object, order: Order | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.order = order
+        if order is None:
+            self.fields["form"].queryset = forms_in_use()
+        else:
+            # A draft keeps its form: its answers belong to that form's questions.
+            del self.fields["form"]
+
+    def clean_requested_date(self):
+        day = self.cleaned_data.get("requested_date")
+        if day and self.order is None and day < timezone.localdate():
+            raise forms.ValidationError("The requested date is in the past.")
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = cleaned.get("new_customer_name", "").strip()
+        code = cleaned.get("new_customer_account_code", "").strip()
+        if cleaned.get("customer") and (name or code):
+            self.add_error(
+                "customer", "Choose an existing customer or enter a new one, not both."
+            )
+        elif not cleaned.get("customer") and "customer" not in self.errors:
+            if not (name or code):
+                self.add_error("customer", "Choose the customer or enter a new one.")
+            else:
+                if not name:
+                    self.add_error("new_customer_name", "Enter the customer's name.")
+                if not code:
+                    self.add_error(
+                        "new_customer_account_code", "Enter an account code."
+                    )
+                elif Customer.objects.filter(account_code__iexact=code).exists():
+                    self.add_error(
+                        "new_customer_account_code",
+                        "A customer with this account code exists: choose it above.",
+                    )
+        if self.order is None and cleaned.get("form"):
+            version = published_version(cleaned["form"])
+            if version is None:
+                self.add_error("form", "This order form has no published version.")
+            cleaned["form_version"] = version
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """Keyword arguments for order_create / order_header_update."""
+        cleaned = self.cleaned_data
+        new_customer = None
+        if not cleaned.get("customer"):
+            new_customer = {
+                "name": cleaned["new_customer_name"],
+                "account_code": cleaned["new_customer_account_code"],
+            }
+        return {
+            "customer": cleaned.get("customer"),
+            "new_customer": new_customer,
+            "channel": cleaned["channel"],
+            "customer_reference": cleaned.get("customer_reference", ""),
+            "requested_date": cleaned.get("requested_date"),
+            "documented_statement": cleaned.get("documented_statement", False),
+        }
+
+
+def header_initial(order: Order) -> dict:
+    return {
+        "customer": None if order.customer_to_confirm else order.customer_id,
+        "channel": order.channel,
+        "customer_reference": order.customer_reference,
+        "requested_date": order.requested_date,
+        "documented_statement": order.documented_statement,
+    }
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Order.Status.choices]
+    )
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.all(), required=False, empty_label="Any customer"
+    )
+    form = forms.ModelChoiceField(
+        label="Order form",
+        queryset=OrderForm.objects.all(),
+        required=False,
+        empty_label="Any form",
+    )
+    channel = forms.ChoiceField(
+        required=False, choices=[("", "Any channel"), *Channel.choices]
+    )
+    date_from = forms.DateField(label="Entered from", required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label="Entered until", required=False, widget=DATE_INPUT)
+    to_assess = forms.ModelChoiceField(
+        label="Still to assess by",
+        queryset=Discipline.objects.all(),
+        required=False,
+        empty_label="Any discipline",
+    )
+    sort = forms.ChoiceField(
+        required=False, choices=list(ORDER_SORT_LABELS.items()), initial="newest"
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+
+class RequirementForm(forms.Form):
+    statement = forms.CharField(
+        label="Requirement", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    category = forms.ChoiceField(
+        choices=[("", "— choose —"), *RequirementCategory.choices]
+    )
+    discipline = forms.ModelChoiceField(
+        queryset=Discipline.objects.all(),
+        label="Discipline that assesses it",
+        empty_label="— choose —",
+    )
+
+
+class ConfirmationForm(forms.Form):
+    method = forms.CharField(
+        label="How the customer confirmed",
+        max_length=200,
+        help_text="e.g. read back on the phone to Jo Buyer; confirmed by e-mail",
+    )
+    confirmed_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class ContactForm(forms.Form):
+    """Who is asking, on the public catalog request page."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    company = forms.CharField(label="Company", max_length=200, required=False)
+    email = forms.EmailField(label="E-mail")
+    phone = forms.CharField(label="Phone", max_length=50, required=False)
+    reference = forms.CharField(
+        label="Your reference (optional)", max_length=100, required=False
+    )
+
+
+def public_upload_errors(files: Mapping[str, UploadedFile]) -> dict[str, str]:
+    """Uploads from people without an account: only listed types, limited size.
+
+    Applies on top of each question's own limits, so a question that allows any
+    file still cannot take an executable or a huge file from the public pages.
+    """
+    allowed = {ext.lower().lstrip(".") for ext in settings.PUBLIC_UPLOAD_EXTENSIONS}
+    max_bytes = settings.PUBLIC_UPLOAD_MAX_KB * 1024
+    errors = {}
+    for name, upload in files.items():
+        extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+        if extension not in allowed:
+            errors[name] = (
+                "Files of this type are not accepted here. Allowed: "
+                + (", ".join(sorted(allowed)))
+                + "."
+            )
+        elif upload.size > max_bytes:
+            errors[name] = (
+                f"The file is larger than {settings.PUBLIC_UPLOAD_MAX_KB} KB."
+            )
+    return errors

