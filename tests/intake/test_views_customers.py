@@ -77,8 +77,9 @@ def test_customer_detail_shows_their_orders_in_constant_queries(
     ]
     factories.OrderFactory(form_version=intake_version)  # someone else's order
     client.force_login(service_user)
-    # session, user, user's groups, the customer, their orders with forms
-    with django_assert_num_queries(5):
+    # session, user, user's groups, the customer, their orders with forms,
+    # their communications (communications panel)
+    with django_assert_num_queries(6):
         response = client.get(reverse("orders:customer_detail", args=[customer.pk]))
     assert {o.number for o in response.context["orders"]} == {o.number for o in made}
 
