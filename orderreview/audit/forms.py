@@ -23,8 +23,14 @@ class TimelineFilterForm(forms.Form):
         required=False,
         empty_label="Anyone",
         label="User",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    model = forms.ChoiceField(choices=(), required=False, label="Record type")
+    model = forms.ChoiceField(
+        choices=(),
+        required=False,
+        label="Record type",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     order = forms.CharField(
         required=False, max_length=30, label="Order number", strip=True
     )

@@ -190,17 +190,19 @@ def timeline_queryset(
     flt: TimelineFilter, *, cursor: Cursor | None = None, limit: int | None = None
 ) -> models.QuerySet | None:
     """The filtered timeline, newest first, as one UNION ALL query (None: empty)."""
-    parts = []
-    for model in flt.models():
-        part = _table_query(model, flt, cursor)
+    parts = [_table_query(model, flt, cursor) for model in flt.models()]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        combined = parts[0]
+    else:
         if limit is not None:
             # Each table's newest rows come from its history_date index; the outer
             # sort then only merges a page from each.
-            part = part.order_by("-history_date", "-history_id")[:limit]
-        parts.append(part)
-    if not parts:
-        return None
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+            parts = [
+                part.order_by("-history_date", "-history_id")[:limit] for part in parts
+            ]
+        combined = parts[0].union(*parts[1:], all=True)
     combined = combined.order_by("-history_date", "-model_label", "-history_id")
     return combined[:limit] if limit is not None else combined
 
