@@ -252,4 +252,4 @@ def test_timeline_page_has_a_constant_number_of_queries(
         response = client.get(reverse("audit:timeline"))
     rows = response.context["page"].rows
     # Two rows per customer, plus the auditor's own account rows; one page at most.
-    assert 2 * changes < len(rows) <= 50
+    assert min(2 * changes, 49) < len(rows) <= 50
