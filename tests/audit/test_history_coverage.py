@@ -9,7 +9,11 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
-from orderreview.audit.guard import TRIGGER_NAME, history_tables, install_history_triggers
+from orderreview.audit.guard import (
+    TRIGGER_NAME,
+    history_tables,
+    install_history_triggers,
+)
 from orderreview.audit.registry import (
     TRACKED_APPS,
     has_history,

@@ -70,11 +70,14 @@ def test_an_order_links_to_its_as_of_view(client, auditor, db):
     response = client.get(
         reverse("audit:object_history", args=["orders.order", order.pk])
     )
-    assert reverse("audit:order_as_of", args=[order.number]) in response.content.decode()
+    assert (
+        reverse("audit:order_as_of", args=[order.number]) in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
-    "args", [["orders.nothing", 1], ["sessions.session", 1], ["orders.customer", 999999]]
+    "args",
+    [["orders.nothing", 1], ["sessions.session", 1], ["orders.customer", 999999]],
 )
 def test_unknown_models_and_objects_are_404(client, auditor, args):
     client.force_login(auditor)

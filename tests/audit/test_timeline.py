@@ -29,7 +29,9 @@ def story(db, service_user, approver):
 
 
 def _labels(flt: TimelineFilter, size: int = 500) -> list[tuple[str, int]]:
-    return [(row.model_label, row.object_id) for row in timeline_page(flt, size=size).rows]
+    return [
+        (row.model_label, row.object_id) for row in timeline_page(flt, size=size).rows
+    ]
 
 
 def test_timeline_is_newest_first_across_tables(story):
@@ -81,7 +83,9 @@ def test_timeline_filters_by_order_across_its_records(story):
     }
     revision_ids = set(first.revisions.values_list("pk", flat=True))
     assert {
-        row.object_id for row in rows if row.model_label == "requirements.requirementset"
+        row.object_id
+        for row in rows
+        if row.model_label == "requirements.requirementset"
     } == revision_ids
     # The second order's requirements are not in the first order's timeline.
     second_requirements = set(
@@ -157,7 +161,9 @@ def test_auditor_sees_the_timeline(client, auditor, story):
     page = response.content.decode()
     assert page.count("<h1") == 1
     assert story["first"].number in page
-    history_url = reverse("audit:object_history", args=["orders.order", story["first"].pk])
+    history_url = reverse(
+        "audit:object_history", args=["orders.order", story["first"].pk]
+    )
     assert history_url in page
 
 
