@@ -192,9 +192,12 @@ def test_installing_the_triggers_again_is_harmless(db):
 )
 def test_raw_sql_cannot_rewrite_or_erase_history(db, statement):
     customer = factories.CustomerFactory(name="Acme")
-    with pytest.raises(IntegrityError, match="history is append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement, [customer.pk])
+    with (
+        pytest.raises(IntegrityError, match="history is append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [customer.pk])
     assert customer.history.get().name == "Acme"
 
 
