@@ -51,6 +51,10 @@ def _field_changes(
             continue
         if previous is not None and old == new:
             continue
+        if tracked.choices:
+            # Show what the user saw ("In review"), not the stored code.
+            shown = dict(tracked.flatchoices)
+            old, new = shown.get(old, old), shown.get(new, new)
         label = str(tracked.verbose_name)
         changes.append(
             FieldChange(tracked.attname, label[:1].upper() + label[1:], old, new)

@@ -51,6 +51,8 @@ def test_non_editable_fields_are_compared_too(db, service_user):
     names = {change.name for change in latest.changes}
     # updated_at is auto_now (not editable): simple-history's own diff skips it.
     assert {"status", "updated_at"} <= names
+    status = next(change for change in latest.changes if change.name == "status")
+    assert (status.old, status.new) == ("Draft", "Awaiting review")
 
 
 def test_the_page_shows_the_differences(client, auditor, customer):
