@@ -192,7 +192,7 @@ def test_superuser_sees_the_dashboard(client, db):
 
 
 @pytest.mark.parametrize("fixture", ["reviewer", "auditor", "service_user"])
-def test_other_roles_do_not_see_the_dashboard(client, request, fixture):
+def test_other_roles_do_not_see_the_dashboard(db, client, request, fixture):
     client.force_login(request.getfixturevalue(fixture))
     response = client.get(reverse("home"))
     assert response.status_code == 200

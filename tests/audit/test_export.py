@@ -116,7 +116,6 @@ def test_a_large_export_streams_in_bounded_memory(client, auditor):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    response.close()
     assert lines == LARGE + 1
     # All 50,000 rows as Python objects take tens of MB; one 2,000-row chunk ~2 MB.
     assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"

@@ -229,7 +229,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize("fixture", ["reviewer", "service_user", "form_admin"])
-def test_other_roles_are_refused(client, request, fixture):
+def test_other_roles_are_refused(db, client, request, fixture):
     client.force_login(request.getfixturevalue(fixture))
     assert client.get(reverse("audit:timeline")).status_code == 403
 
@@ -259,3 +259,13 @@ def test_timeline_page_has_a_constant_number_of_queries(
     rows = response.context["page"].rows
     # Two rows per customer, plus the auditor's own account rows; one page at most.
     assert min(2 * changes, 49) < len(rows) <= 50
+
+
+def test_auditors_find_audit_in_the_navigation(client, auditor, reviewer):
+    client.force_login(auditor)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("audit:timeline")}">Audit</a>' in page
+    assert reverse("audit:signature_chain") in page  # the auditor's home card
+    client.force_login(reviewer)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("audit:timeline")}"' not in page
