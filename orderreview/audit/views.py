@@ -75,7 +75,7 @@ def object_history(request: HttpRequest, model: str, object_id: int) -> HttpResp
         raise Http404("No history for that record.")
     latest = entries[0].record
     context = {
-        "model": tracked,
+        "model_label": tracked._meta.label_lower,
         "model_name": str(tracked._meta.verbose_name).capitalize(),
         "object_id": object_id,
         "entries": entries,

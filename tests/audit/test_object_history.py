@@ -64,6 +64,7 @@ def test_the_page_shows_the_differences(client, auditor, customer):
     assert page.count("<h1") == 1
     assert "<del>Acme</del>" in page and "<ins>Acme Ltd</ins>" in page
     assert "Customer renamed" in page
+    assert f'href="{reverse("audit:timeline")}?model=orders.customer"' in page
 
 
 def test_an_order_links_to_its_as_of_view(client, auditor, db):

@@ -2,7 +2,7 @@ import importlib.util
 from types import SimpleNamespace
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from orderreview.audit.signatures import chain_report
@@ -77,6 +77,17 @@ def test_page_shows_verdict_and_head(client, auditor, signatures):
         assert 'data-testid="verdict"' in page
     else:
         assert "Chain verification is not available" in page
+
+
+def test_page_links_the_full_report_once_reviews_has_it(client, auditor, db):
+    client.force_login(auditor)
+    page = client.get(reverse("audit:signature_chain")).content.decode()
+    try:
+        verify_url = reverse("reviews:signature_verify")
+    except NoReverseMatch:
+        assert "Full verification report" not in page
+    else:
+        assert f'href="{verify_url}"' in page
 
 
 def test_page_with_no_signature_yet(client, auditor):
