@@ -108,6 +108,11 @@ class RevisionSnapshot:
     assessments: list[models.Model] = field(default_factory=list)
     decision: models.Model | None = None
 
+    @property
+    def statements(self) -> dict[int, str]:
+        """Requirement id -> statement, to name what each assessment is about."""
+        return {item.id: item.statement for item in self.requirements}
+
 
 @dataclass
 class OrderSnapshot:
