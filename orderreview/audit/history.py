@@ -35,6 +35,13 @@ class HistoryEntry:
         return CHANGE_TYPES.get(self.record.history_type, self.record.history_type)
 
 
+def _shown(value: object) -> object:
+    # Timestamps to the microsecond: two saves in one minute must not look equal.
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(sep=" ")
+    return value
+
+
 def _field_changes(
     record: models.Model, previous: models.Model | None
 ) -> list[FieldChange]:
@@ -55,6 +62,7 @@ def _field_changes(
             # Show what the user saw ("In review"), not the stored code.
             shown = dict(tracked.flatchoices)
             old, new = shown.get(old, old), shown.get(new, new)
+        old, new = _shown(old), _shown(new)
         label = str(tracked.verbose_name)
         changes.append(
             FieldChange(tracked.attname, label[:1].upper() + label[1:], old, new)

@@ -53,6 +53,8 @@ def test_non_editable_fields_are_compared_too(db, service_user):
     assert {"status", "updated_at"} <= names
     status = next(change for change in latest.changes if change.name == "status")
     assert (status.old, status.new) == ("Draft", "Awaiting review")
+    updated = next(change for change in latest.changes if change.name == "updated_at")
+    assert updated.new == order.updated_at.isoformat(sep=" ")
 
 
 def test_the_page_shows_the_differences(client, auditor, customer):
