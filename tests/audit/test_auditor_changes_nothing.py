@@ -11,6 +11,7 @@ In every case no history row may appear: every change to a tracked model writes 
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from orderreview.audit.registry import history_model, tracked_models
@@ -23,7 +24,12 @@ DOCUMENTED_404: dict[str, str] = {}
 
 
 def _history_rows() -> int:
-    return sum(history_model(model).objects.count() for model in tracked_models())
+    """All history rows of all tracked models, in one query."""
+    tables = [history_model(model)._meta.db_table for model in tracked_models()]
+    counts = " + ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return cursor.fetchone()[0]
 
 
 def _is_public(url: str, method: str) -> bool:
