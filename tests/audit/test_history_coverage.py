@@ -19,6 +19,7 @@ from orderreview.audit.registry import (
     has_history,
     history_model,
     is_historical,
+    order_path,
     tracked_models,
 )
 from tests import factories
@@ -206,3 +207,16 @@ def test_history_rows_can_still_be_added(db):
     customer.name = "Acme Ltd"
     customer.save()
     assert [row.name for row in customer.history.all()] == ["Acme Ltd", "Acme"]
+
+
+def test_each_record_finds_its_order_through_its_foreign_keys():
+    paths = {
+        model._meta.label: [field.name for field in order_path(model)]
+        for model in tracked_models()
+        if order_path(model) is not None
+    }
+    assert paths["orders.Order"] == []
+    assert paths["requirements.Requirement"] == ["requirement_set", "order"]
+    assert paths["reviews.Assessment"] == ["review", "order"]
+    assert paths["reviews.Signature"] == ["decision", "review", "order"]
+    assert "orders.Customer" not in paths and "orderreview.User" not in paths

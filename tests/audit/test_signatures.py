@@ -5,6 +5,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from orderreview.audit.selectors import TimelineFilter, timeline_page
 from orderreview.audit.signatures import chain_report
 from reviews.models import Decision, Signature
 from tests.audit import builders
@@ -105,3 +106,12 @@ def test_signature_page_refuses_others(client, reviewer, auditor, approver):
     assert client.post(url).status_code == 405
     client.force_login(approver)
     assert client.get(url).status_code == 200
+
+
+def test_an_orders_timeline_reaches_its_signatures(signatures):
+    first, second = signatures
+    order_id = first.decision.review.order_id
+    rows = timeline_page(TimelineFilter(order_id=order_id), size=500).rows
+    found = {(row.model_label, row.object_id) for row in rows}
+    assert ("reviews.signature", first.pk) in found
+    assert ("reviews.signature", second.pk) not in found
