@@ -39,6 +39,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.text import get_valid_filename
 
 from orders.models import OrderFormVersion, Question
+from orders.uploads import upload_content_check
 
 Kind = Question.Kind
 
@@ -336,7 +337,9 @@ def _field_for(question: Question) -> forms.Field:
     if kind == Kind.FILE:
         extensions = file_extensions(question)
         validators: list = [
-            _FileSize(question.max_file_size_kb or DEFAULT_MAX_FILE_SIZE_KB)
+            _FileSize(question.max_file_size_kb or DEFAULT_MAX_FILE_SIZE_KB),
+            # A .pdf that is not a PDF is refused, whatever the question allows.
+            upload_content_check,
         ]
         attrs = {}
         if extensions:

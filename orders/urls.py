@@ -24,6 +24,11 @@ urlpatterns = [
         name="requirement_remove",
     ),
     path(
+        "orders/<str:number>/files/<int:pk>/",
+        views.requirement_file,
+        name="requirement_file",
+    ),
+    path(
         "orders/<str:number>/confirmation/",
         views.order_confirmation,
         name="order_confirmation",

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,7 @@ from orders.forms import (
 )
 from orders.models import Customer, Order, OrderForm, PortalLink, Question
 from orders.public import public_page
+from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
 from requirements import services as req_services
 from requirements.models import Requirement, RequirementSet
@@ -388,6 +390,27 @@ def requirement_remove(request: HttpRequest, number: str, pk: int) -> HttpRespon
     else:
         messages.success(request, "Requirement removed.")
     return redirect("orders:order_edit", number=order.number)
+
+
+@require_safe
+@role_required(CS, read_only=ORDER_READERS)
+def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A file answer of a submitted requirement, to those who may read the order.
+
+    Uploads live under MEDIA_ROOT, which no URL serves: this view is the only way
+    to them, always as a download (never rendered inline in our origin).
+    """
+    order = _order_or_404(number)
+    requirement = get_object_or_404(Requirement, pk=pk, requirement_set__order=order)
+    path = stored_upload_path(requirement.value, order.number)
+    if path is None or not default_storage.exists(path):
+        raise Http404("No file for this requirement")
+    return FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=str(requirement.value.get("name") or "file"),
+        content_type="application/octet-stream",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -16,7 +16,7 @@ from django.test import Client
 
 from orderreview.audit.registry import history_model, tracked_models
 from tests.audit import builders
-from tests.audit.url_walk import endpoints
+from tests.urlwalk import endpoints
 
 METHODS = ("post", "put", "patch", "delete")
 # route name -> why a 404 is the right answer for an auditor's write there.

@@ -1,4 +1,8 @@
-"""Every URL of the project, with plausible values in its path parameters."""
+"""Every URL of the project, with plausible values in its path parameters.
+
+Shared by the auditor walk (tests/audit) and the permission matrix, CSRF and CSP
+walks (tests/hardening).
+"""
 
 import re
 import uuid
@@ -47,7 +51,7 @@ def _walk(patterns: list, prefix: str, namespace: str) -> Iterator[tuple[str, st
         if isinstance(entry.pattern, RegexPattern):
             raise AssertionError(
                 f"{prefix}{entry.pattern} is a regular-expression URL: give it a "
-                "path() route, or teach tests/audit/url_walk.py its parameters"
+                "path() route, or teach tests/urlwalk.py its parameters"
             )
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
@@ -59,18 +63,30 @@ def _walk(patterns: list, prefix: str, namespace: str) -> Iterator[tuple[str, st
             yield route, name
 
 
-def endpoints(samples: dict[str, str] | None = None) -> list[Endpoint]:
-    """Every route outside the exclusions, with its parameters filled in."""
+def endpoints(
+    samples: dict[str, str] | None = None,
+    *,
+    per_name: dict[str, dict[str, str]] | None = None,
+    exclude_names: set[str] | frozenset[str] = frozenset(EXCLUDED_NAMES),
+) -> list[Endpoint]:
+    """Every route outside the exclusions, with its parameters filled in.
+
+    per_name gives one URL name its own parameter values (a real object for each
+    route), falling back to samples.
+    """
     samples = samples or {}
+    per_name = per_name or {}
     found = []
     for entry in get_resolver().url_patterns:
         if str(entry.pattern).startswith(EXCLUDED_PREFIXES):
             continue
         for route, name in _walk([entry], "", ""):
-            if name in EXCLUDED_NAMES:
+            if name in exclude_names:
                 continue
+            values = {**samples, **per_name.get(name, {})}
             url = "/" + PARAMETER.sub(
-                lambda m: _value(m["converter"], m["name"], samples), route
+                lambda m, values=values: _value(m["converter"], m["name"], values),
+                route,
             )
             found.append(Endpoint(route=route, name=name, url=url))
     return found

@@ -1,0 +1,226 @@
+"""A small world of real objects behind every URL, and the users who walk it."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from communications import services as comm_services
+from communications.models import Communication, OutboundNotice
+from orderreview import roles
+from orderreview.audit.registry import history_model, tracked_models
+from orders import services as order_services
+from orders.models import Channel, Order, OrderFormVersion, Question
+from requirements import services as req_services
+from requirements.models import Requirement
+from reviews.models import Assessment, Review
+from tests import factories
+from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
+
+__all__ = ["COMPLETE", "answer_post", "customer", "intake_version"]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(settings):
+    # The walks and property tests hit the public pages far more than a person would.
+    settings.PUBLIC_RATE_LIMIT = 100_000
+
+
+def history_rows() -> int:
+    """All history rows of all tracked models, in one query."""
+    tables = [history_model(model)._meta.db_table for model in tracked_models()]
+    counts = " + ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def everyone(db, engineering, production, quality, commercial):
+    """A user holding every role and discipline (CSRF and CSP walks)."""
+    roles.sync_roles()
+    user = factories.UserFactory(username="everyone")
+    user.groups.add(*Group.objects.all())
+    for discipline in (engineering, production, quality, commercial):
+        discipline.members.add(user)
+    return user
+
+
+@dataclass
+class World:
+    """Two submitted orders (A, C) with open reviews, one draft (B) with a portal
+    link, a complaint with an attachment, a notice, an offering, a draft form."""
+
+    order_a: Order
+    order_b: Order
+    order_c: Order
+    review_a: Review
+    review_c: Review
+    slot_a: Assessment
+    slot_c: Assessment
+    file_requirement_a: Requirement
+    staff_requirement_b: Requirement
+    token_b: str
+    communication: Communication
+    attachment_pk: int
+    notice: OutboundNotice
+    offering_pk: int
+    draft_version: OrderFormVersion
+    draft_question: Question
+    catalog_slug: str
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def submitted(version, customer, user, **answers) -> Order:
+    revision = req_services.intake_start(
+        user=user,
+        form_version=version,
+        channel=Channel.PHONE,
+        customer=customer,
+        answers={**COMPLETE, **answers},
+    )
+    req_services.revision_submit(revision=revision, user=user)
+    return Order.objects.get(pk=revision.order_id)
+
+
+@pytest.fixture
+def world(
+    intake_version, customer, service_user, reviewer, approver, engineering
+) -> World:
+    drawing = SimpleUploadedFile("drawing.pdf", PDF, content_type="application/pdf")
+    order_a = submitted(intake_version, customer, service_user, drawing=drawing)
+    order_c = submitted(intake_version, customer, service_user)
+    revision_b = req_services.intake_start(
+        user=service_user,
+        form_version=intake_version,
+        channel=Channel.EMAIL,
+        customer=customer,
+        answers=COMPLETE,
+    )
+    order_b = revision_b.order
+    staff_requirement = req_services.requirement_add(
+        revision=revision_b,
+        user=service_user,
+        statement="Pack in crates",
+        category="organisation",
+        discipline=engineering,
+    )
+    _, token = order_services.portal_link_create(order=order_b, user=service_user)
+    review_a = Review.objects.get(order=order_a)
+    review_c = Review.objects.get(order=order_c)
+    slot_a = review_a.assessments.get(requirement__key="part_number")
+    slot_c = review_c.assessments.get(requirement__key="part_number")
+    file_requirement = Requirement.objects.get(
+        requirement_set__order=order_a, key="drawing"
+    )
+    communication = comm_services.communication_record(
+        customer=customer,
+        order=order_a,
+        direction="in",
+        channel="email",
+        kind="complaint",
+        subject="Late delivery",
+        body="The last batch came late.",
+        occurred_at=timezone.now(),
+        recorded_by=service_user,
+        attachment=SimpleUploadedFile("letter.pdf", PDF),
+    )
+    attachment = communication.attachments.get()
+    notice = OutboundNotice.objects.filter(order=order_a).first()
+    if notice is None:
+        notice = factories.OutboundNoticeFactory(order=order_a)
+    offering = factories.OfferingFactory(order_form=intake_version.form)
+    draft_version = factories.OrderFormVersionFactory(
+        form=factories.OrderFormFactory(name="Draft form", slug="draft-form")
+    )
+    draft_question = factories.QuestionFactory(version=draft_version, key="colour")
+    world = World(
+        order_a=order_a,
+        order_b=order_b,
+        order_c=order_c,
+        review_a=review_a,
+        review_c=review_c,
+        slot_a=slot_a,
+        slot_c=slot_c,
+        file_requirement_a=file_requirement,
+        staff_requirement_b=staff_requirement,
+        token_b=token,
+        communication=communication,
+        attachment_pk=attachment.pk,
+        notice=notice,
+        offering_pk=offering.pk,
+        draft_version=draft_version,
+        draft_question=draft_question,
+        catalog_slug=intake_version.form.slug,
+    )
+    world.params = world_params(world)
+    return world
+
+
+def world_params(w: World) -> dict[str, dict[str, str]]:
+    """URL name -> the real objects filling its path parameters."""
+    a, b = w.order_a.number, w.order_b.number
+    form = {"slug": w.draft_version.form.slug, "number": str(w.draft_version.number)}
+    question = {**form, "pk": str(w.draft_question.pk)}
+    comm = {"pk": str(w.communication.pk)}
+    notice = {"pk": str(w.notice.pk)}
+    return {
+        "orders:customer_detail": {"pk": str(w.order_a.customer_id)},
+        "orders:customer_edit": {"pk": str(w.order_a.customer_id)},
+        "orders:order_detail": {"number": a},
+        "orders:order_edit": {"number": b},
+        "orders:requirement_add": {"number": b},
+        "orders:requirement_remove": {
+            "number": b,
+            "pk": str(w.staff_requirement_b.pk),
+        },
+        "orders:requirement_file": {
+            "number": a,
+            "pk": str(w.file_requirement_a.pk),
+        },
+        "orders:order_confirmation": {"number": a},
+        "orders:portal_link": {"number": b},
+        "orders:portal": {"token": w.token_b},
+        "orders:catalog_request": {"form_slug": w.catalog_slug},
+        "reviews:review_detail": {"pk": str(w.review_a.pk)},
+        "reviews:assessment_save": {
+            "pk": str(w.review_a.pk),
+            "assessment_pk": str(w.slot_a.pk),
+        },
+        "reviews:decision_sign": {"pk": str(w.review_a.pk)},
+        "reviews:acceptance_record": {"number": a, "revision": "1"},
+        "reviews:acceptance_record_pdf": {"number": a, "revision": "1"},
+        "communications:communication_detail": comm,
+        "communications:communication_follow_up": comm,
+        "communications:attachment_add": comm,
+        "communications:attachment_download": {"pk": str(w.attachment_pk)},
+        "communications:offering_edit": {"pk": str(w.offering_pk)},
+        "communications:notice_detail": notice,
+        "communications:notice_retry": notice,
+        "communications:notice_cancel": notice,
+        "communications:template_edit": {"kind": "acknowledgement"},
+        "orderforms:form_detail": {"slug": form["slug"]},
+        "orderforms:form_edit": {"slug": form["slug"]},
+        "orderforms:version_create": {"slug": form["slug"]},
+        "orderforms:version_detail": form,
+        "orderforms:version_preview": form,
+        "orderforms:version_publish": form,
+        "orderforms:version_retire": form,
+        "orderforms:version_discard": form,
+        "orderforms:version_export": form,
+        "orderforms:question_create": form,
+        "orderforms:question_preview": form,
+        "orderforms:question_edit": question,
+        "orderforms:question_move": question,
+        "orderforms:question_remove": question,
+        "audit:object_history": {
+            "model": "orders.order",
+            "object_id": str(w.order_a.pk),
+        },
+        "audit:order_as_of": {"number": a},
+    }
