@@ -405,12 +405,14 @@ def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse
     path = stored_upload_path(requirement.value, order.number)
     if path is None or not default_storage.exists(path):
         raise Http404("No file for this requirement")
-    return FileResponse(
+    response = FileResponse(
         default_storage.open(path, "rb"),
         as_attachment=True,
         filename=str(requirement.value.get("name") or "file"),
         content_type="application/octet-stream",
     )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

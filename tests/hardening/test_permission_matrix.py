@@ -134,10 +134,14 @@ def _client(user) -> Client:
     return client
 
 
-def matrix_problems(params: dict, users: dict) -> list[str]:
+def matrix_problems(
+    params: dict, users: dict, only: set[str] | None = None
+) -> list[str]:
     problems = []
     clients = {role: _client(user) for role, user in users.items()}
     for endpoint in endpoints(per_name=params):
+        if only is not None and endpoint.name not in only:
+            continue
         expect = MATRIX.get(endpoint.name)
         if expect is None:
             problems.append(
@@ -171,7 +175,7 @@ def test_the_matrix_has_no_entry_for_a_url_that_does_not_exist(world):
 
 @pytest.mark.urls("tests.hardening.urls_with_extra")
 def test_a_url_without_a_matrix_entry_fails_naming_it(world, users):
-    problems = matrix_problems(world.params, users)
+    problems = matrix_problems(world.params, users, only={"home", "unlisted_page"})
     assert len(problems) == 1
     assert "unlisted_page" in problems[0]
     assert "no entry in the permission matrix" in problems[0]
