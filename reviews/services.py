@@ -321,6 +321,10 @@ def decision_sign(
             {"password": "That password is not correct. Nothing was signed."}
         )
     with transaction.atomic():
+        # The order row first, as revision_submit (a change order) takes it before
+        # the open review: the same lock order everywhere, so a decision racing a
+        # change order waits for it instead of deadlocking.
+        Order.objects.select_for_update().get(pk=review.order_id)
         review = (
             Review.objects.select_for_update(of=("self",))
             .select_related(

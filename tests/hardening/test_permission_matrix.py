@@ -158,9 +158,12 @@ def matrix_problems(
                     f"{expect.method.upper()} {endpoint.url} ({endpoint.name}) as "
                     f"{role}: {response.status_code}, expected {wanted}"
                 )
-            if response.status_code == 302 and role == "anonymous":
-                if "/accounts/login/" not in response["Location"]:
-                    problems.append(f"{endpoint.name}: anonymous not sent to login")
+            if (
+                response.status_code == 302
+                and role == "anonymous"
+                and "/accounts/login/" not in response["Location"]
+            ):
+                problems.append(f"{endpoint.name}: anonymous not sent to login")
     return problems
 
 
@@ -195,9 +198,14 @@ def test_a_requirement_of_one_order_is_not_found_under_another(client, world, us
         "orders:requirement_file", args=[world.order_c.number, a_requirement]
     )
     assert client.get(download).status_code == 404
-    assert client.get(
-        reverse("orders:requirement_file", args=[world.order_a.number, a_requirement])
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse(
+                "orders:requirement_file", args=[world.order_a.number, a_requirement]
+            )
+        ).status_code
+        == 200
+    )
 
 
 def test_an_assessment_of_one_review_is_not_found_under_another(client, world, users):

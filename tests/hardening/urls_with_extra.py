@@ -5,7 +5,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from orderreview.urls import handler403, handler404, urlpatterns as project_urls
+from orderreview.urls import handler403, handler404
+from orderreview.urls import urlpatterns as project_urls
 
 __all__ = ["handler403", "handler404", "urlpatterns"]
 
