@@ -28,7 +28,6 @@ from communications.models import (
 from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
 from orders.models import Order
 
-
 # Beyond this the offset would overflow PostgreSQL's bigint (a 500, found by
 # tests/hardening/test_hostile_input.py); nobody pages that far.
 MAX_PAGE = 100_000
