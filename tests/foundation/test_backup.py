@@ -1,11 +1,26 @@
 """make backup / make restore: a round trip through pg_dump and pg_restore."""
 
+import json
+from types import SimpleNamespace
+
 import psycopg2
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from communications import services as comm_services
+from orderreview.audit.registry import history_model, tracked_models
+from orders import services as order_services
+from orders.models import Channel
+from requirements import services as req_services
+from reviews import services as review_services
+from reviews import signing
+from reviews.models import Review
 from tests import factories
+from tests.factories import TEST_PASSWORD
+from tests.hardening.conftest import submitted
 
 RESTORED = "orderreview_restore_roundtrip"
 
@@ -25,12 +40,124 @@ def _connect(name: str):
         port=settings_dict["PORT"] or None,
         user=settings_dict["USER"] or None,
         password=settings_dict["PASSWORD"] or None,
+        options="-c TimeZone=UTC",
     )
 
 
+def _history_fingerprints(cursor) -> dict[str, tuple[int, str]]:
+    """Per history table: its row count and an MD5 over every row, in id order."""
+    found = {}
+    for model in tracked_models():
+        table = history_model(model)._meta.db_table
+        cursor.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' "  # noqa: S608
+            f"ORDER BY t.history_id), '')) FROM \"{table}\" t"
+        )
+        found[table] = cursor.fetchone()
+    return found
+
+
+def _signed_orders(count: int, *, intake_version, customer, service_user, approver):
+    """Orders accepted through the real services: signatures in one chain."""
+    for _ in range(count):
+        order = submitted(intake_version, customer, service_user)
+        review = Review.objects.get(order=order)
+        for slot in review.assessments.select_related("discipline"):
+            slot.discipline.members.add(approver)
+            review_services.assessment_record(
+                assessment=slot,
+                user=approver,
+                verdict="can_meet",
+                note="",
+                version=slot.version,
+            )
+        review_services.decision_sign(
+            review=review,
+            signer=approver,
+            outcome="accept",
+            reasons="",
+            password=TEST_PASSWORD,
+        )
+
+
+def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
+    """Rows in the history tables the signed orders leave empty."""
+    revision = req_services.intake_start(
+        user=service_user,
+        form_version=intake_version,
+        channel=Channel.EMAIL,
+        customer=customer,
+    )
+    order_services.portal_link_create(order=revision.order, user=service_user)
+    comm_services.communication_record(
+        customer=customer,
+        order=revision.order,
+        direction="in",
+        channel="email",
+        kind="feedback",
+        subject="Thanks",
+        occurred_at=timezone.now(),
+        recorded_by=service_user,
+        attachment=SimpleUploadedFile("note.txt", b"all good"),
+    )
+    comm_services.offering_save(
+        name="Machined parts",
+        description="",
+        order_form=intake_version.form,
+        active=True,
+        position=1,
+    )
+    comm_services.notice_template_save(
+        template=comm_services.notice_template_for("acknowledgement"),
+        subject="We received {{ order_number }}",
+        body="Thank you.",
+        user=service_user,
+    )
+    factories.OutboundNoticeFactory(order=revision.order)
+    # Disciplines are seeded by a migration (no history): record one change.
+    discipline = factories.discipline("quality")
+    discipline.name = "Quality assurance"
+    discipline.save()
+
+
+SIGNATURE_FIELDS = [
+    "id",
+    "decision_id",
+    "signer_id",
+    "printed_name",
+    "meaning",
+    "signed_at",
+    "content",
+    "content_hash",
+    "previous_hash",
+    "signature_hash",
+]
+# JSON as text: the two drivers in play decode jsonb differently.
+SIGNATURES_SQL = (
+    "SELECT "
+    + ", ".join("content::text" if f == "content" else f for f in SIGNATURE_FIELDS)
+    + " FROM reviews_signature ORDER BY id"
+)
+
+
 def test_backup_then_restore_into_a_fresh_database_keeps_everything(
-    tmp_path, restored_database_name
+    tmp_path,
+    restored_database_name,
+    intake_version,
+    customer,
+    service_user,
+    approver,
 ):
+    _signed_orders(
+        3,
+        intake_version=intake_version,
+        customer=customer,
+        service_user=service_user,
+        approver=approver,
+    )
+    _one_of_everything_else(
+        intake_version=intake_version, customer=customer, service_user=service_user
+    )
     requirement = factories.RequirementFactory()
     order = requirement.requirement_set.order
     order.customer_reference = "changed after creation"
@@ -38,6 +165,11 @@ def test_backup_then_restore_into_a_fresh_database_keeps_everything(
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM orders_historicalorder")
         history_rows = cursor.fetchone()[0]
+        history = _history_fingerprints(cursor)
+        cursor.execute(SIGNATURES_SQL)
+        signatures = cursor.fetchall()
+    assert len(signatures) == 3
+    assert [t for t, (rows, _) in history.items() if not rows] == []
     dump = tmp_path / "backup.dump"
 
     call_command("backup_db", str(dump))
@@ -46,12 +178,37 @@ def test_backup_then_restore_into_a_fresh_database_keeps_everything(
     restored = _connect(restored_database_name)
     try:
         with restored.cursor() as cursor:
-            cursor.execute("SELECT number, customer_reference FROM orders_order")
-            assert cursor.fetchall() == [(order.number, "changed after creation")]
+            cursor.execute(
+                "SELECT customer_reference FROM orders_order WHERE number = %s",
+                [order.number],
+            )
+            assert cursor.fetchall() == [("changed after creation",)]
+            cursor.execute("SELECT count(*) FROM orders_order")
+            assert cursor.fetchone()[0] == 5
             cursor.execute("SELECT count(*) FROM orders_historicalorder")
-            assert cursor.fetchone()[0] == history_rows == 2
-            cursor.execute("SELECT statement FROM requirements_requirement")
+            assert cursor.fetchone()[0] == history_rows
+            # Every history row of every history table, byte for byte.
+            assert _history_fingerprints(cursor) == history
+            cursor.execute(
+                "SELECT statement FROM requirements_requirement WHERE id = %s",
+                [requirement.pk],
+            )
             assert cursor.fetchall() == [(requirement.statement,)]
+            # Every signature, and the chain recomputed from the restored rows.
+            cursor.execute(SIGNATURES_SQL)
+            restored_signatures = cursor.fetchall()
+            assert restored_signatures == signatures
+            rows = [
+                dict(zip(SIGNATURE_FIELDS, r, strict=True)) for r in restored_signatures
+            ]
+            report = signing.chain_verify(
+                SimpleNamespace(
+                    **{**row, "pk": row["id"], "content": json.loads(row["content"])}
+                )
+                for row in rows
+            )
+            assert report.ok, report.summary
+            assert report.count == 3
             # The database rules travel with the data.
             cursor.execute("SELECT nextval('orders_order_number_seq')")
             assert cursor.fetchone()[0] > int(order.number[-6:])
