@@ -209,6 +209,12 @@ def assessment_record(
     if verdict in VERDICTS_NEEDING_NOTE and not note:
         raise ValidationError({"note": VERDICTS_NEEDING_NOTE[verdict]})
     with transaction.atomic():
+        # The order row first, as decision_sign takes it: a verdict changed while an
+        # approver signs waits for the signature and is then refused, instead of
+        # slipping under a decision whose blockers were checked without it.
+        Order.objects.select_for_update().get(
+            pk=Review.objects.values("order_id").filter(pk=assessment.review_id)[:1]
+        )
         current = (
             Assessment.objects.select_for_update(of=("self",))
             .select_related("review", "discipline", "assessed_by")

@@ -553,3 +553,52 @@ def test_a_change_order_racing_a_decision_loses_nothing(
         assert review.state == Review.State.SUPERSEDED
         assert not Decision.objects.exists()
     assert review_selectors.chain_report().ok
+
+
+def test_a_verdict_changed_while_an_approver_signs_waits_and_is_refused(
+    staff, intake_version, customer
+):
+    order = submitted(intake_version, customer, staff["service"])
+    review = Review.objects.get(order=order)
+    for slot in review.assessments.select_related("discipline"):
+        review_services.assessment_record(
+            assessment=slot,
+            user=_assessor_for(slot, staff),
+            verdict="can_meet",
+            note="",
+            version=slot.version,
+        )
+    slot = review.assessments.get(requirement__key="part_number")
+    hold = HoldDecision(1.5)
+
+    def sign() -> Decision:
+        return review_services.decision_sign(
+            review=review,
+            signer=staff["approver"],
+            outcome="accept",
+            reasons="",
+            password=TEST_PASSWORD,
+        )
+
+    def change_verdict() -> Assessment:
+        assert hold.inside.wait(timeout=10)
+        return review_services.assessment_record(
+            assessment=slot,
+            user=staff["engineer"],
+            verdict="cannot_meet",
+            note="The tolerance is beyond our machines",
+            version=slot.version,
+        )
+
+    with hold:
+        signed, changed = in_parallel([sign, change_verdict], seconds=30)
+
+    assert isinstance(signed, Decision), signed
+    assert isinstance(changed, ValidationError), changed
+    assert "closed" in " ".join(changed.messages)
+    slot.refresh_from_db()
+    assert slot.verdict == "can_meet"
+    signature = Signature.objects.get()
+    verdicts = {a["verdict"] for a in signature.content["assessments"]}
+    assert verdicts == {"can_meet"}
+    assert review_selectors.chain_report().ok
