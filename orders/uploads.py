@@ -15,7 +15,7 @@ from django.utils.text import get_valid_filename
 # listed (STEP, IGES, DXF, ...) have no reliable signature and are checked by
 # extension and size only; text types must not contain NUL bytes.
 MAGIC: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
+    "pdf": (b"%PDF",),
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
