@@ -209,6 +209,15 @@ def version_preview(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @admin_only
 def version_publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = form_selectors.version_by_number(slug, number)
+    if version.status != OrderFormVersion.Status.DRAFT:
+        # A stale page: its version page shows no publish form to put errors in.
+        messages.error(
+            request,
+            f"{version.form.name} version {number} is "
+            f"{version.get_status_display().lower()} and cannot be changed: "
+            "only a draft can be published.",
+        )
+        return redirect(_version_url(version))
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
