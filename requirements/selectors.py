@@ -202,3 +202,12 @@ def unacknowledged_count(user: Any) -> int:
     return ChangeNotification.objects.filter(
         user=user, acknowledged_at__isnull=True
     ).count()
+
+
+def notifications_of_revision(revision: RequirementSet) -> list[ChangeNotification]:
+    """Who was made aware of a change, and whether they acknowledged it."""
+    return list(
+        revision.notifications.select_related("user").order_by(
+            "user__last_name", "user__first_name", "user__username"
+        )
+    )
