@@ -29,7 +29,9 @@ class DraftAnswer:
 
 
 def revisions_for_order(order: Order) -> list[RequirementSet]:
-    return list(order.revisions.select_related("created_by", "submitted_by"))
+    """Every revision of an order, oldest first, with what the revision history
+    shows: who, why, its review's outcome and who was made aware. Two queries."""
+    return list(revision_history(order))[::-1]
 
 
 def draft_revision(order: Order) -> RequirementSet | None:
@@ -165,8 +167,11 @@ def change_source_revision(order: Order) -> RequirementSet | None:
 
 
 def revision_history(order: Order) -> list[RequirementSet]:
-    """Every revision of an order with who, why, its review's outcome and the
-    acknowledgement counts of its notifications. Two queries."""
+    """Every revision of an order, newest first, with who, why, its review's
+    outcome and the acknowledgement counts of its notifications. Two queries.
+
+    The review and decision are the reviews app's reverse relations, followed by
+    name: requirements never imports reviews (orders <- requirements <- reviews)."""
     return list(
         order.revisions.select_related(
             "created_by", "submitted_by", "review__decision__decided_by"

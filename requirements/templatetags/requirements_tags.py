@@ -16,11 +16,13 @@ def requirement_value(requirement: Requirement) -> str:
 
 
 @register.inclusion_tag("requirements/_revision_history_panel.html", takes_context=True)
-def revision_history(context: template.Context, order: Any) -> dict[str, object]:
-    """The order page's revision history and change-order entry point: two queries
-    (revisions with their review and decision, their notifications)."""
+def revision_history(
+    context: template.Context, order: Any, revisions: list[RequirementSet]
+) -> dict[str, object]:
+    """The order page's revision history and change-order entry point, from the
+    revisions the page already read (selectors.revisions_for_order): no query."""
     user = context["request"].user
-    revisions = selectors.revision_history(order)
+    revisions = revisions[::-1]
     draft = next((r for r in revisions if r.state == RequirementSet.State.DRAFT), None)
     return {
         "order": order,
