@@ -71,7 +71,10 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
     if draft is not None and draft.number > 1:
         messages.info(request, f"Revision {draft.number} is already being drafted.")
         return redirect("requirements:change_edit", number, draft.number)
-    form = ChangeOrderForm(request.POST or None, initial={"channel": order.channel})
+    form = ChangeOrderForm(
+        request.POST if request.method == "POST" else None,
+        initial={"channel": order.channel},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             revision = services.change_order_start(
@@ -128,9 +131,11 @@ def change_edit(request: HttpRequest, number: str, revision: int) -> HttpRespons
         "revision": draft,
         "answer_form": answer_form,
         "diff": selectors.revision_diff(draft),
-        "hand_added": [
-            r for r in draft.requirements.all() if r.source in selectors.HAND_ADDED
-        ],
+        "hand_added": list(
+            draft.requirements.filter(source__in=selectors.HAND_ADDED).select_related(
+                "discipline"
+            )
+        ),
     }
     return render(request, "requirements/change_edit.html", context)
 
@@ -256,7 +261,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         user=request.user,
     )
-    form = AcknowledgeForm(request.POST or None)
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_acknowledge(
