@@ -20,6 +20,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("forms/", include("orders.form_urls")),
+    path("audit/", include("orderreview.audit.urls")),
     path("admin/", admin.site.urls),
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),
