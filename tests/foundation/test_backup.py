@@ -78,6 +78,20 @@ def _signed_orders(count: int, *, intake_version, customer, service_user, approv
             reasons="",
             password=TEST_PASSWORD,
         )
+    # A change order on the last accepted one: its owner is notified.
+    change = req_services.change_order_start(
+        order=order,
+        user=service_user,
+        reason="Quantity doubled",
+        channel=Channel.PHONE,
+        requested_by="Buyer",
+    )
+    req_services.revision_answers_save(
+        revision=change,
+        user=service_user,
+        answers={**change.answers, "quantity": 500},
+    )
+    req_services.revision_submit(revision=change, user=service_user)
 
 
 def _one_of_everything_else(*, intake_version, customer, service_user) -> None:

@@ -15,7 +15,7 @@ from orderreview.audit.registry import history_model, tracked_models
 from orders import services as order_services
 from orders.models import Channel, Order, OrderFormVersion, Question
 from requirements import services as req_services
-from requirements.models import Requirement
+from requirements.models import ChangeNotification, Requirement, RequirementSet
 from reviews.models import Assessment, Review
 from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
@@ -73,6 +73,12 @@ class World:
     draft_version: OrderFormVersion
     draft_question: Question
     catalog_slug: str
+    # Order D: a submitted change (revision 2, its owner notified); order C has a
+    # draft change (revision 2) with a hand-added requirement.
+    change_c: RequirementSet
+    change_requirement_c: Requirement
+    order_d: Order
+    notification_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -139,6 +145,35 @@ def world(
         form=factories.OrderFormFactory(name="Draft form", slug="draft-form")
     )
     draft_question = factories.QuestionFactory(version=draft_version, key="colour")
+    change_c = req_services.change_order_start(
+        order=order_c,
+        user=service_user,
+        reason="More parts",
+        channel=Channel.EMAIL,
+        requested_by="Buyer",
+    )
+    change_requirement_c = req_services.requirement_add(
+        revision=change_c,
+        user=service_user,
+        statement="Deliver in two batches",
+        category="delivery",
+        discipline=engineering,
+    )
+    order_d = submitted(intake_version, customer, service_user)
+    change_d = req_services.change_order_start(
+        order=order_d,
+        user=service_user,
+        reason="Quantity doubled",
+        channel=Channel.PHONE,
+        requested_by="Buyer",
+    )
+    req_services.revision_answers_save(
+        revision=change_d,
+        user=service_user,
+        answers={**change_d.answers, "part_number": "AX-200"},
+    )
+    req_services.revision_submit(revision=change_d, user=service_user)
+    notification = ChangeNotification.objects.get(revision=change_d, user=service_user)
     world = World(
         order_a=order_a,
         order_b=order_b,
@@ -157,6 +192,10 @@ def world(
         draft_version=draft_version,
         draft_question=draft_question,
         catalog_slug=intake_version.form.slug,
+        change_c=change_c,
+        change_requirement_c=change_requirement_c,
+        order_d=order_d,
+        notification_pk=notification.pk,
     )
     world.params = world_params(world)
     return world
@@ -223,4 +262,19 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "object_id": str(w.order_a.pk),
         },
         "audit:order_as_of": {"number": a},
+        "requirements:change_new": {"number": w.order_d.number},
+        **{
+            f"requirements:{name}": {"number": w.order_c.number, "revision": "2"}
+            for name in ("change_edit", "change_discard", "change_requirement_add")
+        },
+        **{
+            f"requirements:{name}": {
+                "number": w.order_c.number,
+                "revision": "2",
+                "pk": str(w.change_requirement_c.pk),
+            }
+            for name in ("change_requirement_edit", "change_requirement_remove")
+        },
+        "requirements:revision_changes": {"number": w.order_d.number, "revision": "2"},
+        "requirements:notification_detail": {"pk": str(w.notification_pk)},
     }

@@ -108,6 +108,16 @@ MATRIX: dict[str, Expect] = {
     "orders:portal_link": get(302, 200, 403, 403, 403, 403),
     "orders:portal": get(200, 200, 200, 200, 200, 200),
     "orders:catalog_request": get(200, 200, 200, 200, 200, 200),
+    "requirements:change_new": get(302, 200, 403, 403, 403, 403),
+    "requirements:change_edit": get(302, 200, 403, 403, 403, 403),
+    "requirements:change_discard": post(302, 302, 403, 403, 403, 403),
+    "requirements:change_requirement_add": get(302, 200, 403, 403, 403, 403),
+    "requirements:change_requirement_edit": get(302, 200, 403, 403, 403, 403),
+    "requirements:change_requirement_remove": post(302, 302, 403, 403, 403, 403),
+    "requirements:revision_changes": get(302, 200, 200, 200, 200, 403),
+    "requirements:notification_list": get(302, 200, 200, 200, 200, 403),
+    # Someone else's notification is 404; auditors are not notified (403).
+    "requirements:notification_detail": get(302, 200, 404, 404, 403, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
@@ -223,7 +233,7 @@ def test_a_record_or_revision_another_order_has_is_not_found(client, world, user
     record = reverse("reviews:acceptance_record", args=[world.order_b.number, 1])
     assert client.get(record).status_code == 404
     detail = reverse("orders:order_detail", args=[world.order_c.number])
-    assert client.get(detail, {"revision": 2}).status_code == 404
+    assert client.get(detail, {"revision": 3}).status_code == 404
     history = reverse("audit:object_history", args=["orders.order", 999_999])
     assert client.get(history).status_code == 404
 
@@ -236,6 +246,23 @@ def test_a_portal_token_shows_its_own_order_and_no_other(client, world):
     assert world.order_c.number not in text
     guessed = world.token_b[:-1] + ("A" if world.token_b[-1] != "A" else "B")
     assert client.get(reverse("orders:portal", args=[guessed])).status_code == 404
+
+
+def test_a_change_orders_requirement_is_not_found_under_another_order(
+    client, world, users
+):
+    client.force_login(users["service_user"])
+    requirement = world.change_requirement_c.pk
+    for number in (world.order_a.number, world.order_d.number):
+        edit = reverse(
+            "requirements:change_requirement_edit", args=[number, 2, requirement]
+        )
+        assert client.get(edit).status_code == 404
+        remove = reverse(
+            "requirements:change_requirement_remove", args=[number, 2, requirement]
+        )
+        assert client.post(remove).status_code == 404
+    world.change_requirement_c.refresh_from_db()
 
 
 # --- auditors and anonymous visitors change nothing ---------------------------------
