@@ -157,10 +157,11 @@ PAGES = {
     "dashboard": Page(
         "approver",
         lambda: reverse("home"),
-        11,
-        f"{SESSION}; overdue reviews; reviews awaiting decision; orders by status; "
-        "turnaround per week; first-pass acceptance; change-order rate; recent "
-        "rejections; open complaints",
+        18,
+        f"{SESSION}; the reviewer's queue; the data version; the cache miss; "
+        "the 6 figures (overdue reviews, orders by status, turnaround, first-pass "
+        "acceptance, change-order rate, recent rejections); the cache write (cull "
+        "count, savepoint, look-up, insert, release); open complaints",
     ),
     "catalog": Page(
         None, lambda: reverse("communications:catalog"), 1, "the active offerings"
