@@ -208,6 +208,16 @@ class OrderFilterForm(forms.Form):
         self.fields["customer"].queryset = customer_filter_queryset(
             self.data.get("customer")
         )
+        # Bootstrap classes set here: the list renders fields without crispy.
+        for name, field in self.fields.items():
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
+            field.widget.attrs.setdefault("class", css)
+            if self.errors.get(name):
+                field.widget.attrs["class"] += " is-invalid"
 
     def clean(self) -> dict:
         cleaned = super().clean()
