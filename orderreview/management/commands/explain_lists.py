@@ -6,7 +6,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.db.models import QuerySet
+
+from orderreview import pagination
 
 # A sequential scan of a table this small is what the planner should choose.
 SMALL_TABLE_ROWS = 1000
@@ -16,6 +19,24 @@ def _nodes(plan: dict) -> Iterator[dict]:
     yield plan
     for child in plan.get("Plans", []):
         yield from _nodes(child)
+
+
+def _table_rows(table: str) -> float:
+    """The planner's estimate of a table's rows (pg_class.reltuples)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _deep_page(queryset: QuerySet, row_number: int) -> QuerySet:
+    """The keyset page that starts after row row_number (what "Next" links ask)."""
+    keys = pagination._ordering(queryset)
+    row = queryset[row_number : row_number + 1].first()
+    if row is None:
+        return queryset[:51]
+    values = [pagination._value(row, path) for path, _ in keys]
+    return queryset.filter(pagination._after(keys, values))[:51]
 
 
 def explain(queryset: QuerySet) -> dict[str, Any]:
@@ -30,9 +51,7 @@ def explain(queryset: QuerySet) -> dict[str, Any]:
             n["Relation Name"]
             for n in nodes
             if n["Node Type"] == "Seq Scan"
-            and n.get("Actual Rows", 0) * max(n.get("Actual Loops", 1), 1)
-            + n.get("Rows Removed by Filter", 0)
-            > SMALL_TABLE_ROWS
+            and _table_rows(n["Relation Name"]) > SMALL_TABLE_ROWS
         }
     )
     return {
@@ -77,6 +96,11 @@ def _cases() -> Iterator[tuple[str, Callable[[], QuerySet]]]:
     yield "orders ?status&channel", orders_with(status="in_review", channel="phone")
     for sort in orders.ORDER_SORTS:
         yield f"orders sort={sort}", orders_with(sort=sort)
+    total = Order.objects.count()
+    yield (
+        f"orders, keyset page after row {total - 60}",
+        lambda: _deep_page(orders.orders_filtered({}), total - 60),
+    )
     yield "customers", lambda: orders.customers_search("")[page]
     yield "customers ?q=Acme", lambda: orders.customers_search("Acme")[page]
     yield (
@@ -100,6 +124,11 @@ def _cases() -> Iterator[tuple[str, Callable[[], QuerySet]]]:
         ("q", "delivery"),
     ]:
         yield f"communications ?{name}={value}", comms_with(**{name: value})
+    deep = comms.communications_filtered({}).count() - 60
+    yield (
+        f"communications, keyset page after row {deep}",
+        lambda: _deep_page(comms.communications_filtered({}), deep),
+    )
     yield "notices", lambda: comms.notices_filtered("")[page]
     yield "notices ?status=failed", lambda: comms.notices_filtered("failed")[page]
     reviewer = User.objects.filter(username="engineer").first()
