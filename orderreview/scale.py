@@ -29,7 +29,14 @@ from django.db import connection, models, transaction
 from communications.models import Communication
 from orderreview.demo import seed_demo
 from orderreview.models import User
-from orders.models import Channel, Customer, Order, OrderFormVersion, Question
+from orders.models import (
+    Channel,
+    Customer,
+    Discipline,
+    Order,
+    OrderFormVersion,
+    Question,
+)
 from requirements.models import Requirement, RequirementSet
 from reviews import signing
 from reviews.models import Assessment, Decision, Review, Signature
@@ -368,10 +375,6 @@ class _Context:
             raise self.failure
 
 
-def _user_json(user: Any) -> dict[str, str] | None:
-    return signing._user(user)
-
-
 def _sign(
     ctx: _Context,
     *,
@@ -614,7 +617,7 @@ def _decide(
             "outcome": outcome,
             "reasons": ""
             if outcome == "accept"
-            else "A requirement cannot be met: " + rnd_note(assessments),
+            else "A requirement cannot be met: " + _rejection_reason(assessments),
             "decided_by_id": approver.pk,
             "decided_at": decided_at,
         },
@@ -632,7 +635,7 @@ def _decide(
     )
 
 
-def rnd_note(assessments: list[dict]) -> str:
+def _rejection_reason(assessments: list[dict]) -> str:
     return next((a["note"] for a in assessments if a["verdict"] == "cannot_meet"), "")
 
 
@@ -891,8 +894,6 @@ def _load_context(cursor: Any, id_cursor: Any, seed: int) -> _Context:
         raise ScaleRefused("No published order form with questions to order from.")
     reviewer_for = {}
     slugs = {}
-    from orders.models import Discipline
-
     for discipline in Discipline.objects.prefetch_related("members"):
         slugs[discipline.pk] = discipline.slug
         members = sorted(discipline.members.all(), key=lambda u: u.pk)
