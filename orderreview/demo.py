@@ -89,7 +89,11 @@ def seed_demo() -> dict[str, object]:
         )
     demo_forms_seed(user=User.objects.get(username="formadmin"))
     seed_demo_offerings()
-    return {"users": users, "customers": Customer.objects.count()}
+    # Imported here: the demo orders module reads DEMO_PASSWORD from this one.
+    from orderreview.demo_orders import seed_demo_orders
+
+    orders = seed_demo_orders()
+    return {"users": users, "customers": Customer.objects.count(), "orders": orders}
 
 
 # slug of the order form the forms engineer seeds, offering name, description

@@ -25,6 +25,8 @@ urlpatterns = [
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),
     path("", include("reviews.urls")),
+    # Change orders (/orders/<number>/changes/...) and /notifications/.
+    path("", include("requirements.urls")),
     path("", include("orders.urls")),
 ]
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from orders.models import Channel, Discipline, Order, Question, RequirementCategory
@@ -113,3 +114,35 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return self.statement
+
+
+class ChangeNotification(models.Model):
+    """ISO 9001 8.2.4: a person affected by a change order is made aware of it and
+    acknowledges having read what changed."""
+
+    revision = models.ForeignKey(
+        RequirementSet, on_delete=models.PROTECT, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why this person is told: "Engineering reviewer", "order owner", ...
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "acknowledged_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "user"], name="change_notification_unique_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("requirements:notification_detail", args=[self.pk])

@@ -1,10 +1,18 @@
 """Reads of requirement revisions shared by the order pages."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from orders.formkit import display_value
-from orders.models import Order, Question, RequirementCategory
-from requirements.models import Requirement, RequirementSet
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from orders.formkit import display_value, questions_visible
+from orders.models import Channel, Order, Question, RequirementCategory
+from requirements.diff import RevisionDiff, diff_requirements
+from requirements.models import ChangeNotification, Requirement, RequirementSet
+
+# Requirements typed by a person rather than derived from the form's answers: a
+# change order copies them, and they can be edited or removed while it is a draft.
+HAND_ADDED = (Requirement.Source.STAFF, Requirement.Source.REVIEWER)
 
 
 @dataclass
@@ -21,7 +29,9 @@ class DraftAnswer:
 
 
 def revisions_for_order(order: Order) -> list[RequirementSet]:
-    return list(order.revisions.select_related("created_by", "submitted_by"))
+    """Every revision of an order, oldest first, with what the revision history
+    shows: who, why, its review's outcome and who was made aware. Two queries."""
+    return list(revision_history(order))[::-1]
 
 
 def draft_revision(order: Order) -> RequirementSet | None:
@@ -53,3 +63,156 @@ def draft_answers(order: Order, revision: RequirementSet) -> list[DraftAnswer]:
         for q in questions
         if q.key in revision.answers
     ]
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def answer_requirements(
+    revision: RequirementSet, questions: list[Question] | None = None, user: Any = None
+) -> list[Requirement]:
+    """The (unsaved) requirements a revision's answers make: one per answered,
+    visible question. revision_submit saves them; a draft's diff previews them."""
+    version = revision.order.form_version
+    if questions is None:
+        questions = sorted(
+            version.questions.select_related("discipline"),
+            key=lambda q: (q.position, q.pk),
+        )
+    visible = questions_visible(version, revision.answers)
+    from_customer = revision.channel == Channel.WEB_PORTAL
+    source = Requirement.Source.PORTAL if from_customer else Requirement.Source.FORM
+    result = []
+    for question in questions:
+        value = revision.answers.get(question.key)
+        if question.key not in visible or _blank(value):
+            continue
+        result.append(
+            Requirement(
+                requirement_set=revision,
+                question=question,
+                key=question.key,
+                statement=question.label,
+                value=value,
+                category=question.category,
+                discipline=question.discipline,
+                source=source,
+                position=question.position,
+                created_by=user,
+            )
+        )
+    return result
+
+
+def revision_requirements(revision: RequirementSet) -> list[Requirement]:
+    """A revision's requirements; for a draft, what submitting it would make."""
+    if revision.state != RequirementSet.State.DRAFT:
+        return list(revision.requirements.select_related("discipline", "question"))
+    hand_added = revision.requirements.filter(source__in=HAND_ADDED).select_related(
+        "discipline", "question"
+    )
+    return answer_requirements(revision) + list(hand_added)
+
+
+def diff_baseline(revision: RequirementSet) -> RequirementSet | None:
+    """What a revision is compared with: the last accepted revision before it, or,
+    while none was accepted, the one just before it. One query."""
+    earlier = list(
+        RequirementSet.objects.filter(
+            order_id=revision.order_id, number__lt=revision.number
+        ).order_by("-number")
+    )
+    accepted = [r for r in earlier if r.state == RequirementSet.State.ACCEPTED]
+    if accepted:
+        return accepted[0]
+    return earlier[0] if earlier else None
+
+
+def revision_diff(
+    revision: RequirementSet, baseline: RequirementSet | None = None
+) -> RevisionDiff:
+    """Revision n+1 against its baseline (diff_baseline when not given): added,
+    removed, changed (old and new) and unchanged requirements."""
+    if baseline is None:
+        baseline = diff_baseline(revision)
+    old = revision_requirements(baseline) if baseline is not None else []
+    return diff_requirements(
+        revision=revision,
+        baseline=baseline,
+        new=revision_requirements(revision),
+        old=old,
+    )
+
+
+def last_accepted_revision(order: Order) -> RequirementSet | None:
+    return (
+        order.revisions.filter(state=RequirementSet.State.ACCEPTED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def change_source_revision(order: Order) -> RequirementSet | None:
+    """What a new change order starts from: the revision in review if there is one
+    (the change replaces it), else the last accepted one. A rejected change is not
+    a starting point: the order stays on its baseline."""
+    return (
+        order.revisions.filter(
+            state__in=[RequirementSet.State.SUBMITTED, RequirementSet.State.ACCEPTED]
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def revision_history(order: Order) -> list[RequirementSet]:
+    """Every revision of an order, newest first, with who, why, its review's
+    outcome and the acknowledgement counts of its notifications. Two queries.
+
+    The review and decision are the reviews app's reverse relations, followed by
+    name: requirements never imports reviews (orders <- requirements <- reviews)."""
+    return list(
+        order.revisions.select_related(
+            "created_by", "submitted_by", "review__decision__decided_by"
+        )
+        .annotate(
+            notified=Count("notifications"),
+            acknowledged=Count(
+                "notifications", filter=Q(notifications__acknowledged_at__isnull=False)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "notifications",
+                queryset=ChangeNotification.objects.select_related("user").order_by(
+                    "user__last_name", "user__first_name", "user__username"
+                ),
+            )
+        )
+        .order_by("-number")
+    )
+
+
+def notifications_for(user: Any) -> QuerySet[ChangeNotification]:
+    """A person's change notifications, unacknowledged first, newest first."""
+    return (
+        ChangeNotification.objects.filter(user=user)
+        .select_related("revision__order__customer", "revision__created_by")
+        .order_by("acknowledged_at", "-created_at", "-pk")
+    )
+
+
+def unacknowledged_count(user: Any) -> int:
+    return ChangeNotification.objects.filter(
+        user=user, acknowledged_at__isnull=True
+    ).count()
+
+
+def notifications_of_revision(revision: RequirementSet) -> list[ChangeNotification]:
+    """Who was made aware of a change, and whether they acknowledged it."""
+    return list(
+        revision.notifications.select_related("user").order_by(
+            "user__last_name", "user__first_name", "user__username"
+        )
+    )

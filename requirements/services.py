@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from orderreview import events
+from orderreview import events, roles
 from orderreview.models import User
 from orders import services as order_services
 from orders.formkit import questions_visible, store_upload
@@ -28,7 +28,9 @@ from orders.models import (
     PortalLink,
     RequirementCategory,
 )
-from requirements.models import Requirement, RequirementSet
+from requirements import selectors
+from requirements.diff import RevisionDiff
+from requirements.models import ChangeNotification, Requirement, RequirementSet
 
 # Staff-added requirements sort after the form's questions.
 STAFF_POSITION_BASE = 10_000
@@ -179,6 +181,8 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     customer is unconfirmed. Creates one Requirement per answered visible question
     (keeping staff-added ones), marks the order awaiting review and sends
     revision_submitted, whose receivers (the review) run in this transaction.
+    A change order (revision > 1) must change something while the order is
+    accepted, and its affected people get a ChangeNotification each.
     """
     revision = _locked_draft(revision)
     order = revision.order
@@ -197,30 +201,22 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         raise ValidationError(
             "These required questions are not answered: " + "; ".join(missing) + "."
         )
-    visible = questions_visible(version, revision.answers)
-    from_customer = revision.channel == Channel.WEB_PORTAL
-    source = Requirement.Source.PORTAL if from_customer else Requirement.Source.FORM
+    # A change that changes nothing is refused, except while another revision is
+    # in review: then it withdraws that revision's changes.
+    if revision.number > 1 and order.status == Order.Status.ACCEPTED:
+        diff = _change_diff(revision, questions)
+        if diff.is_empty:
+            raise ValidationError(
+                "This change order changes nothing: every requirement is the same "
+                f"as in revision {diff.baseline.number}. Change an answer or a "
+                "requirement, or discard the draft."
+            )
     # A revision is submitted once, but a failed earlier attempt must not leave
     # answer-requirements behind: rebuild them from the answers every time.
     revision.requirements.filter(
         source__in=[Requirement.Source.FORM, Requirement.Source.PORTAL]
     ).delete()
-    for question in questions:
-        value = revision.answers.get(question.key)
-        if question.key not in visible or _blank(value):
-            continue
-        requirement = Requirement(
-            requirement_set=revision,
-            question=question,
-            key=question.key,
-            statement=question.label,
-            value=value,
-            category=question.category,
-            discipline=question.discipline,
-            source=source,
-            position=question.position,
-            created_by=user,
-        )
+    for requirement in selectors.answer_requirements(revision, questions, user):
         requirement._history_user = user
         requirement.save()
     revision.state = RequirementSet.State.SUBMITTED
@@ -230,6 +226,8 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     revision.save()
     revision.order = order_services.order_mark_submitted(order=order, user=user)
     events.revision_submitted.send(sender=RequirementSet, revision=revision)
+    if revision.number > 1:
+        change_notifications_create(revision=revision)
     return revision
 
 
@@ -270,10 +268,14 @@ def requirement_add(
 
 @transaction.atomic
 def requirement_remove(*, requirement: Requirement, user: User) -> None:
-    """Take back a staff-added requirement while its revision is still a draft."""
+    """Take back a hand-added requirement while its revision is still a draft
+    (on a change order this removes it from the order)."""
     _locked_draft(requirement.requirement_set)
-    if requirement.source != Requirement.Source.STAFF:
-        raise ValidationError("Only requirements added by staff can be removed.")
+    if requirement.source not in selectors.HAND_ADDED:
+        raise ValidationError(
+            "Only requirements added by hand can be removed; change the form's "
+            "answer instead."
+        )
     requirement._history_user = user
     requirement.delete()
 
@@ -298,3 +300,200 @@ def portal_answers_save(
         revision = revision_submit(revision=revision, user=None)
         order_services.portal_link_mark_used(link=link)
     return revision
+
+
+# --- change orders (ISO 9001 8.2.4) ---------------------------------------------------
+
+# Orders whose requirements can be changed: agreed ones, and ones still in review
+# (the change then replaces the revision under review).
+CHANGEABLE = (
+    Order.Status.ACCEPTED,
+    Order.Status.AWAITING_REVIEW,
+    Order.Status.IN_REVIEW,
+)
+
+
+def _change_diff(revision: RequirementSet, questions: list) -> RevisionDiff:
+    hand_added = list(
+        revision.requirements.filter(source__in=selectors.HAND_ADDED).select_related(
+            "discipline"
+        )
+    )
+    new = selectors.answer_requirements(revision, questions) + hand_added
+    baseline = selectors.diff_baseline(revision)
+    old = selectors.revision_requirements(baseline) if baseline else []
+    return selectors.diff_requirements(
+        revision=revision, baseline=baseline, new=new, old=old
+    )
+
+
+@transaction.atomic
+def change_order_start(
+    *,
+    order: Order,
+    user: User,
+    reason: str,
+    channel: str,
+    requested_by: str,
+) -> RequirementSet:
+    """Raise a change order: revision n+1 as a draft, pre-filled with the answers
+    and hand-added requirements of the revision in review, or else of the last
+    accepted one. The order keeps its number, links, communications and history."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Say why the requirements change."
+    if channel not in Channel.values:
+        errors["channel"] = "Choose how the change reached us."
+    if not requested_by.strip():
+        errors["requested_by"] = "Say who asked for the change."
+    if errors:
+        raise ValidationError(errors)
+    if order.status not in CHANGEABLE:
+        raise ValidationError(
+            f"{order.number} is {order.get_status_display().lower()}: only an "
+            "accepted order or one in review can be changed."
+        )
+    source = selectors.change_source_revision(order)
+    if source is None:
+        raise ValidationError(f"{order.number} has no requirements to change yet.")
+    revision = revision_create(
+        order=order,
+        user=user,
+        answers=source.answers,
+        reason=reason.strip(),
+        channel=channel,
+        requested_by=requested_by.strip(),
+    )
+    # Hand-added requirements keep their key, so the diff sees them as the same
+    # requirement unless someone edits or removes them.
+    for earlier in source.requirements.filter(source__in=selectors.HAND_ADDED):
+        copy = Requirement(
+            requirement_set=revision,
+            key=earlier.key,
+            statement=earlier.statement,
+            value=earlier.value,
+            category=earlier.category,
+            discipline_id=earlier.discipline_id,
+            source=earlier.source,
+            position=earlier.position,
+            created_by=earlier.created_by,
+        )
+        copy._history_user = user
+        copy.save()
+    return revision
+
+
+@transaction.atomic
+def requirement_update(
+    *,
+    requirement: Requirement,
+    user: User,
+    statement: str,
+    category: str,
+    discipline: Discipline,
+) -> Requirement:
+    """Edit a hand-added requirement of a draft revision (the form's answers are
+    edited through the form)."""
+    _locked_draft(requirement.requirement_set)
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    if requirement.source not in selectors.HAND_ADDED:
+        raise ValidationError(
+            "Only requirements added by hand can be edited here; change the form's "
+            "answer instead."
+        )
+    errors = {}
+    if not statement.strip():
+        errors["statement"] = "Write the requirement."
+    if category not in RequirementCategory.values:
+        errors["category"] = "Choose a category."
+    if errors:
+        raise ValidationError(errors)
+    requirement.statement = statement.strip()
+    requirement.category = category
+    requirement.discipline = discipline
+    requirement._history_user = user
+    requirement.save()
+    return requirement
+
+
+@transaction.atomic
+def change_order_discard(*, revision: RequirementSet, user: User) -> None:
+    """Drop a change order that was never submitted (its history rows remain)."""
+    revision = _locked_draft(revision)
+    if revision.number == 1:
+        raise ValidationError("An order's first revision cannot be discarded.")
+    for requirement in revision.requirements.all():
+        requirement._history_user = user
+        requirement.delete()
+    revision._history_user = user
+    revision.delete()
+
+
+def _notification_recipients(
+    revision: RequirementSet, diff: RevisionDiff
+) -> dict[int, str]:
+    """user pk -> why they are told: reviewers of every discipline the change
+    touches, and the order's owner."""
+    discipline_ids = {r.discipline_id for r in diff.affected}
+    recipients: dict[int, str] = {}
+    members = (
+        Discipline.members.through.objects.filter(
+            discipline_id__in=discipline_ids,
+            user__is_active=True,
+            user__groups__name__in=[roles.REVIEWER, roles.APPROVER],
+        )
+        .select_related("discipline")
+        .order_by("discipline__name")
+        .distinct()
+    )
+    for membership in members:
+        name = membership.discipline.name
+        if membership.user_id in recipients:
+            recipients[membership.user_id] += f", {name}"
+        else:
+            recipients[membership.user_id] = f"Reviewer: {name}"
+    owner = revision.order.entered_by
+    if owner is not None and owner.is_active:
+        recipients[owner.pk] = "; ".join(
+            part for part in (recipients.get(owner.pk), "entered the order") if part
+        )
+    return recipients
+
+
+def change_notifications_create(*, revision: RequirementSet) -> list:
+    """Make the affected people aware of a submitted change (ISO 9001 8.2.4):
+    one notification each, to acknowledge. Called by revision_submit."""
+    diff = selectors.revision_diff(revision)
+    created = []
+    for user_id, reason in _notification_recipients(revision, diff).items():
+        if ChangeNotification.objects.filter(
+            revision=revision, user_id=user_id
+        ).exists():
+            continue
+        notification = ChangeNotification(
+            revision=revision, user_id=user_id, reason=reason[:200]
+        )
+        notification._history_user = revision.submitted_by
+        notification.save()
+        created.append(notification)
+    return created
+
+
+@transaction.atomic
+def notification_acknowledge(
+    *, notification: ChangeNotification, user: User
+) -> ChangeNotification:
+    """The recipient confirms they have read the change."""
+    notification = ChangeNotification.objects.select_for_update().get(
+        pk=notification.pk
+    )
+    if notification.user_id != user.pk:
+        raise ValidationError("Only the person notified can acknowledge this.")
+    if notification.acknowledged_at is not None:
+        raise ValidationError("You already acknowledged this change.")
+    notification.acknowledged_at = timezone.now()
+    notification._history_user = user
+    notification._change_reason = "Acknowledged"
+    notification.save()
+    return notification

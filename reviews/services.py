@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from orderreview import events, roles
 from orders.models import Discipline, Order
+from requirements.diff import requirement_differs
 from requirements.models import Requirement, RequirementSet
 from reviews import signing
 from reviews.models import Assessment, Decision, Review, Signature
@@ -97,10 +98,21 @@ def review_open(
         for earlier in Review.objects.select_for_update().filter(
             order_id=revision.order_id, state=Review.State.OPEN
         ):
+            # Its partial assessments stay as they are (frozen by the database
+            # once the review is closed), on record beside the superseded revision.
+            reason = f"Superseded by revision {revision.number}"
             earlier.state = Review.State.SUPERSEDED
             earlier.closed_at = now
-            earlier._change_reason = f"Superseded by revision {revision.number}"
+            earlier._history_user = revision.submitted_by
+            earlier._change_reason = reason
             earlier.save(update_fields=["state", "closed_at"])
+            replaced = RequirementSet.objects.select_for_update().get(
+                pk=earlier.requirement_set_id
+            )
+            replaced.state = RequirementSet.State.SUPERSEDED
+            replaced._history_user = revision.submitted_by
+            replaced._change_reason = reason
+            replaced.save(update_fields=["state"])
         review = Review.objects.create(
             requirement_set=revision,
             order_id=revision.order_id,
@@ -137,12 +149,17 @@ def carry_forward_from_previous(
     *, revision: RequirementSet
 ) -> dict[tuple[int, int], Assessment]:
     """Earlier verdicts that still hold for a later revision: the assessments of the
-    last decided review of the order, for requirements whose key, statement, value,
-    category and discipline did not change."""
+    review that accepted the order's baseline (its last accepted revision), for
+    requirements whose key, statement, value, category and discipline did not change.
+
+    Only an accepted revision counts: verdicts of a superseded review were never
+    agreed, and a rejected change never became the order's requirements, so
+    whatever is not yet accepted is assessed afresh."""
     previous = (
         Review.objects.filter(
             order_id=revision.order_id,
             state=Review.State.DECIDED,
+            decision__outcome=Decision.Outcome.ACCEPT,
             requirement_set__number__lt=revision.number,
         )
         .order_by("-requirement_set__number")
@@ -160,11 +177,7 @@ def carry_forward_from_previous(
             old = earlier.get((requirement.key, discipline.pk))
             if old is None:
                 continue
-            unchanged = (
-                old.requirement.statement == requirement.statement
-                and old.requirement.value == requirement.value
-                and old.requirement.category == requirement.category
-            )
+            unchanged = not requirement_differs(old.requirement, requirement)
             if unchanged:
                 mapping[(requirement.pk, discipline.pk)] = old
     return mapping
@@ -363,16 +376,28 @@ def decision_sign(
         revision._change_reason = meaning[:100]
         revision.save(update_fields=["state"])
         order = Order.objects.select_for_update().get(pk=review.order_id)
+        accepted = outcome == Decision.Outcome.ACCEPT
+        status = Order.Status.ACCEPTED if accepted else Order.Status.REJECTED
+        # A rejected change leaves the order on its last accepted revision: the
+        # order is still accepted, as agreed before the change was asked for.
+        if not accepted and _has_baseline(revision):
+            status = Order.Status.ACCEPTED
         _status_set(
             order,
-            Order.Status.ACCEPTED
-            if outcome == Decision.Outcome.ACCEPT
-            else Order.Status.REJECTED,
+            status,
             user=signer,
             reason=f"{meaning}. {reasons}".strip(". "),
         )
         events.review_decided.send(sender=Review, review=review, decision=decision)
     return decision
+
+
+def _has_baseline(revision: RequirementSet) -> bool:
+    return RequirementSet.objects.filter(
+        order_id=revision.order_id,
+        number__lt=revision.number,
+        state=RequirementSet.State.ACCEPTED,
+    ).exists()
 
 
 def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Signature:

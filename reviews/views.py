@@ -14,6 +14,7 @@ from django.views.decorators.http import (
 
 from orderreview import roles
 from orderreview.roles import role_required
+from requirements import selectors as req_selectors
 from reviews import pdf, selectors, services
 from reviews.forms import AssessmentForm, DecisionForm
 from reviews.models import Assessment, Decision, Review
@@ -74,6 +75,14 @@ def _review_page(
         "pending": sum(g["group"].pending for g in groups),
         "can_sign": review.state == Review.State.OPEN
         and roles.has_role(request.user, roles.APPROVER),
+        # A change order's review shows what changed against the baseline, removed
+        # requirements included (they have no slot, so this is their record).
+        "diff": req_selectors.revision_diff(review.requirement_set)
+        if review.requirement_set.number > 1
+        else None,
+        "carried": sum(
+            1 for g in groups for row in g["rows"] if row["assessment"].carried_from_id
+        ),
     }
     return render(request, "reviews/review_detail.html", context)
 

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import template
 
-from requirements.models import Requirement
-from requirements.selectors import requirement_display
+from orderreview import roles
+from requirements import selectors, services
+from requirements.models import Requirement, RequirementSet
 
 register = template.Library()
 
@@ -9,4 +12,45 @@ register = template.Library()
 @register.filter
 def requirement_value(requirement: Requirement) -> str:
     """A requirement's value as a person reads it (Yes/No, choice labels, units)."""
-    return requirement_display(requirement)
+    return selectors.requirement_display(requirement)
+
+
+@register.inclusion_tag("requirements/_revision_history_panel.html", takes_context=True)
+def revision_history(
+    context: template.Context, order: Any, revisions: list[RequirementSet]
+) -> dict[str, object]:
+    """The order page's revision history and change-order entry point, from the
+    revisions the page already read (selectors.revisions_for_order): no query."""
+    user = context["request"].user
+    revisions = revisions[::-1]
+    draft = next((r for r in revisions if r.state == RequirementSet.State.DRAFT), None)
+    return {
+        "order": order,
+        "revisions": revisions,
+        "change_draft": draft if draft is not None and draft.number > 1 else None,
+        "can_change": roles.has_role(user, roles.CUSTOMER_SERVICE)
+        and order.status in services.CHANGEABLE
+        and draft is None,
+        "is_cs": roles.has_role(user, roles.CUSTOMER_SERVICE),
+        "can_read_records": roles.has_role(
+            user,
+            roles.REVIEWER,
+            roles.APPROVER,
+            roles.AUDITOR,
+            roles.CUSTOMER_SERVICE,
+        ),
+    }
+
+
+@register.inclusion_tag(
+    "requirements/_home_notifications_items.html", takes_context=True
+)
+def my_change_notifications(
+    context: template.Context, limit: int = 5
+) -> dict[str, object]:
+    """The signed-in person's unacknowledged change notifications: one query."""
+    user = context["request"].user
+    pending = list(
+        selectors.notifications_for(user).filter(acknowledged_at__isnull=True)[:limit]
+    )
+    return {"notifications": pending}

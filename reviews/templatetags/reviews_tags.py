@@ -21,6 +21,9 @@ def requirement_value(value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return ", ".join(requirement_value(item) for item in value)
+    if isinstance(value, dict) and {"name", "path"} <= value.keys():
+        # An uploaded file's stored description: people know it by its name.
+        return str(value["name"])
     if isinstance(value, dict):
         return "; ".join(f"{k}: {requirement_value(v)}" for k, v in value.items())
     return str(value)

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(summary['users'])} users, "
-                f"{summary['customers']} customers."
+                f"{summary['customers']} customers, "
+                f"{summary.get('orders', 0)} new demo orders."
             )
         )

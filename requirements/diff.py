@@ -1,0 +1,80 @@
+"""What a change order changes: one revision's requirements against its baseline.
+
+Requirements are matched by key (the question key, or the key a hand-added
+requirement keeps when a change order copies it). A requirement is changed when its
+statement, value, category or discipline differ: exactly the fields a review
+assesses, so "unchanged" here means "its earlier verdict still holds".
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from requirements.models import Requirement, RequirementSet
+
+COMPARED = ("statement", "value", "category", "discipline_id")
+
+
+@dataclass(frozen=True)
+class ChangedRequirement:
+    old: Requirement
+    new: Requirement
+
+    @property
+    def fields(self) -> list[str]:
+        """Which compared fields differ (for highlighting one cell, not the row)."""
+        return [
+            name
+            for name in COMPARED
+            if getattr(self.old, name) != getattr(self.new, name)
+        ]
+
+
+@dataclass
+class RevisionDiff:
+    revision: RequirementSet
+    baseline: RequirementSet | None
+    added: list[Requirement] = field(default_factory=list)
+    removed: list[Requirement] = field(default_factory=list)
+    changed: list[ChangedRequirement] = field(default_factory=list)
+    unchanged: list[Requirement] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    @property
+    def affected(self) -> list[Requirement]:
+        """Requirements whose disciplines must look again (removed ones included:
+        dropping a requirement can matter to whoever planned for it)."""
+        return [*self.added, *self.removed, *(c.new for c in self.changed)]
+
+
+def requirement_differs(old: Requirement, new: Requirement) -> bool:
+    return any(getattr(old, name) != getattr(new, name) for name in COMPARED)
+
+
+def diff_requirements(
+    *,
+    revision: RequirementSet,
+    baseline: RequirementSet | None,
+    new: Iterable[Requirement],
+    old: Iterable[Requirement],
+) -> RevisionDiff:
+    """The diff of two lists of requirements (pure: no queries)."""
+    result = RevisionDiff(revision=revision, baseline=baseline)
+    old_by_key = {r.key: r for r in old}
+    new_keys = set()
+    for requirement in sorted(new, key=lambda r: (r.position, r.key)):
+        new_keys.add(requirement.key)
+        before = old_by_key.get(requirement.key)
+        if before is None:
+            result.added.append(requirement)
+        elif requirement_differs(before, requirement):
+            result.changed.append(ChangedRequirement(old=before, new=requirement))
+        else:
+            result.unchanged.append(requirement)
+    result.removed = sorted(
+        (r for key, r in old_by_key.items() if key not in new_keys),
+        key=lambda r: (r.position, r.key),
+    )
+    return result

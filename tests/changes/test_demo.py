@@ -1,0 +1,40 @@
+"""The demo data (make run) goes through the real services and can run again."""
+
+from orderreview import roles
+from orderreview.demo import seed_demo
+from orders.models import Order
+from requirements.models import ChangeNotification, RequirementSet
+from reviews.models import Review, Signature
+
+
+def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
+    db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    roles.sync_roles()
+
+    summary = seed_demo()
+
+    assert summary["orders"] == 9
+    demo = Order.objects.filter(customer_reference__startswith="DEMO-")
+    statuses = {o.customer_reference: o.status for o in demo}
+    assert statuses["DEMO-01"] == statuses["DEMO-02"] == Order.Status.DRAFT
+    assert statuses["DEMO-03"] == Order.Status.AWAITING_REVIEW
+    assert statuses["DEMO-05"] == Order.Status.IN_REVIEW
+    assert statuses["DEMO-06"] == Order.Status.ACCEPTED
+    assert statuses["DEMO-07"] == Order.Status.REJECTED
+    accepted_change = RequirementSet.objects.get(
+        order__customer_reference="DEMO-08", number=2
+    )
+    assert accepted_change.state == RequirementSet.State.ACCEPTED
+    open_change = RequirementSet.objects.get(
+        order__customer_reference="DEMO-09", number=2
+    )
+    assert open_change.review.state == Review.State.OPEN
+    assert open_change.review.assessments.filter(verdict="").count() == 2
+    assert open_change.review.assessments.exclude(carried_from=None).exists()
+    assert ChangeNotification.objects.filter(acknowledged_at=None).exists()
+    assert Signature.objects.count() == 5
+
+    assert seed_demo()["orders"] == 0
+    assert demo.count() == 9
