@@ -1,7 +1,8 @@
 """Every list and detail page runs the same number of SQL queries whatever it shows.
 
 The data is seed_scale's own (orders in every state, change orders, reviews,
-signatures, communications, history), first with 2 orders, then topped up to 60 so
+signatures, communications, history), first with the demo orders seed_demo makes
+(seed_scale runs it; at least 2 orders), then topped up to 60 so
 that every list shows a full page of 50 rows and the detail pages are picked for the
 most rows they have. One test measures all pages at both sizes, because seeding is the
 slow part; it reports every page whose count differs from its pin at once.
@@ -94,9 +95,10 @@ PAGES = {
             "orders:order_detail",
             args=[(_newest_order(revisions__number=2) or _newest_order()).number],
         ),
-        8,
+        9,
         f"{SESSION}; the order with customer, form and people; its revisions; the "
-        "shown revision's requirements; its reviews; its communications",
+        "shown revision's requirements; their change notifications; its reviews; "
+        "its communications",
     ),
     "customer list": Page(
         "admin", lambda: reverse("orders:customer_list"), 4, f"{SESSION}; one page"
@@ -116,9 +118,11 @@ PAGES = {
     "review page": Page(
         "engineer",
         lambda: reverse("reviews:review_detail", args=[_largest_open_review().pk]),
-        6,
+        9,
         f"{SESSION}; the review with order and revision; its assessments with "
-        "requirement, discipline and assessor; the reviewer's disciplines",
+        "requirement, discipline, assessor and carried-from; the reviewer's "
+        "disciplines; the diff: earlier revisions, the baseline's and this "
+        "revision's requirements",
     ),
     "acceptance record": Page(
         "admin",
@@ -148,8 +152,9 @@ PAGES = {
     "audit timeline": Page(
         "auditor",
         lambda: reverse("audit:timeline"),
-        5,
-        f"{SESSION}; one page of the UNION ALL of history tables; the user filter",
+        6,
+        f"{SESSION}; one page of the UNION ALL of history tables; the users who "
+        "made those changes; the user filter",
     ),
     "object history": Page(
         "auditor", _order_history, 4, f"{SESSION}; the object's history rows"
@@ -157,8 +162,9 @@ PAGES = {
     "dashboard": Page(
         "approver",
         lambda: reverse("home"),
-        18,
-        f"{SESSION}; the reviewer's queue; the data version; the cache miss; "
+        19,
+        f"{SESSION}; change notifications to acknowledge; the reviewer's queue; "
+        "the data version; the cache miss; "
         "the 6 figures (overdue reviews, orders by status, turnaround, first-pass "
         "acceptance, change-order rate, recent rejections); the cache write (cull "
         "count, savepoint, look-up, insert, release); open complaints",
@@ -178,6 +184,9 @@ def _extra_rows(count: int) -> None:
         factories.published_version(questions=1)
     # History grows for the order whose history page is measured.
     target = _newest_order(status="accepted")
+    # Saved by a person, as in the app: the timeline's newest rows then name a user
+    # at both sizes (a page where nobody is named skips the user look-up).
+    target._history_user = User.objects.get(username="service")
     for index in range(count):
         target.customer_reference = f"PO-{index}"
         target.save()
