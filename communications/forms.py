@@ -9,6 +9,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm
 
 
@@ -49,6 +50,12 @@ class CommunicationFilterForm(forms.Form):
     )
     occurred_from = forms.DateField(label="From", required=False, widget=DateInput)
     occurred_to = forms.DateField(label="To", required=False, widget=DateInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customer_filter_queryset(
+            self.data.get("customer")
+        )
 
     def clean(self) -> dict:
         data = super().clean()

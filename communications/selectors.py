@@ -12,25 +12,6 @@ PAGE_SIZE = 50
 PENDING_STATES = [Communication.FollowUp.OPEN, Communication.FollowUp.IN_PROGRESS]
 
 
-def page_slice(queryset: QuerySet, page: int, per_page: int = PAGE_SIZE) -> dict:
-    """One page and whether another follows, without counting every row.
-
-    Fetching one row more than the page tells us whether there is a next page, so a
-    list of millions costs what a list of fifty does.
-    """
-    page = max(page, 1)
-    start = (page - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    return {
-        "rows": rows[:per_page],
-        "page": page,
-        "has_previous": page > 1,
-        "has_next": len(rows) > per_page,
-        "previous_page": page - 1,
-        "next_page": page + 1,
-    }
-
-
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 

@@ -25,19 +25,14 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview.pagination import keyset_page
 from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
 from orders.models import Order
 
-# Beyond this the offset would overflow PostgreSQL's bigint (a 500, found by
-# tests/hardening/test_hostile_input.py); nobody pages that far.
-MAX_PAGE = 100_000
 
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
-    except ValueError:
-        return 1
+def _after(request: HttpRequest) -> str:
+    """The keyset token of the page asked for (orderreview.pagination)."""
+    return request.GET.get("after", "")[:500]
 
 
 def _apply_errors(form: object, error: ValidationError) -> None:
@@ -51,7 +46,7 @@ def _apply_errors(form: object, error: ValidationError) -> None:
 
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("after", None)
     return query.urlencode()
 
 
@@ -63,8 +58,10 @@ def _query_without_page(request: HttpRequest) -> str:
 def communication_list(request: HttpRequest) -> HttpResponse:
     form = CommunicationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = selectors.page_slice(
-        selectors.communications_filtered(filters), _page_number(request)
+    page = keyset_page(
+        selectors.communications_filtered(filters),
+        token=_after(request),
+        size=selectors.PAGE_SIZE,
     )
     return render(
         request,
@@ -341,8 +338,10 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
-    page = selectors.page_slice(
-        selectors.notices_filtered(status), _page_number(request)
+    page = keyset_page(
+        selectors.notices_filtered(status),
+        token=_after(request),
+        size=selectors.PAGE_SIZE,
     )
     return render(
         request,

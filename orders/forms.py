@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orders.models import (
@@ -155,6 +155,24 @@ def header_initial(order: Order) -> dict:
     }
 
 
+# A filter's customer drop-down lists at most this many (by name): thousands of
+# options would make every list page heavy. The selected one is always listed, and
+# the search box or the customer's own page finds any other.
+CUSTOMER_CHOICES_AT_MOST = 30
+
+
+def customer_filter_queryset(selected: object) -> QuerySet[Customer]:
+    """The customers a filter's drop-down offers: the first ones by name, and the
+    selected one (validation looks the selected one up in this queryset too)."""
+    first = Customer.objects.order_by("name", "pk").values("pk")[
+        :CUSTOMER_CHOICES_AT_MOST
+    ]
+    wanted = Q(pk__in=Subquery(first))
+    if str(selected or "").isdigit():
+        wanted |= Q(pk=int(selected))
+    return Customer.objects.filter(wanted).order_by("name", "pk")
+
+
 class OrderFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(
@@ -184,6 +202,22 @@ class OrderFilterForm(forms.Form):
         required=False, choices=list(ORDER_SORT_LABELS.items()), initial="newest"
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customer_filter_queryset(
+            self.data.get("customer")
+        )
+        # Bootstrap classes set here: the list renders fields without crispy.
+        for name, field in self.fields.items():
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
+            field.widget.attrs.setdefault("class", css)
+            if self.errors.get(name):
+                field.widget.attrs["class"] += " is-invalid"
 
     def clean(self) -> dict:
         cleaned = super().clean()

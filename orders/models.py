@@ -268,6 +268,18 @@ class Order(models.Model):
             models.Index(fields=["channel", "-created_at"]),
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["customer_reference"]),
+            # The list's "requested date" sort, and the home queue of orders
+            # whose customer or requirements need confirming (few among many).
+            models.Index(
+                fields=["requested_date", "-created_at", "-id"],
+                name="order_requested_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(customer_to_confirm=True)
+                | Q(documented_statement=False, confirmed_at__isnull=True),
+                name="order_to_confirm_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,5 @@
 """Reads shared by the orders views and the home-page queue."""
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -94,25 +93,6 @@ def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
     return orders.order_by(
         *ORDER_SORTS.get(filters.get("sort") or "", ORDER_SORTS["newest"])
     )
-
-
-@dataclass
-class Page:
-    rows: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
-def page_of(queryset: QuerySet, *, page: int, size: int) -> Page:
-    """One page without counting the table: fetch one row more to know if more exist."""
-    page = max(page, 1)
-    start = (page - 1) * size
-    rows = list(queryset[start : start + size + 1])
-    return Page(rows=rows[:size], number=page, has_next=len(rows) > size)
 
 
 def order_for_detail(number: str) -> Order:

@@ -84,7 +84,16 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["review", "discipline", "requirement__position", "pk"]
-        indexes = [models.Index(fields=["discipline", "verdict"])]
+        indexes = [
+            models.Index(fields=["discipline", "verdict"]),
+            # Unassessed slots: "still to assess by" on the order list and the
+            # reviewers' queues look only at these.
+            models.Index(
+                fields=["review", "discipline"],
+                condition=Q(verdict=""),
+                name="assessment_pending_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "requirement", "discipline"],
@@ -124,6 +133,10 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+        # The dashboard's recent rejections.
+        indexes = [
+            models.Index(fields=["outcome", "-decided_at"], name="decision_outcome_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome="accept") | ~Q(reasons=""),

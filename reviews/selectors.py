@@ -2,9 +2,21 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,36 +30,61 @@ def discipline_ids_of(user: Any) -> set[int]:
     return set(Discipline.objects.filter(members=user).values_list("pk", flat=True))
 
 
-def reviews_for_reviewer(user: Any) -> QuerySet[Review]:
-    """Open reviews with slots in the user's disciplines, most urgent first, with
-    how many of those slots are still unassessed."""
-    mine = Q(assessments__discipline__members=user)
+def _slot_count(slots: QuerySet[Assessment]) -> Coalesce:
+    """How many of a review's slots match: a correlated count, so a page of reviews
+    costs a page of index look-ups however many reviews are open."""
+    counted = slots.order_by().values("review").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def reviews_for_reviewer(user: Any, *, pending_only: bool = False) -> QuerySet[Review]:
+    """Open reviews with slots in the user's disciplines (pending_only: slots still
+    unassessed), most urgent first, with how many of those slots are unassessed."""
+    mine = Assessment.objects.filter(review=OuterRef("pk"), discipline__members=user)
+    wanted = mine.filter(verdict="") if pending_only else mine
+    # Uncorrelated, so PostgreSQL checks it once: someone without disciplines gets
+    # nothing at once instead of a look at every open review.
+    has_disciplines = Exists(Discipline.members.through.objects.filter(user=user))
     return (
         Review.objects.filter(state=Review.State.OPEN)
+        .filter(has_disciplines, Exists(wanted))
         .annotate(
-            mine_total=Count("assessments", filter=mine, distinct=True),
-            mine_pending=Count(
-                "assessments",
-                filter=mine & Q(assessments__verdict=""),
-                distinct=True,
-            ),
+            mine_total=_slot_count(mine),
+            mine_pending=_slot_count(mine.filter(verdict="")),
         )
-        .filter(mine_total__gt=0)
         .select_related("order__customer", "requirement_set")
         .order_by("due_date", "pk")
     )
 
 
+def reviews_after(queryset: QuerySet[Review], token: str) -> QuerySet[Review]:
+    """Keyset page: the reviews after the one token names ("<due date>_<pk>", in
+    (due_date, pk) order). A token that is not one gives the first page."""
+    try:
+        due, pk = token.split("_")
+        due_date, pk_value = date.fromisoformat(due), int(pk)
+    except ValueError:
+        return queryset
+    return queryset.filter(
+        Q(due_date__gt=due_date) | Q(due_date=due_date, pk__gt=pk_value)
+    )
+
+
+def review_token(review: Review) -> str:
+    return f"{review.due_date.isoformat()}_{review.pk}"
+
+
 def reviews_awaiting_decision() -> QuerySet[Review]:
     """Open reviews with every slot assessed: the approvers' queue."""
+    slots = Assessment.objects.filter(review=OuterRef("pk"))
     return (
         Review.objects.filter(state=Review.State.OPEN)
+        .filter(~Exists(slots.filter(verdict="")))
         .annotate(
-            total=Count("assessments"),
-            pending=Count("assessments", filter=Q(assessments__verdict="")),
-            cannot=Count("assessments", filter=Q(assessments__verdict="cannot_meet")),
+            total=_slot_count(slots),
+            pending=Value(0, output_field=IntegerField()),
+            cannot=_slot_count(slots.filter(verdict="cannot_meet")),
         )
-        .filter(pending=0)
         .select_related("order__customer", "requirement_set")
         .order_by("due_date", "pk")
     )

@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.inclusion_tag("dashboard/_dashboard.html", takes_context=True)
 def management_dashboard(context: template.Context) -> dict:
-    figures = dashboard.dashboard()
+    figures = dashboard.dashboard_cached()
     return {
         "figures": figures,
         "chart_data": figures.chart_data(),

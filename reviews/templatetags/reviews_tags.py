@@ -33,7 +33,7 @@ def requirement_value(value: Any) -> str:
 def reviewer_queue(context: template.Context, limit: int = 5) -> dict[str, object]:
     """The signed-in reviewer's open review items, most urgent first."""
     user = context["request"].user
-    queue = selectors.reviews_for_reviewer(user).filter(mine_pending__gt=0)
+    queue = selectors.reviews_for_reviewer(user, pending_only=True)
     reviews = list(queue[:limit])
     for review in reviews:
         review.overdue = selectors.is_overdue(review)

@@ -147,7 +147,9 @@ class _Visitor(ast.NodeVisitor):
                 f".{name}() on {model or 'a queryset'} writes without history "
                 "(use simple_history.utils.bulk_create_with_history or save())",
             )
-        elif name in ("execute", "executemany", "raw") and node.args:
+        elif name == "copy_from":
+            self._flag(node, ".copy_from() bulk-loads a table")
+        elif name in ("execute", "executemany", "raw", "copy_expert") and node.args:
             sql = _sql_text(node.args[0])
             if sql is None:
                 self._flag(node, f".{name}() with SQL that is not a visible literal")

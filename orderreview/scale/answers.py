@@ -1,0 +1,66 @@
+"""Plausible answers to an order form's questions, for seed_scale."""
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from orders.models import Question
+
+
+def _choices(question: Question) -> list[str]:
+    return [
+        str(c.get("value") if isinstance(c, dict) else c) for c in question.choices
+    ] or ["Standard"]
+
+
+def _answer(question: Question, rnd: random.Random, serial: int) -> Any:
+    kind = question.kind
+    Kind = Question.Kind
+    if kind == Kind.INTEGER:
+        low = int(question.min_value if question.min_value is not None else 1)
+        high = int(question.max_value if question.max_value is not None else 5000)
+        return rnd.randint(low, min(high, low + 5000))
+    if kind == Kind.DECIMAL:
+        low = float(question.min_value if question.min_value is not None else 0)
+        return f"{low + rnd.randint(1, 9999) / 100:.2f}"
+    if kind == Kind.DATE:
+        return (date(2026, 1, 1) + timedelta(days=rnd.randint(0, 700))).isoformat()
+    if kind == Kind.YES_NO:
+        return rnd.choice(["yes", "no"])
+    if kind == Kind.SINGLE_CHOICE:
+        return rnd.choice(_choices(question))
+    if kind == Kind.MULTIPLE_CHOICE:
+        return [rnd.choice(_choices(question))]
+    if kind == Kind.FILE:
+        name = f"{question.key}-{serial}.pdf"
+        return {
+            "name": name,
+            "path": f"uploads/scale/{question.key}/{name}",
+            "size": rnd.randint(20_000, 900_000),
+            "content_type": "application/pdf",
+        }
+    if kind == Kind.EMAIL:
+        return f"buyer{serial % 997}@customer{serial % 89}.example"
+    if kind == Kind.LONG_TEXT:
+        return f"Please see drawing notes, batch {serial}."
+    return f"{question.key.upper()[:6]}-{serial}"
+
+
+def answers_for(
+    questions: list[Question], rnd: random.Random, serial: int
+) -> dict[str, Any]:
+    """Every required visible question answered, optional ones a quarter of the time."""
+    answers: dict[str, Any] = {}
+    for question in questions:
+        if question.show_if_question:
+            controller = answers.get(question.show_if_question)
+            given = controller if isinstance(controller, list) else [controller]
+            if not set(map(str, given)) & set(map(str, question.show_if_values)):
+                continue
+        if question.required or rnd.random() < 0.25:
+            answers[question.key] = _answer(question, rnd, serial)
+    if not answers:
+        # A form of optional questions only: an order still states something.
+        first = questions[0]
+        answers[first.key] = _answer(first, rnd, serial)
+    return answers

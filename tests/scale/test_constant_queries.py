@@ -1,0 +1,225 @@
+"""Every list and detail page runs the same number of SQL queries whatever it shows.
+
+The data is seed_scale's own (orders in every state, change orders, reviews,
+signatures, communications, history), first with the demo orders seed_demo makes
+(seed_scale runs it; at least 2 orders), then topped up to 60 so
+that every list shows a full page of 50 rows and the detail pages are picked for the
+most rows they have. One test measures all pages at both sizes, because seeding is the
+slow part; it reports every page whose count differs from its pin at once.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orderreview import scale
+from orderreview.models import User
+from orders.models import Customer, Order, OrderForm
+from reviews.models import Review
+from tests import factories
+
+FEW, MANY = 2, 60
+
+
+@dataclass(frozen=True)
+class Page:
+    user: str | None
+    url: Callable[[], str]
+    # Pinned count, and what the queries are.
+    queries: int
+    why: str
+
+
+def _newest_order(**filters: object) -> Order:
+    return Order.objects.filter(**filters).order_by("-pk").first()
+
+
+def _largest_open_review() -> Review:
+    return (
+        Review.objects.filter(state="open")
+        .annotate(n=Count("assessments"))
+        .order_by("-n", "-pk")
+        .first()
+    )
+
+
+def _record_url() -> str:
+    review = (
+        Review.objects.filter(state="decided")
+        .select_related("order", "requirement_set")
+        .order_by("-requirement_set__number", "-pk")
+        .first()
+    )
+    return reverse(
+        "reviews:acceptance_record",
+        args=[review.order.number, review.requirement_set.number],
+    )
+
+
+def _busiest_customer() -> str:
+    customer = (
+        Customer.objects.annotate(n=Count("orders")).order_by("-n", "-pk").first()
+    )
+    return reverse("orders:customer_detail", args=[customer.pk])
+
+
+def _order_history() -> str:
+    order = _newest_order(status="accepted")
+    return reverse("audit:object_history", args=["orders.order", order.pk])
+
+
+# Every logged-in page starts with: the session, the user, the user's groups.
+SESSION = "session, user, groups"
+PAGES = {
+    "order list": Page(
+        "admin",
+        lambda: reverse("orders:order_list"),
+        7,
+        f"{SESSION}; one page of orders with customer and form; the filter form's "
+        "customers, forms and disciplines",
+    ),
+    "order list filtered": Page(
+        "admin",
+        lambda: reverse("orders:order_list") + "?status=accepted&sort=customer",
+        7,
+        f"{SESSION}; the filtered page; the filter form's three choice lists",
+    ),
+    "order detail": Page(
+        "admin",
+        lambda: reverse(
+            "orders:order_detail",
+            args=[(_newest_order(revisions__number=2) or _newest_order()).number],
+        ),
+        9,
+        f"{SESSION}; the order with customer, form and people; its revisions; the "
+        "shown revision's requirements; their change notifications; its reviews; "
+        "its communications",
+    ),
+    "customer list": Page(
+        "admin", lambda: reverse("orders:customer_list"), 4, f"{SESSION}; one page"
+    ),
+    "customer detail": Page(
+        "admin",
+        _busiest_customer,
+        6,
+        f"{SESSION}; the customer; their orders; their communications",
+    ),
+    "my reviews": Page(
+        "engineer",
+        lambda: reverse("reviews:my_reviews"),
+        4,
+        f"{SESSION}; the open reviews of the reviewer's disciplines",
+    ),
+    "review page": Page(
+        "engineer",
+        lambda: reverse("reviews:review_detail", args=[_largest_open_review().pk]),
+        9,
+        f"{SESSION}; the review with order and revision; its assessments with "
+        "requirement, discipline, assessor and carried-from; the reviewer's "
+        "disciplines; the diff: earlier revisions, the baseline's and this "
+        "revision's requirements",
+    ),
+    "acceptance record": Page(
+        "admin",
+        _record_url,
+        9,
+        f"{SESSION}; the review; assessments; requirements; signatures; the "
+        "predecessor hash of the first; the chain's first signature",
+    ),
+    "communications list": Page(
+        "admin",
+        lambda: reverse("communications:communication_list"),
+        5,
+        f"{SESSION}; one page of communications; the filter form's customers",
+    ),
+    "notices": Page(
+        "admin",
+        lambda: reverse("communications:notice_list"),
+        4,
+        f"{SESSION}; one page of notices with order and customer",
+    ),
+    "form list": Page(
+        "formadmin",
+        lambda: reverse("orderforms:form_list"),
+        5,
+        f"{SESSION}; the forms; their versions",
+    ),
+    "audit timeline": Page(
+        "auditor",
+        lambda: reverse("audit:timeline"),
+        6,
+        f"{SESSION}; one page of the UNION ALL of history tables; the users who "
+        "made those changes; the user filter",
+    ),
+    "object history": Page(
+        "auditor", _order_history, 4, f"{SESSION}; the object's history rows"
+    ),
+    "dashboard": Page(
+        "approver",
+        lambda: reverse("home"),
+        19,
+        f"{SESSION}; change notifications to acknowledge; the reviewer's queue; "
+        "the data version; the cache miss; "
+        "the 6 figures (overdue reviews, orders by status, turnaround, first-pass "
+        "acceptance, change-order rate, recent rejections); the cache write (cull "
+        "count, savepoint, look-up, insert, release); open complaints",
+    ),
+    "catalog": Page(
+        None, lambda: reverse("communications:catalog"), 1, "the active offerings"
+    ),
+}
+
+
+def _extra_rows(count: int) -> None:
+    """Rows seed_scale does not make: notices, offerings, more order forms."""
+    order = Order.objects.order_by("pk").first()
+    factories.OutboundNoticeFactory.create_batch(count, order=order, status="failed")
+    factories.OfferingFactory.create_batch(count)
+    for _ in range(count):
+        factories.published_version(questions=1)
+    # History grows for the order whose history page is measured.
+    target = _newest_order(status="accepted")
+    # Saved by a person, as in the app: the timeline's newest rows then name a user
+    # at both sizes (a page where nobody is named skips the user look-up).
+    target._history_user = User.objects.get(username="service")
+    for index in range(count):
+        target.customer_reference = f"PO-{index}"
+        target.save()
+
+
+def _measure(client) -> dict[str, int]:
+    counts = {}
+    for name, page in PAGES.items():
+        url = page.url()
+        if page.user:
+            client.force_login(User.objects.get(username=page.user))
+        else:
+            client.logout()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, f"{name}: {url} -> {response.status_code}"
+        counts[name] = len(captured)
+    return counts
+
+
+@pytest.mark.django_db
+def test_no_page_runs_more_queries_as_rows_grow(client):
+    scale.seed_scale(orders=FEW)
+    _extra_rows(1)
+    few = _measure(client)
+    scale.seed_scale(orders=MANY)
+    _extra_rows(49)
+    assert OrderForm.objects.count() >= 50
+    many = _measure(client)
+    table = {name: (few[name], many[name], PAGES[name].queries) for name in PAGES}
+    wrong = {
+        name: f"{a} with few rows, {b} with many, pinned {c}"
+        for name, (a, b, c) in table.items()
+        if not a == b == c
+    }
+    assert wrong == {}, "\n".join(f"{k}: {v}" for k, v in wrong.items())

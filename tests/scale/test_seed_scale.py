@@ -1,0 +1,117 @@
+"""seed_scale builds a dataset the app and its audit checks accept as real."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from communications.models import Communication
+from orderreview import scale
+from orders.models import Customer, Order
+from requirements.models import Requirement, RequirementSet
+from reviews.models import Assessment, Decision, Review, Signature
+from reviews.selectors import chain_report
+
+ORDERS = 60
+SEEDED_MODELS = [
+    Customer,
+    Order,
+    RequirementSet,
+    Requirement,
+    Review,
+    Assessment,
+    Decision,
+    Signature,
+    Communication,
+]
+
+
+@pytest.fixture
+def seeded(db):
+    return scale.seed_scale(orders=ORDERS)
+
+
+def test_a_small_seeded_dataset_is_complete_and_verifies(seeded):
+    # One seeding, several checks: seeding is the slow part.
+    _orders_exist_in_every_state()
+    _some_orders_have_a_change_order_with_carried_forward_verdicts()
+    _every_submitted_revision_has_requirements_and_a_review()
+    _the_signature_chain_verifies()
+    _every_seeded_row_has_its_history_row()
+    _order_numbers_come_from_the_sequence()
+
+
+def _orders_exist_in_every_state():
+    assert Order.objects.count() == ORDERS
+    assert set(Order.objects.values_list("status", flat=True)) == set(
+        Order.Status.values
+    )
+    assert set(Review.objects.values_list("state", flat=True)) == {"open", "decided"}
+    assert set(Decision.objects.values_list("outcome", flat=True)) == {
+        "accept",
+        "reject",
+    }
+    verdicts = set(Assessment.objects.values_list("verdict", flat=True))
+    assert {"", "can_meet", "cannot_meet"} <= verdicts
+
+
+def _some_orders_have_a_change_order_with_carried_forward_verdicts():
+    second = RequirementSet.objects.filter(number=2)
+    assert second.exists()
+    assert Assessment.objects.filter(
+        review__requirement_set__number=2, carried_from__isnull=False
+    ).exists()
+    # The changed requirement needs a fresh look: not everything is carried.
+    assert Assessment.objects.filter(
+        review__requirement_set__number=2, carried_from__isnull=True
+    ).exists()
+
+
+def _every_submitted_revision_has_requirements_and_a_review():
+    submitted = RequirementSet.objects.exclude(state="draft")
+    assert not submitted.filter(review__isnull=True).exists()
+    assert not submitted.annotate(n=Count("requirements")).filter(n=0).exists()
+    assert not RequirementSet.objects.filter(state="draft", review__isnull=False)
+
+
+def _the_signature_chain_verifies():
+    report = chain_report()
+    assert report.ok, report.summary
+    assert report.count == Decision.objects.count() == Signature.objects.count()
+    call_command("verify_signatures")
+
+
+def _every_seeded_row_has_its_history_row():
+    for model in SEEDED_MODELS:
+        ids = set(model.objects.values_list("pk", flat=True))
+        history = model.history.filter(history_type="+")
+        assert ids == set(history.values_list("id", flat=True)), model.__name__
+    # A seeded order (the demo ones are made through the services, step by step).
+    order = Order.objects.filter(
+        status="accepted", customer__account_code__startswith="SC-"
+    ).first()
+    row = order.history.get()
+    assert row.history_user.username == "service"
+    assert row.status == "accepted"
+    signature_row = Signature.history.first()
+    assert signature_row.history_user.username == "approver"
+
+
+def _order_numbers_come_from_the_sequence():
+    numbers = sorted(Order.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == ORDERS
+    # The next order the app creates does not collide with a seeded one.
+    from orders.services import order_number_next
+
+    assert order_number_next()[-6:] > max(n[-6:] for n in numbers)
+
+
+def test_seeding_again_adds_nothing_and_refuses_to_pad_real_data(seeded, monkeypatch):
+    assert scale.seed_scale(orders=ORDERS) == {}
+    assert Order.objects.count() == ORDERS
+    monkeypatch.setattr(scale, "DEMO_ORDERS_AT_MOST", ORDERS - 1)
+    with pytest.raises(CommandError, match="--force-more"):
+        call_command("seed_scale", orders=ORDERS + 5)
+    assert Order.objects.count() == ORDERS
+    call_command("seed_scale", orders=ORDERS + 5, force_more=True)
+    assert Order.objects.count() == ORDERS + 5
+    assert chain_report().ok
