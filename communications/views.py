@@ -25,14 +25,9 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
-from orderreview.pagination import keyset_page
+from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
 from orders.models import Order
-
-
-def _after(request: HttpRequest) -> str:
-    """The keyset token of the page asked for (orderreview.pagination)."""
-    return request.GET.get("after", "")[:500]
 
 
 def _apply_errors(form: object, error: ValidationError) -> None:
@@ -60,7 +55,7 @@ def communication_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = keyset_page(
         selectors.communications_filtered(filters),
-        token=_after(request),
+        token=requested_token(request),
         size=selectors.PAGE_SIZE,
     )
     return render(
@@ -340,7 +335,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     page = keyset_page(
         selectors.notices_filtered(status),
-        token=_after(request),
+        token=requested_token(request),
         size=selectors.PAGE_SIZE,
     )
     return render(

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 
 @dataclass
@@ -114,3 +115,8 @@ def keyset_page(queryset: QuerySet, *, token: str, size: int) -> KeysetPage:
     if page.has_next:
         page.next_token = token_for(page.rows[-1], keys)
     return page
+
+
+def requested_token(request: HttpRequest) -> str:
+    """The keyset token of the page a list request asks for (?after=...)."""
+    return request.GET.get("after", "")[:500]

@@ -27,7 +27,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     # Change orders (/orders/<number>/changes/...) and /notifications/.
     path("", include("requirements.urls")),
-    path("", include("orders.urls")),
+    path("", include("requirements.intake_urls")),
 ]
 
 handler403 = "orderreview.views.permission_denied"

@@ -1,7 +1,7 @@
 """Change orders (ISO 9001 8.2.4): raise one, edit its draft, see what it changes,
 and the notifications that make affected people aware of it.
 
-The answer form is bound and saved exactly as intake does it (orders.views), so a
+The answer form is bound and saved exactly as intake does it (intake_views), so a
 change order's draft keeps everything typed the same way.
 """
 
@@ -19,9 +19,9 @@ from orderreview import roles
 from orderreview.roles import role_required
 from orders.forms import RequirementForm
 from orders.models import Order
-from orders.views import _apply_errors, _bind_answers, _save_answers
 from requirements import selectors, services
 from requirements.forms import AcknowledgeForm, ChangeOrderForm
+from requirements.intake_views import _apply_errors, _bind_answers, _save_answers
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 
 CS = roles.CUSTOMER_SERVICE

@@ -1,14 +1,19 @@
+"""Customer and order-intake URLs, in the \"orders\" namespace."""
+
 from django.urls import path
 
-from orders import views
+from orders import views as customer_views
+from requirements import intake_views as views
 
 app_name = "orders"
 
 urlpatterns = [
-    path("customers/", views.customer_list, name="customer_list"),
-    path("customers/new/", views.customer_new, name="customer_new"),
-    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
-    path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path("customers/", customer_views.customer_list, name="customer_list"),
+    path("customers/new/", customer_views.customer_new, name="customer_new"),
+    path("customers/<int:pk>/", customer_views.customer_detail, name="customer_detail"),
+    path(
+        "customers/<int:pk>/edit/", customer_views.customer_edit, name="customer_edit"
+    ),
     path("orders/", views.order_list, name="order_list"),
     path("orders/new/", views.order_new, name="order_new"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),

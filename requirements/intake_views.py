@@ -1,0 +1,471 @@
+"""Order intake pages: the order list and detail, new orders and drafts, staff-added
+requirements, customer confirmation, portal links, and the two public pages
+(customer portal, catalog request).
+
+They live in requirements because they put an order and its requirement revision on
+one page: requirements may import orders, never the other way round.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from orderreview import roles
+from orderreview.pagination import keyset_page, requested_token
+from orderreview.roles import role_required
+from orders import selectors, services
+from orders.formkit import AnswerForm, answer_form_class, answers_to_initial
+from orders.forms import (
+    ConfirmationForm,
+    ContactForm,
+    OrderFilterForm,
+    OrderHeaderForm,
+    RequirementForm,
+    header_initial,
+    public_upload_errors,
+    published_version,
+)
+from orders.models import Order, OrderForm, PortalLink, Question
+from orders.public import public_page
+from orders.uploads import stored_upload_path
+from orders.views import _apply_errors
+from requirements import selectors as req_selectors
+from requirements import services as req_services
+from requirements.models import Requirement, RequirementSet
+
+CS = roles.CUSTOMER_SERVICE
+# Reviewers read orders to assess them, auditors read everything; neither changes them.
+ORDER_READERS = (roles.AUDITOR, roles.REVIEWER, roles.APPROVER)
+PAGE_SIZE = 50
+ANSWER_PREFIX = "a"
+
+
+# --- order list and detail ---------------------------------------------------------
+
+
+@require_safe
+@role_required(CS, read_only=ORDER_READERS)
+def order_list(request: HttpRequest) -> HttpResponse:
+    filters = OrderFilterForm(request.GET)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = keyset_page(
+        selectors.orders_filtered(cleaned),
+        token=requested_token(request),
+        size=PAGE_SIZE,
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "orders/order_list.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+def _order_or_404(number: str) -> Order:
+    try:
+        return selectors.order_for_detail(number)
+    except Order.DoesNotExist:
+        raise Http404("No such order") from None
+
+
+def _timeline(order: Order, revisions: list[RequirementSet]) -> list[dict]:
+    events = [
+        {
+            "when": order.created_at,
+            "text": f"Entered ({order.get_channel_display()})",
+            "who": order.entered_by,
+        }
+    ]
+    for revision in revisions:
+        if revision.number > 1:
+            events.append(
+                {
+                    "when": revision.created_at,
+                    "text": f"Revision {revision.number} started",
+                    "who": revision.created_by,
+                }
+            )
+        if revision.submitted_at:
+            events.append(
+                {
+                    "when": revision.submitted_at,
+                    "text": f"Revision {revision.number} submitted for review",
+                    "who": revision.submitted_by,
+                }
+            )
+    if order.confirmed_at:
+        events.append(
+            {
+                "when": order.confirmed_at,
+                "text": f"Requirements confirmed by the customer: "
+                f"{order.confirmation_method}",
+                "who": order.confirmed_by,
+            }
+        )
+    return sorted(events, key=lambda event: event["when"])
+
+
+@require_safe
+@role_required(CS, read_only=ORDER_READERS)
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order_or_404(number)
+    revisions = req_selectors.revisions_for_order(order)
+    selected = revisions[-1] if revisions else None
+    wanted = request.GET.get("revision")
+    if wanted:
+        selected = next((r for r in revisions if str(r.number) == wanted), None)
+        if selected is None:
+            raise Http404("No such revision")
+    context = {
+        "order": order,
+        "revisions": revisions,
+        "revision": selected,
+        "timeline": _timeline(order, revisions),
+        "groups": req_selectors.requirements_by_category(selected) if selected else [],
+        "draft_answers": (
+            req_selectors.draft_answers(order, selected)
+            if selected and selected.state == RequirementSet.State.DRAFT
+            else []
+        ),
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+# --- entering an order ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(CS)
+def order_new(request: HttpRequest) -> HttpResponse:
+    # Links from a customer's page or a catalog offering pre-select their part.
+    initial = {
+        "customer": request.GET.get("customer"),
+        "form": OrderForm.objects.filter(slug=request.GET.get("form", "")).first(),
+        "documented_statement": True,
+    }
+    header = OrderHeaderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and header.is_valid():
+        try:
+            revision = req_services.intake_start(
+                user=request.user,
+                form_version=header.cleaned_data["form_version"],
+                **header.service_kwargs(),
+            )
+        except ValidationError as error:
+            _apply_errors(header, error)
+        else:
+            number = revision.order.number
+            messages.success(request, f"Draft {number} saved. Now answer the form.")
+            return redirect("orders:order_edit", number=number)
+    return render(request, "orders/order_new.html", {"header": header})
+
+
+def _answers_to_keep(form: AnswerForm, stored: dict) -> dict[str, Any]:
+    """Everything typed, valid or not, plus files (new uploads or kept ones)."""
+    answers = form.raw_answers()
+    cleaned = getattr(form, "cleaned_data", {})
+    for question in form.questions:
+        if question.kind != Question.Kind.FILE:
+            continue
+        value = cleaned.get(question.key)
+        if value:
+            answers[question.key] = value
+        elif isinstance(stored.get(question.key), dict):
+            answers[question.key] = stored[question.key]
+    return answers
+
+
+def _bind_answers(
+    request: HttpRequest, order: Order, revision: RequirementSet, *, submit: bool
+) -> AnswerForm:
+    form_class = answer_form_class(order.form_version)
+    initial = answers_to_initial(order.form_version, revision.answers)
+    if request.method != "POST":
+        return form_class(initial=initial, require_complete=False, prefix=ANSWER_PREFIX)
+    return form_class(
+        data=request.POST,
+        files=request.FILES,
+        initial=initial,
+        require_complete=submit,
+        prefix=ANSWER_PREFIX,
+    )
+
+
+def _save_answers(
+    form: AnswerForm, revision: RequirementSet, *, submit: bool, user: Any
+) -> tuple[bool, RequirementSet]:
+    """Validate and keep the answers; (complete and valid, saved revision)."""
+    valid = form.is_valid()
+    answers = (
+        form.answers() if valid and submit else _answers_to_keep(form, revision.answers)
+    )
+    revision = req_services.revision_answers_save(
+        revision=revision, user=user, answers=answers
+    )
+    return valid, revision
+
+
+def _draft_revision(order: Order) -> RequirementSet | None:
+    if order.status != Order.Status.DRAFT:
+        return None
+    return req_selectors.draft_revision(order)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(CS)
+def order_edit(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order_or_404(number)
+    revision = _draft_revision(order)
+    if revision is None:
+        messages.info(request, f"{order.number} is no longer a draft.")
+        return redirect(order)
+    submit = "submit" in request.POST
+    header = OrderHeaderForm(
+        request.POST or None, initial=header_initial(order), order=order
+    )
+    answer_form = _bind_answers(request, order, revision, submit=submit)
+    if request.method == "POST":
+        answers_ok, revision = _save_answers(
+            answer_form, revision, submit=submit, user=request.user
+        )
+        header_ok = header.is_valid()
+        if header_ok:
+            try:
+                order = services.order_header_update(
+                    order=order, user=request.user, **header.service_kwargs()
+                )
+            except ValidationError as error:
+                _apply_errors(header, error)
+                header_ok = False
+        if header_ok and answers_ok and submit:
+            try:
+                req_services.revision_submit(revision=revision, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{order.number} submitted for review.")
+                return redirect("orders:order_detail", number=order.number)
+        elif header_ok and answers_ok:
+            messages.success(request, "Draft saved.")
+            return redirect("orders:order_edit", number=order.number)
+        else:
+            messages.warning(
+                request,
+                "Everything you typed is saved as a draft. Correct the marked "
+                "fields" + (" to submit." if submit else "."),
+            )
+    context = {
+        "order": order,
+        "revision": revision,
+        "header": header,
+        "answer_form": answer_form,
+        "requirement_form": RequirementForm(),
+        "staff_requirements": revision.requirements.select_related("discipline"),
+    }
+    return render(request, "orders/order_edit.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(CS)
+def requirement_add(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order_or_404(number)
+    revision = _draft_revision(order)
+    if revision is None:
+        raise Http404("Requirements are added to draft orders only")
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req_services.requirement_add(
+                revision=revision, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Requirement added.")
+            return redirect("orders:order_edit", number=order.number)
+    return render(
+        request, "requirements/requirement_form.html", {"order": order, "form": form}
+    )
+
+
+@require_POST
+@role_required(CS)
+def requirement_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    order = _order_or_404(number)
+    requirement = get_object_or_404(Requirement, pk=pk, requirement_set__order=order)
+    try:
+        req_services.requirement_remove(requirement=requirement, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Requirement removed.")
+    return redirect("orders:order_edit", number=order.number)
+
+
+@require_safe
+@role_required(CS, read_only=ORDER_READERS)
+def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A file answer of a submitted requirement, to those who may read the order.
+
+    Uploads live under MEDIA_ROOT, which no URL serves: this view is the only way
+    to them, always as a download (never rendered inline in our origin).
+    """
+    order = _order_or_404(number)
+    requirement = get_object_or_404(Requirement, pk=pk, requirement_set__order=order)
+    path = stored_upload_path(requirement.value, order.number)
+    if path is None or not default_storage.exists(path):
+        raise Http404("No file for this requirement")
+    response = FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=str(requirement.value.get("name") or "file"),
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(CS)
+def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
+    order = _order_or_404(number)
+    initial = {"confirmed_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = ConfirmationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_confirmation_record(
+                order=order, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Customer confirmation recorded.")
+            return redirect(order)
+    return render(
+        request, "orders/order_confirmation.html", {"order": order, "form": form}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(CS)
+def portal_link(request: HttpRequest, number: str) -> HttpResponse:
+    """Create (the token is shown once, never stored) or revoke portal links."""
+    order = _order_or_404(number)
+    new_url = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                link = get_object_or_404(
+                    PortalLink, pk=request.POST.get("link"), order=order
+                )
+                services.portal_link_revoke(link=link, user=request.user)
+                messages.success(request, "Link revoked: it no longer opens the order.")
+                return redirect("orders:portal_link", number=order.number)
+            link, token = services.portal_link_create(order=order, user=request.user)
+            new_url = request.build_absolute_uri(reverse("orders:portal", args=[token]))
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    context = {
+        "order": order,
+        "links": selectors.portal_links_for_order(order),
+        "new_url": new_url,
+        "now": timezone.now(),
+    }
+    return render(request, "orders/portal_link.html", context)
+
+
+# --- public pages ---------------------------------------------------------------------
+
+
+def _public_upload_check(form: AnswerForm, request: HttpRequest) -> bool:
+    errors = public_upload_errors(request.FILES)
+    for name, message in errors.items():
+        key = name.removeprefix(f"{ANSWER_PREFIX}-")
+        if key in form.fields:
+            form.add_error(key, message)
+    return not errors
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@public_page
+def portal(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the customer fills in the one draft order their link is for."""
+    link = selectors.portal_link_for_token(token)
+    if link is None:
+        raise Http404("Unknown link")
+    if not selectors.portal_link_usable(link):
+        return render(request, "orders/portal_refused.html", {"link": link}, status=410)
+    order = link.order
+    revision = _draft_revision(order)
+    if link.used_at or revision is None:
+        return render(request, "orders/portal_done.html", {"order": order})
+    submit = "submit" in request.POST
+    answer_form = _bind_answers(request, order, revision, submit=submit)
+    if request.method == "POST":
+        valid = answer_form.is_valid() and _public_upload_check(answer_form, request)
+        answers = (
+            answer_form.answers()
+            if valid and submit
+            else (_answers_to_keep(answer_form, revision.answers))
+        )
+        try:
+            req_services.portal_answers_save(
+                link=link, answers=answers, submit=submit and valid
+            )
+        except ValidationError as error:
+            answer_form.add_error(None, error)
+        else:
+            if valid and submit:
+                return redirect("orders:portal", token=token)
+            if valid:
+                messages.success(request, "Saved. You can come back to this link.")
+                return redirect("orders:portal", token=token)
+    context = {"order": order, "answer_form": answer_form, "link": link}
+    return render(request, "orders/portal.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@public_page
+def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
+    """Public: a visitor requests an order with one of the catalog's forms."""
+    order_form = get_object_or_404(OrderForm, slug=form_slug, active=True)
+    version = published_version(order_form)
+    if version is None:
+        raise Http404("This form is not published")
+    if request.GET.get("sent"):
+        return render(request, "orders/catalog_sent.html", {"order_form": order_form})
+    form_class = answer_form_class(version)
+    posted = request.method == "POST"
+    contact = ContactForm(request.POST or None, prefix="c")
+    answer_form = form_class(
+        data=request.POST if posted else None,
+        files=request.FILES if posted else None,
+        prefix=ANSWER_PREFIX,
+    )
+    if posted:
+        answers_ok = answer_form.is_valid() and _public_upload_check(
+            answer_form, request
+        )
+        if contact.is_valid() and answers_ok:
+            req_services.catalog_request_create(
+                form_version=version,
+                contact=contact.cleaned_data,
+                answers=answer_form.answers(),
+            )
+            return redirect(
+                reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
+            )
+    context = {"order_form": order_form, "contact": contact, "answer_form": answer_form}
+    return render(request, "orders/catalog_request.html", context)
