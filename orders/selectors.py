@@ -1,5 +1,6 @@
 """Reads shared by the orders views and the home-page queue."""
 
+import re
 from typing import Any
 
 from django.apps import apps
@@ -9,6 +10,7 @@ from django.utils import timezone
 from orders.models import Customer, Discipline, Order, PortalLink
 from orders.services import token_hash
 
+WHOLE_ORDER_NUMBER = re.compile(r"[A-Za-z]+-\d{4}-\d{6,}")
 ORDER_SORTS = {
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
@@ -83,7 +85,11 @@ def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
     if filters.get("to_assess"):
         orders = orders.filter(_to_assess(filters["to_assess"]))
     q = (filters.get("q") or "").strip()
-    if q:
+    if WHOLE_ORDER_NUMBER.fullmatch(q):
+        # A whole order number is looked up through its unique index; a substring
+        # search would scan every order.
+        orders = orders.filter(number=q.upper())
+    elif q:
         orders = orders.filter(
             Q(number__icontains=q)
             | Q(customer__name__icontains=q)

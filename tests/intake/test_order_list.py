@@ -83,6 +83,14 @@ def test_list_searches_number_customer_and_reference(client, service_user, order
     assert numbers(client.get(LIST, {"q": "nothing-like-this"})) == []
 
 
+def test_a_whole_order_number_finds_exactly_that_order(client, service_user, orders):
+    client.force_login(service_user)
+    number = orders["edi"].number
+    assert numbers(client.get(LIST, {"q": number.lower()})) == [number]
+    assert numbers(client.get(LIST, {"q": f" {number} "})) == [number]
+    assert numbers(client.get(LIST, {"q": number[:-6] + "999999"})) == []
+
+
 def test_list_sorts(client, service_user, orders):
     client.force_login(service_user)
     ascending = numbers(client.get(LIST, {"sort": "number"}))
