@@ -25,18 +25,10 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
 from orders.models import Order
-
-
-def _apply_errors(form: object, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the field it names, or on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -85,7 +77,7 @@ def communication_create(request: HttpRequest) -> HttpResponse:
                     attachment=data["attachment"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, "The communication is on file.")
                 return redirect(communication)
@@ -142,7 +134,7 @@ def communication_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Follow-up updated.")
             return redirect(communication)
@@ -171,7 +163,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "The file is attached.")
             return redirect(communication)
@@ -248,7 +240,7 @@ def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     position=data["position"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, f"Offering “{data['name']}” saved.")
                 return redirect("communications:offering_list")
@@ -304,7 +296,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                     messages.success(request, "Template saved.")
                     return redirect("communications:template_edit", kind=kind)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
     elif request.method in ("GET", "HEAD"):
         form = NoticeTemplateForm(instance=template)
         subject, body = notices.validate_template(

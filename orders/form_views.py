@@ -19,6 +19,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from orderreview.forms import form_errors_add
 from orderreview.roles import AUDITOR, FORM_ADMIN, role_required
 from orders import form_io, form_selectors, form_services
 from orders.form_builder_forms import (
@@ -34,15 +35,6 @@ from orders.models import Discipline, OrderFormVersion, Question
 admin_only = role_required(FORM_ADMIN)
 readable = role_required(FORM_ADMIN, read_only=(AUDITOR,))
 PREVIEW_PREFIX = "preview"
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Service errors beside their fields when they name one, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _version_url(version: OrderFormVersion) -> str:
@@ -72,7 +64,7 @@ def form_create(request: HttpRequest) -> HttpResponse:
         try:
             created = form_services.form_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"{created.name} created with a draft version 1.")
             return redirect(_version_url(created.versions.get()))
@@ -95,7 +87,7 @@ def form_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             form_services.form_update(form=order_form, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Form details saved.")
             return redirect("orderforms:form_detail", slug=slug)
@@ -232,7 +224,7 @@ def version_publish(request: HttpRequest, slug: str, number: int) -> HttpRespons
                 # on the version page, where the reason is visible.
                 messages.error(request, " ".join(error.messages))
                 return redirect(_version_url(version))
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"Version {number} published.")
             return redirect(_version_url(version))
@@ -334,7 +326,7 @@ def _save_question(
         else:
             form_services.question_update(question=question, item=form.item())
     except ValidationError as error:
-        _add_errors(form, error)
+        form_errors_add(form, error)
         return None
     messages.success(request, f"Question {form.cleaned_data['key']} saved.")
     return redirect(_version_url(version))

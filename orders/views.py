@@ -4,7 +4,6 @@ The order pages live in requirements/intake_views.py: they put an order and its
 requirement revision on one page, and orders never imports requirements.
 """
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.http import (
 )
 
 from orderreview import roles
+from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders import selectors, services
@@ -31,15 +31,6 @@ CS = roles.CUSTOMER_SERVICE
 ORDER_READERS = (roles.AUDITOR, roles.REVIEWER, roles.APPROVER)
 PAGE_SIZE = 50
 ANSWER_PREFIX = "a"
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the fields it names (or on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- customers -------------------------------------------------------------------
@@ -67,7 +58,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
                 user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"Customer {customer.name} created.")
             return redirect(customer)
@@ -96,7 +87,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 customer=customer, user=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Customer saved.")
             return redirect(customer)

@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 )
 
 from orderreview import roles
+from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders import selectors, services
@@ -39,7 +40,6 @@ from orders.forms import (
 from orders.models import Order, OrderForm, PortalLink, Question
 from orders.public import public_page
 from orders.uploads import stored_upload_path
-from orders.views import _apply_errors
 from requirements import selectors as req_selectors
 from requirements import services as req_services
 from requirements.models import Requirement, RequirementSet
@@ -164,7 +164,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 **header.service_kwargs(),
             )
         except ValidationError as error:
-            _apply_errors(header, error)
+            form_errors_add(header, error)
         else:
             number = revision.order.number
             messages.success(request, f"Draft {number} saved. Now answer the form.")
@@ -247,7 +247,7 @@ def order_edit(request: HttpRequest, number: str) -> HttpResponse:
                     order=order, user=request.user, **header.service_kwargs()
                 )
             except ValidationError as error:
-                _apply_errors(header, error)
+                form_errors_add(header, error)
                 header_ok = False
         if header_ok and answers_ok and submit:
             try:
@@ -291,7 +291,7 @@ def requirement_add(request: HttpRequest, number: str) -> HttpResponse:
                 revision=revision, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Requirement added.")
             return redirect("orders:order_edit", number=order.number)
@@ -349,7 +349,7 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
                 order=order, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Customer confirmation recorded.")
             return redirect(order)

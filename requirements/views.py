@@ -16,12 +16,13 @@ from django.views.decorators.http import (
 )
 
 from orderreview import roles
+from orderreview.forms import form_errors_add
 from orderreview.roles import role_required
 from orders.forms import RequirementForm
 from orders.models import Order
 from requirements import selectors, services
 from requirements.forms import AcknowledgeForm, ChangeOrderForm
-from requirements.intake_views import _apply_errors, _bind_answers, _save_answers
+from requirements.intake_views import _bind_answers, _save_answers
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 
 CS = roles.CUSTOMER_SERVICE
@@ -81,7 +82,7 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
                 order=order, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -166,7 +167,7 @@ def change_requirement_add(
                 revision=draft, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Requirement added to the change order.")
             return redirect("requirements:change_edit", number, revision)
@@ -193,7 +194,7 @@ def change_requirement_edit(
                 requirement=requirement, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, "Requirement changed.")
             return redirect("requirements:change_edit", number, revision)
