@@ -231,6 +231,17 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     return revision
 
 
+def _hand_requirement_check(*, statement: str, category: str) -> None:
+    """The rules for a requirement written by hand, when added and when edited."""
+    errors = {}
+    if not statement.strip():
+        errors["statement"] = "Write the requirement."
+    if category not in RequirementCategory.values:
+        errors["category"] = "Choose a category."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def requirement_add(
     *,
@@ -242,13 +253,7 @@ def requirement_add(
 ) -> Requirement:
     """A requirement the form does not ask, added by staff to a draft revision."""
     revision = _locked_draft(revision)
-    errors = {}
-    if not statement.strip():
-        errors["statement"] = "Write the requirement."
-    if category not in RequirementCategory.values:
-        errors["category"] = "Choose a category."
-    if errors:
-        raise ValidationError(errors)
+    _hand_requirement_check(statement=statement, category=category)
     last = revision.requirements.aggregate(last=Max("position"))["last"] or 0
     requirement = Requirement(
         requirement_set=revision,
@@ -402,13 +407,7 @@ def requirement_update(
             "Only requirements added by hand can be edited here; change the form's "
             "answer instead."
         )
-    errors = {}
-    if not statement.strip():
-        errors["statement"] = "Write the requirement."
-    if category not in RequirementCategory.values:
-        errors["category"] = "Choose a category."
-    if errors:
-        raise ValidationError(errors)
+    _hand_requirement_check(statement=statement, category=category)
     requirement.statement = statement.strip()
     requirement.category = category
     requirement.discipline = discipline
