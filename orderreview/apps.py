@@ -7,13 +7,9 @@ class OrderReviewConfig(AppConfig):
     verbose_name = "OrderReview"
 
     def ready(self) -> None:
-        from orderreview.audit.guard import install_history_triggers
         from orderreview.roles import sync_roles
 
         # Groups are created by a data migration; permissions only exist once every
         # app has migrated, so they are (re)attached after each migrate -- and after
         # a test flush, which also sends post_migrate.
         post_migrate.connect(sync_roles, sender=self)
-        # post_migrate runs once every app has migrated, so every history table
-        # exists by then, including ones added by the latest migrations.
-        post_migrate.connect(install_history_triggers, sender=self)

@@ -17,7 +17,6 @@ APPROVER = "Approver"
 AUDITOR = "Auditor"
 FORM_ADMIN = "Form admin"
 ALL_ROLES = (CUSTOMER_SERVICE, REVIEWER, APPROVER, AUDITOR, FORM_ADMIN)
-READ_ONLY_ROLES = (AUDITOR,)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Model permissions each group gets, for the Django admin. Views check roles, not these.

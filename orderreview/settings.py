@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "requirements",
     "reviews",
     "communications",
+    # On top of the domain apps: reads over all of them, imported by none.
+    "audit",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -19,8 +19,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("forms/", include("orders.form_urls")),
-    path("audit/", include("orderreview.audit.urls")),
+    path("forms/", include("orders.orderforms.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),

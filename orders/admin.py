@@ -16,8 +16,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from orders import form_io, form_services
 from orders.models import Customer, Discipline, OrderForm, OrderFormVersion, Question
+from orders.orderforms import json_io
+from orders.orderforms import services as orderform_services
 
 
 @admin.register(Discipline)
@@ -57,7 +58,7 @@ class OrderFormAdmin(SimpleHistoryAdmin):
     def start_draft(self, request: HttpRequest, queryset: QuerySet[OrderForm]) -> None:
         for order_form in queryset:
             try:
-                version = form_services.version_start_draft(
+                version = orderform_services.version_start_draft(
                     form=order_form, user=request.user
                 )
             except ValidationError as error:
@@ -101,13 +102,13 @@ class QuestionAdminForm(forms.ModelForm):
             return cleaned
         item = {
             name: cleaned.get(name)
-            for name in form_io.QUESTION_KEYS
+            for name in json_io.QUESTION_KEYS
             if name not in ("discipline", "show_if", "position")
         }
         item["discipline"] = cleaned["discipline"].slug
         slugs = {cleaned["discipline"].slug}
         # Show-if needs the other questions; the version-wide check runs on publish.
-        for field, message in form_io.question_problems(
+        for field, message in json_io.question_problems(
             item, earlier={}, disciplines=slugs
         ):
             if field not in (None, "show_if"):
@@ -169,7 +170,7 @@ class OrderFormVersionAdmin(SimpleHistoryAdmin):
     ) -> None:
         for version in queryset:
             try:
-                form_services.version_retire(version=version)
+                orderform_services.version_retire(version=version)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

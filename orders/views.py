@@ -27,10 +27,7 @@ from orders.forms import (
 from orders.models import Customer
 
 CS = roles.CUSTOMER_SERVICE
-# Reviewers read orders to assess them, auditors read everything; neither changes them.
-ORDER_READERS = (roles.AUDITOR, roles.REVIEWER, roles.APPROVER)
 PAGE_SIZE = 50
-ANSWER_PREFIX = "a"
 
 
 # --- customers -------------------------------------------------------------------

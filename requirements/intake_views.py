@@ -26,7 +26,6 @@ from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders import selectors, services
-from orders.formkit import AnswerForm, answer_form_class, answers_to_initial
 from orders.forms import (
     ConfirmationForm,
     ContactForm,
@@ -38,6 +37,11 @@ from orders.forms import (
     published_version,
 )
 from orders.models import Order, OrderForm, PortalLink, Question
+from orders.orderforms.answer_form import (
+    AnswerForm,
+    answer_form_class,
+    answers_to_initial,
+)
 from orders.public import public_page
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from orders.formkit import display_value, questions_visible
 from orders.models import Channel, Order, Question, RequirementCategory
+from orders.orderforms.answer_form import display_value, questions_visible
 from requirements.diff import RevisionDiff, diff_requirements
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from orderreview import events, roles
 from orderreview.models import User
 from orders import services as order_services
-from orders.formkit import questions_visible, store_upload
 from orders.models import (
     Channel,
     Customer,
@@ -28,6 +27,7 @@ from orders.models import (
     PortalLink,
     RequirementCategory,
 )
+from orders.orderforms.answer_form import questions_visible, store_upload
 from requirements import selectors
 from requirements.diff import RevisionDiff
 from requirements.models import ChangeNotification, Requirement, RequirementSet

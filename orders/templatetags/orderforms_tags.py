@@ -2,8 +2,8 @@
 
 from django import template
 
-from orders.form_selectors import drafts_in_progress as drafts_query
 from orders.models import OrderFormVersion
+from orders.orderforms.selectors import drafts_in_progress as drafts_query
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from orderreview.audit.history import order_as_of
+from audit.history import order_as_of
 from orders.models import Order
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review

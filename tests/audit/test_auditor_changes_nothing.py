@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from orderreview.audit.registry import history_model, tracked_models
+from audit.registry import history_model, tracked_models
 from tests.audit import builders
 from tests.urlwalk import endpoints
 

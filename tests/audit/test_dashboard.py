@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orderreview import dashboard
+from audit import dashboard
 from orders.models import Order
 from requirements.models import RequirementSet
 from reviews.models import Decision

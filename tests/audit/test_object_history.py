@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from orderreview.audit.history import object_history
+from audit.history import object_history
 from orders.models import Customer, Order
 from tests import factories
 from tests.audit import builders

@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from orderreview.audit.selectors import TimelineFilter, timeline_page
-from orderreview.audit.signatures import chain_report
+from audit.selectors import TimelineFilter, timeline_page
+from audit.signatures import chain_report
 from reviews.models import Signature
 from reviews.services import decision_sign
 from tests.factories import TEST_PASSWORD

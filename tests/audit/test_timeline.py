@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from orderreview.audit.selectors import Cursor, TimelineFilter, timeline_page
+from audit.selectors import Cursor, TimelineFilter, timeline_page
 from reviews.models import Decision
 from tests import factories
 from tests.audit import builders
@@ -207,7 +207,7 @@ def test_broken_page_link_is_explained_not_a_500(client, auditor):
 
 
 def test_next_page_link_keeps_the_filter(client, auditor, story, monkeypatch):
-    monkeypatch.setattr("orderreview.audit.views.PAGE_SIZE", 3)
+    monkeypatch.setattr("audit.views.PAGE_SIZE", 3)
     client.force_login(auditor)
     first = client.get(reverse("audit:timeline"), {"model": "orders.order"})
     cursor = first.context["page"].next_cursor

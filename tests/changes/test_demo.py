@@ -1,7 +1,7 @@
 """The demo data (make run) goes through the real services and can run again."""
 
+from devtools.demo import seed_demo
 from orderreview import roles
-from orderreview.demo import seed_demo
 from orders.models import Order
 from requirements.models import ChangeNotification, RequirementSet
 from reviews.models import Review, Signature

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from audit.registry import history_model, tracked_models
 from communications import services as comm_services
-from orderreview.audit.registry import history_model, tracked_models
 from orders import services as order_services
 from orders.models import Channel
 from requirements import services as req_services

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
+from audit.registry import history_model, tracked_models
 from communications import services as comm_services
 from communications.models import Communication, OutboundNotice
 from orderreview import roles
-from orderreview.audit.registry import history_model, tracked_models
 from orders import services as order_services
 from orders.models import Channel, Order, OrderFormVersion, Question
 from requirements import services as req_services

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from orders import form_services
 from orders.models import OrderFormVersion
+from orders.orderforms import services as orderform_services
 
 Status = OrderFormVersion.Status
 
@@ -21,9 +21,9 @@ def staff_client(client, form_admin):
 
 @pytest.fixture
 def draft(db, engineering):
-    order_form = form_services.form_create(name="Bracket", slug="bracket")
+    order_form = orderform_services.form_create(name="Bracket", slug="bracket")
     version = order_form.versions.get()
-    form_services.question_add(
+    orderform_services.question_add(
         version=version,
         item={
             "key": "qty",
@@ -91,7 +91,7 @@ def test_admin_refuses_a_limit_that_does_not_fit_the_kind(staff_client, draft):
 
 
 def test_admin_shows_a_published_version_read_only(staff_client, draft):
-    form_services.version_publish(version=draft, user=None, change_note="First")
+    orderform_services.version_publish(version=draft, user=None, change_note="First")
     response = staff_client.get(change_url(draft))
     assert response.status_code == 200
     page = response.content.decode()
@@ -103,7 +103,7 @@ def test_admin_shows_a_published_version_read_only(staff_client, draft):
 
 
 def test_admin_retire_action_uses_the_service(staff_client, draft):
-    form_services.version_publish(version=draft, user=None, change_note="First")
+    orderform_services.version_publish(version=draft, user=None, change_note="First")
     response = staff_client.post(
         reverse("admin:orders_orderformversion_changelist"),
         {"action": "retire", "_selected_action": [draft.pk]},
@@ -115,7 +115,7 @@ def test_admin_retire_action_uses_the_service(staff_client, draft):
 
 
 def test_admin_start_draft_action_copies_questions(staff_client, draft):
-    form_services.version_publish(version=draft, user=None, change_note="First")
+    orderform_services.version_publish(version=draft, user=None, change_note="First")
     staff_client.post(
         reverse("admin:orders_orderform_changelist"),
         {"action": "start_draft", "_selected_action": [draft.form_id]},

@@ -10,7 +10,8 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orders.formkit import (
+from orders.models import Question
+from orders.orderforms.answer_form import (
     AnswerForm,
     answer_form_class,
     answers_to_initial,
@@ -18,7 +19,6 @@ from orders.formkit import (
     questions_visible,
     store_upload,
 )
-from orders.models import Question
 
 Kind = Question.Kind
 

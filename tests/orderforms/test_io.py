@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from orders import form_io, form_services
+from devtools.demo import demo_forms_seed
 from orders.models import OrderForm, OrderFormVersion, Question
+from orders.orderforms import json_io
+from orders.orderforms import services as orderform_services
 from tests import factories
 
 Status = OrderFormVersion.Status
@@ -95,7 +97,7 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(
         question("later"),
     ]
     with pytest.raises(ValidationError) as caught:
-        form_services.version_import(data=document)
+        orderform_services.version_import(data=document)
     problems = caught.value.messages
     expected = [
         "question 11 (weird): unknown kind 'slider'",
@@ -116,8 +118,8 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(
 
 
 def test_import_refuses_a_document_that_is_not_a_form(db):
-    assert form_io.problems_in([1, 2]) == ["the file must hold one JSON object"]
-    problems = form_io.problems_in({"slug": "no spaces", "questions": [], "x": 1})
+    assert json_io.problems_in([1, 2]) == ["the file must hold one JSON object"]
+    problems = json_io.problems_in({"slug": "no spaces", "questions": [], "x": 1})
     assert problems == [
         "unknown attribute 'x'",
         "slug must be letters, digits, - or _ (at most 80)",
@@ -125,9 +127,9 @@ def test_import_refuses_a_document_that_is_not_a_form(db):
         "questions must be a non-empty list",
     ]
     with pytest.raises(ValueError, match="not valid JSON"):
-        form_io.parse(b"{nope")
+        json_io.parse(b"{nope")
     with pytest.raises(ValueError, match="not UTF-8"):
-        form_io.parse(b"\xff\xfe\x00")
+        json_io.parse(b"\xff\xfe\x00")
 
 
 def test_show_if_values_must_be_answers_of_the_controller(db, engineering):
@@ -142,7 +144,7 @@ def test_show_if_values_must_be_answers_of_the_controller(db, engineering):
             question("self", show_if={"question": "self", "in": ["x"]}),
         ],
     }
-    problems = form_io.problems_in(document)
+    problems = json_io.problems_in(document)
     assert problems == [
         "question 2 (finish): show_if values 'true' are not answers of 'coating' "
         "(yes, no)",
@@ -165,7 +167,7 @@ def test_every_limit_is_checked(db, engineering):
             question("e", kind="multiple_choice", choices=["x", "x"], max_value=0),
         ],
     }
-    problems = form_io.problems_in(document)
+    problems = json_io.problems_in(document)
     assert problems == [
         "question 1 (a): max_length must be a whole number above 0",
         "question 1 (a): pattern is not a valid expression "
@@ -183,17 +185,17 @@ def test_every_limit_is_checked(db, engineering):
 
 
 def test_export_then_import_gives_an_equal_version(db, every_kind_document, form_admin):
-    original = form_services.version_import(
+    original = orderform_services.version_import(
         data=every_kind_document, user=form_admin, publish=True, change_note="v1"
     )
-    exported = form_io.version_to_dict(original)
+    exported = json_io.version_to_dict(original)
     assert exported["questions"][3]["min_value"] == "0.005"
-    again = form_services.version_import(
+    again = orderform_services.version_import(
         data=json.loads(json.dumps(exported)), user=form_admin
     )
     assert again.form == original.form
     assert (again.number, again.status) == (2, Status.DRAFT)
-    assert form_io.version_to_dict(again) == exported
+    assert json_io.version_to_dict(again) == exported
     length = again.questions.get(key="length")
     assert length.min_value == Decimal("0.005")
     assert length.max_value == Decimal("1200.5")
@@ -202,7 +204,7 @@ def test_export_then_import_gives_an_equal_version(db, every_kind_document, form
 def test_export_and_import_commands_round_trip(
     db, every_kind_document, form_admin, tmp_path, capsys
 ):
-    form_services.version_import(
+    orderform_services.version_import(
         data=every_kind_document, publish=True, change_note="first"
     )
     out = tmp_path / "everything.json"
@@ -254,23 +256,23 @@ def test_import_command_lists_every_problem_and_imports_nothing(db, tmp_path):
 
 
 def test_import_into_a_form_with_a_draft_is_refused(db, every_kind_document):
-    version = form_services.version_import(data=every_kind_document)
+    version = orderform_services.version_import(data=every_kind_document)
     assert version.status == Status.DRAFT
     with pytest.raises(ValidationError, match="has a draft in progress"):
-        form_services.version_import(data=every_kind_document)
+        orderform_services.version_import(data=every_kind_document)
 
 
 def test_import_with_publish_retires_the_published_version(db, every_kind_document):
-    first = form_services.version_import(
+    first = orderform_services.version_import(
         data=every_kind_document, publish=True, change_note="one"
     )
-    second = form_services.version_import(
+    second = orderform_services.version_import(
         data=every_kind_document, publish=True, change_note="two"
     )
     first.refresh_from_db()
     assert (first.status, second.status) == (Status.RETIRED, Status.PUBLISHED)
     with pytest.raises(ValidationError, match="publishing needs a change note"):
-        form_services.version_import(data=every_kind_document, publish=True)
+        orderform_services.version_import(data=every_kind_document, publish=True)
 
 
 # --- demo forms -----------------------------------------------------------------------
@@ -279,8 +281,8 @@ def test_import_with_publish_retires_the_published_version(db, every_kind_docume
 def test_demo_forms_are_realistic_published_and_loaded_once(db, engineering):
     for slug in ("production", "quality", "commercial"):
         factories.discipline(slug)
-    assert form_services.demo_forms_seed() == 2
-    assert form_services.demo_forms_seed() == 0
+    assert demo_forms_seed() == 2
+    assert demo_forms_seed() == 0
     versions = OrderFormVersion.objects.filter(status=Status.PUBLISHED)
     assert {v.form.slug for v in versions} == {"cnc-machining", "calibration-service"}
     for version in versions:
@@ -289,4 +291,4 @@ def test_demo_forms_are_realistic_published_and_loaded_once(db, engineering):
         assert sum(1 for q in questions if q.show_if_question) >= 2
         assert len({q.category for q in questions}) >= 4
         assert len({q.discipline_id for q in questions}) == 4
-        assert form_io.problems_in(form_io.version_to_dict(version)) == []
+        assert json_io.problems_in(json_io.version_to_dict(version)) == []

@@ -8,8 +8,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orders import form_services
 from orders.models import OrderForm, OrderFormVersion
+from orders.orderforms import services as orderform_services
 from tests import factories
 
 Status = OrderFormVersion.Status
@@ -27,19 +27,23 @@ def item(key: str, **fields: object) -> dict:
 
 
 def make_form(slug: str, questions: int = 2, publish: bool = True) -> OrderFormVersion:
-    order_form = form_services.form_create(name=slug.title(), slug=slug)
+    order_form = orderform_services.form_create(name=slug.title(), slug=slug)
     version = order_form.versions.get()
-    form_services.question_add(version=version, item=item("coating", kind="yes_no"))
-    form_services.question_add(
+    orderform_services.question_add(
+        version=version, item=item("coating", kind="yes_no")
+    )
+    orderform_services.question_add(
         version=version,
         item=item(
             "colour", required=True, show_if={"question": "coating", "in": ["yes"]}
         ),
     )
     for n in range(questions - 2):
-        form_services.question_add(version=version, item=item(f"q{n}"))
+        orderform_services.question_add(version=version, item=item(f"q{n}"))
     if publish:
-        form_services.version_publish(version=version, user=None, change_note="First")
+        orderform_services.version_publish(
+            version=version, user=None, change_note="First"
+        )
     version.refresh_from_db()
     return version
 
@@ -177,8 +181,12 @@ def test_form_detail_lists_versions_in_constant_queries(
         response = admin_client.get(reverse("orderforms:form_detail", args=["bracket"]))
     assert "v1" in response.content.decode()
     for _ in range(3):
-        draft = form_services.version_start_draft(form=published.form, user=form_admin)
-        form_services.version_publish(version=draft, user=form_admin, change_note="n")
+        draft = orderform_services.version_start_draft(
+            form=published.form, user=form_admin
+        )
+        orderform_services.version_publish(
+            version=draft, user=form_admin, change_note="n"
+        )
     with django_assert_num_queries(5):
         response = admin_client.get(reverse("orderforms:form_detail", args=["bracket"]))
     assert "v4" in response.content.decode()

@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orderreview import scale
+from devtools import scale
 from orderreview.models import User
 from orders.models import Customer, Order, OrderForm
 from reviews.models import Review

@@ -4,7 +4,7 @@ its key."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from orderreview import dashboard
+from audit import dashboard
 from orders.models import Order
 from tests import factories
 

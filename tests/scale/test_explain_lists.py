@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from orderreview import scale
+from devtools import scale
 from orders.models import Order
 
 

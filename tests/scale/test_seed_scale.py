@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from communications.models import Communication
-from orderreview import scale
+from devtools import scale
 from orders.models import Customer, Order
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review, Signature

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orders import form_io
 from orders.models import OrderFormVersion
+from orders.orderforms import json_io
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 + (f" version {options['number']}" if options["number"] else "")
             )
         text = json.dumps(
-            form_io.version_to_dict(version), indent=2, ensure_ascii=False
+            json_io.version_to_dict(version), indent=2, ensure_ascii=False
         )
         summary = (
             f"Exported {version.form.slug} version {version.number} "

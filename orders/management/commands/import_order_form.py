@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orders import form_io, form_services
+from orders.orderforms import json_io
+from orders.orderforms import services as orderform_services
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            data = form_io.parse(path.read_bytes())
+            data = json_io.parse(path.read_bytes())
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         except ValueError as error:
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no user {options['user']!r}")
         try:
-            version = form_services.version_import(
+            version = orderform_services.version_import(
                 data=data,
                 user=user,
                 publish=options["publish"],

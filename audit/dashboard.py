@@ -1,0 +1,266 @@
+"""Figures of the management dashboard: does the review process achieve its results?
+
+Each figure is one aggregate query computed by PostgreSQL, so the dashboard costs the
+same number of queries however many orders there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from orders.models import Order
+from requirements.models import RequirementSet
+from reviews.models import Decision, Review
+
+TURNAROUND_WEEKS = 12
+RECENT_REJECTIONS = 10
+OVERDUE_SHOWN = 20
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: object, fraction: float, **extra: object) -> None:
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+@dataclass(frozen=True)
+class WeekTurnaround:
+    week: dt.date
+    reviews: int
+    median_hours: float
+    p90_hours: float
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.week.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass
+class Dashboard:
+    orders_by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    turnaround: list[WeekTurnaround] = field(default_factory=list)
+    first_pass: Rate = Rate(0, 0)
+    change_orders: Rate = Rate(0, 0)
+    rejections: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    overdue_total: int = 0
+    today: dt.date | None = None
+
+    def chart_data(self) -> dict:
+        """What static/js/dashboard.js draws (passed through json_script)."""
+        return {
+            "status": {
+                "labels": [label for _, label, _ in self.orders_by_status],
+                "values": [count for _, _, count in self.orders_by_status],
+            },
+            "turnaround": {
+                "labels": [week.label for week in self.turnaround],
+                "median": [week.median_hours for week in self.turnaround],
+                "p90": [week.p90_hours for week in self.turnaround],
+            },
+        }
+
+
+def orders_by_status() -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, zeros included (1 query)."""
+    counts = dict(
+        Order.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [
+        (value, label, counts.get(value, 0)) for value, label in Order.Status.choices
+    ]
+
+
+def review_turnaround(
+    *, weeks: int = TURNAROUND_WEEKS, today: dt.date | None = None
+) -> list[WeekTurnaround]:
+    """Median and 90th percentile of review opening to decision, per ISO week of
+    the decision, in hours, over the last `weeks` weeks (1 query)."""
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    since = timezone.make_aware(
+        dt.datetime.combine(monday - dt.timedelta(weeks=weeks - 1), dt.time.min)
+    )
+    duration = ExpressionWrapper(
+        F("decided_at") - F("review__opened_at"), output_field=DurationField()
+    )
+    rows = (
+        Decision.objects.filter(decided_at__gte=since)
+        .annotate(week=TruncWeek("decided_at"))
+        .order_by()
+        .values("week")
+        .annotate(
+            reviews=Count("pk"),
+            median=PercentileCont(duration, 0.5, output_field=DurationField()),
+            p90=PercentileCont(duration, 0.9, output_field=DurationField()),
+        )
+        .order_by("week")
+    )
+    return [
+        WeekTurnaround(
+            week=timezone.localtime(row["week"]).date()
+            if isinstance(row["week"], dt.datetime)
+            else row["week"],
+            reviews=row["reviews"],
+            median_hours=round(row["median"].total_seconds() / 3600, 1),
+            p90_hours=round(row["p90"].total_seconds() / 3600, 1),
+        )
+        for row in rows
+    ]
+
+
+def first_pass_acceptance() -> Rate:
+    """Orders whose first decided review was an acceptance, over orders with any
+    decided review (1 query)."""
+    first_outcome = (
+        Decision.objects.filter(review__order=OuterRef("pk"))
+        .order_by("decided_at", "pk")
+        .values("outcome")[:1]
+    )
+    totals = Order.objects.annotate(first_outcome=Subquery(first_outcome)).aggregate(
+        decided=Count("pk", filter=Q(first_outcome__isnull=False)),
+        accepted=Count("pk", filter=Q(first_outcome="accept")),
+    )
+    return Rate(totals["accepted"], totals["decided"])
+
+
+def change_order_rate() -> Rate:
+    """Orders with a submitted revision numbered above 1 (a change order), over
+    orders with any submitted revision (1 query). Drafts do not count: a change
+    order exists once it is submitted."""
+    submitted = RequirementSet.objects.filter(order=OuterRef("pk")).exclude(
+        state=RequirementSet.State.DRAFT
+    )
+    totals = Order.objects.aggregate(
+        submitted=Count("pk", filter=Q(Exists(submitted))),
+        changed=Count("pk", filter=Q(Exists(submitted.filter(number__gt=1)))),
+    )
+    return Rate(totals["changed"], totals["submitted"])
+
+
+def recent_rejections(limit: int = RECENT_REJECTIONS) -> list:
+    """The latest rejections with their reasons, order and signer (1 query)."""
+    return list(
+        Decision.objects.filter(outcome=Decision.Outcome.REJECT)
+        .select_related("review__order__customer", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def overdue_reviews(
+    *, today: dt.date | None = None, limit: int = OVERDUE_SHOWN
+) -> tuple[list, int]:
+    """Open reviews past their due date, most overdue first, and how many (1
+    query: the total is a window count, taken before the limit). Each carries
+    days_overdue."""
+    today = today or timezone.localdate()
+    overdue = Review.objects.filter(state=Review.State.OPEN, due_date__lt=today)
+    shown = list(
+        overdue.select_related("order__customer", "requirement_set")
+        .annotate(overdue_total=Window(Count("pk")))
+        .order_by("due_date", "pk")[:limit]
+    )
+    for item in shown:
+        item.days_overdue = (today - item.due_date).days
+    return shown, shown[0].overdue_total if shown else 0
+
+
+# The tables whose every change the figures depend on (history rows are written on
+# every save, so their newest id moves whenever a figure can).
+DEPENDS_ON = [
+    ("orders", "Order"),
+    ("requirements", "RequirementSet"),
+    ("reviews", "Review"),
+    ("reviews", "Decision"),
+]
+CACHE_SECONDS = 600
+
+
+def data_version() -> str:
+    """The newest history id of each table the figures read: one index look-up each,
+    in one query. Equal versions mean equal figures (for the same day)."""
+    tables = [
+        apps.get_model(app, name).history.model._meta.db_table
+        for app, name in DEPENDS_ON
+    ]
+    columns = ", ".join(
+        f"(SELECT max(history_id) FROM {connection.ops.quote_name(t)})"  # noqa: S608
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")  # noqa: S608 (our own table names)
+        return "-".join(str(value) for value in cursor.fetchone())
+
+
+def dashboard_cached(*, today: dt.date | None = None) -> Dashboard:
+    """dashboard(), computed once per change of the data it reads.
+
+    The figures aggregate every order; at 100,000 orders that takes about a second.
+    Keyed by data_version(), a cached copy is never stale: any save that could move a
+    figure writes a history row and so changes the key. The cache is the database
+    cache every app server shares.
+    """
+    today = today or timezone.localdate()
+    key = f"dashboard:{today.isoformat()}:{data_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard(today=today)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def dashboard(*, today: dt.date | None = None) -> Dashboard:
+    """Every figure of the dashboard: 6 queries, whatever the data."""
+    today = today or timezone.localdate()
+    overdue, overdue_total = overdue_reviews(today=today)
+    return Dashboard(
+        orders_by_status=orders_by_status(),
+        turnaround=review_turnaround(today=today),
+        first_pass=first_pass_acceptance(),
+        change_orders=change_order_rate(),
+        rejections=recent_rejections(),
+        overdue=overdue,
+        overdue_total=overdue_total,
+        today=today,
+    )

@@ -1,0 +1,310 @@
+"""make bench: gunicorn with 2 workers on 127.0.0.1, driven by wrk at concurrency 8.
+
+The benchmark runs against a database of its own (orderreview_bench on the same
+server, created if missing) topped up to --orders orders by seed_scale, so `make
+run`'s demo database stays small. The command prepares that database, then runs
+itself again (--inner) with DATABASE_URL pointing at it.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess  # noqa: S404 (starts gunicorn and wrk, no shell)
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import NoReverseMatch, reverse
+
+from devtools.demo import DEMO_PASSWORD
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def _pages() -> list[tuple[str, str]]:
+    """(name, path) of every page measured; objects are picked from the database."""
+    from orders.models import Order
+
+    pages = [
+        ("baseline (trivial view)", reverse("healthz")),
+        ("login page", "/accounts/login/"),
+    ]
+    order = Order.objects.exclude(status="draft").order_by("-pk").first()
+    candidates = [
+        ("order list", "orders:order_list", []),
+        ("order list filtered", "orders:order_list", []),
+        ("order detail", "orders:order_detail", [order.number] if order else None),
+        ("review page", "reviews:review_detail", _review_args()),
+        ("audit timeline", "audit:timeline", []),
+        ("dashboard", "home", []),
+    ]
+    for name, url_name, args in candidates:
+        if args is None:
+            continue
+        try:
+            path = reverse(url_name, args=args)
+        except NoReverseMatch:
+            continue
+        if name == "order list filtered":
+            path += "?status=in_review&channel=phone"
+        pages.append((name, path))
+    return pages
+
+
+def _review_args() -> list | None:
+    try:
+        from reviews.models import Review
+    except ImportError:
+        return None
+    review = Review.objects.order_by("-pk").first()
+    return [review.pk] if review else None
+
+
+def bench_database_url(url: str, name: str) -> str:
+    """The same server as url, database name instead."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def database_create_if_missing(name: str) -> bool:
+    """CREATE DATABASE name on the server in use, unless it exists. True if made."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            return False
+        # CREATE DATABASE cannot take a parameter; the name is ours, quoted.
+        cursor.execute("CREATE DATABASE " + connection.ops.quote_name(name))
+    return True
+
+
+def _login(username: str) -> str:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{BASE}/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": DEMO_PASSWORD}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 (our own http:// address)
+        f"{BASE}/accounts/login/", data=data, headers={"Referer": f"{BASE}/"}
+    )
+    opener.open(request, timeout=30)
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise CommandError(f"Could not log in as {username} for the benchmark.")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def _peak_rss_mb(master_pid: int) -> dict[int, float]:
+    peaks = {}
+    for child in (
+        Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    ):
+        status = Path(f"/proc/{child}/status").read_text()
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            peaks[int(child)] = int(match.group(1)) / 1024
+    return peaks
+
+
+def argparse_suppress() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def markdown_table(results: dict) -> str:
+    """The figures as the README's table."""
+    lines = [
+        f"{results['orders']} orders; load average after the run "
+        + ", ".join(f"{x:.2f}" for x in results["load_average"]),
+        "",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | vs baseline |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["pages"]:
+        lines.append(
+            f"| {row['page']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
+            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio']:.3f} |"
+        )
+    peaks = ", ".join(f"{mb:.0f} MB" for mb in results["worker_peak_rss_mb"])
+    lines += ["", f"gunicorn worker peak RSS: {peaks}", ""]
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the main pages with gunicorn (2 workers) and wrk (8 connections)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--seconds", type=int, default=20)
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--user", default="admin")
+        parser.add_argument(
+            "--output", default=str(settings.BASE_DIR / "var" / "bench.json")
+        )
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=100_000,
+            help="Seed the benchmark database up to this many orders first.",
+        )
+        parser.add_argument("--database-name", default="orderreview_bench")
+        parser.add_argument("--inner", action="store_true", help=argparse_suppress())
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not options["inner"]:
+            self._prepare_and_rerun(options)
+            return
+        wrk = shutil.which("wrk")
+        if not wrk:
+            raise CommandError("wrk not found: apt-get install wrk (make bench does).")
+        env = dict(os.environ)
+        env.update(
+            {
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY")
+                or "bench-" + "x" * 50,
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_SECURE_COOKIES": "0",
+                "DJANGO_LOG_LEVEL": "WARNING",
+                "DATABASE_URL": settings.DATABASE_URL,
+            }
+        )
+        subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            env=env,
+            check=True,
+            cwd=settings.BASE_DIR,
+        )
+        gunicorn = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "orderreview.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--access-logfile",
+                "-" if options["verbosity"] > 1 else "/dev/null",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+        )
+        try:
+            results = self._drive(wrk, gunicorn.pid, options)
+        finally:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(timeout=30)
+        from orders.models import Order
+
+        results["orders"] = Order.objects.count()
+        results["load_average"] = os.getloadavg()
+        output = Path(options["output"])
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2) + "\n")
+        output.with_suffix(".md").write_text(markdown_table(results))
+        self.stdout.write(
+            f"Benchmark figures written to {output} and {output.with_suffix('.md')}"
+        )
+
+    def _prepare_and_rerun(self, options: dict) -> None:
+        name = options["database_name"]
+        url = bench_database_url(settings.DATABASE_URL, name)
+        if database_create_if_missing(name):
+            self.stdout.write(f"Created the benchmark database {name}.")
+        env = dict(os.environ, DATABASE_URL=url)
+        manage = [sys.executable, "manage.py"]
+        run = {"env": env, "cwd": settings.BASE_DIR, "check": True}
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], **run)  # noqa: S603
+        self.stdout.write(
+            f"Seeding {name} up to {options['orders']} orders when it has fewer "
+            "(about 10 minutes for 100,000 on 2 cores; later runs skip this) ..."
+        )
+        started = time.monotonic()
+        subprocess.run(  # noqa: S603
+            [*manage, "seed_scale", "--orders", str(options["orders"])], **run
+        )
+        self.stdout.write(f"Database ready after {time.monotonic() - started:.0f} s.")
+        inner = [
+            *manage,
+            "bench",
+            "--inner",
+            "--seconds",
+            str(options["seconds"]),
+            "--connections",
+            str(options["connections"]),
+            "--user",
+            options["user"],
+            "--output",
+            options["output"],
+        ]
+        subprocess.run(inner, **run)  # noqa: S603
+
+    def _drive(self, wrk: str, master_pid: int, options: dict) -> dict:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/healthz/", timeout=2)  # noqa: S310
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        cookie = _login(options["user"])
+        script = str(settings.BASE_DIR / "bench" / "report.lua")
+        rows = []
+        baseline_rps = None
+        columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "vs base")
+        header = f"{'page':<26}" + "".join(f"{c:>9}" for c in columns)
+        self.stdout.write(header)
+        for name, path in _pages():
+            completed = subprocess.run(  # noqa: S603
+                [
+                    wrk,
+                    "-t2",
+                    f"-c{options['connections']}",
+                    f"-d{options['seconds']}s",
+                    "-s",
+                    script,
+                    "-H",
+                    f"Cookie: {cookie}",
+                    f"{BASE}{path}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            line = next(
+                x for x in completed.stdout.splitlines() if x.startswith("BENCH ")
+            )
+            figures = json.loads(line[len("BENCH ") :])
+            baseline_rps = baseline_rps or figures["rps"]
+            figures.update(
+                page=name, path=path, ratio=round(figures["rps"] / baseline_rps, 3)
+            )
+            rows.append(figures)
+            numbers = [figures[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")]
+            self.stdout.write(
+                f"{name:<26}"
+                + "".join(f"{n:>9.1f}" for n in numbers)
+                + f"{figures['ratio']:>9.3f}"
+                + (f"  ({figures['non2xx']} non-2xx!)" if figures["non2xx"] else "")
+            )
+        peaks = _peak_rss_mb(master_pid)
+        self.stdout.write(
+            "gunicorn worker peak RSS: "
+            + ", ".join(f"{mb:.0f} MB" for mb in peaks.values())
+        )
+        return {"pages": rows, "worker_peak_rss_mb": list(peaks.values())}

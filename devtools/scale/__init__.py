@@ -1,0 +1,161 @@
+"""A large, realistic dataset for load tests: `manage.py seed_scale --orders N`.
+
+Rows are written with PostgreSQL COPY, batch by batch, in one transaction, and every
+row gets its history row (history_type "+", the acting user, the row's own time) in
+the same COPY pass, so the audit trail is as complete as if the services had written
+them. Primary keys and order numbers come from the tables' own sequences (nextval in
+bulk), so rows created later by the app never collide. Signatures are computed with
+reviews.signing exactly as reviews.services does and appended at the chain head under
+the chain's advisory lock, so `manage.py verify_signatures` passes afterwards.
+
+Nothing is dropped or disabled: constraints, indexes and triggers stay on while the
+rows arrive (foreign keys are checked as each COPY runs, parents first).
+
+Modules: copy (the COPY writer), answers (order-form answers), context (what the
+generators share), orders (one order and everything around it), signatures.
+"""
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+
+from devtools.demo import seed_demo
+from devtools.scale.context import Context
+from devtools.scale.orders import ALL_STATES, SPAN_DAYS, customers_add, order_add
+from orderreview.models import User
+from orders.models import Customer, Discipline, Order, OrderFormVersion
+from reviews import signing
+from reviews.models import Signature
+
+# Above this many orders the database holds more than demo data: adding made-up
+# orders to it needs --force-more, so nobody pads a real database by accident.
+DEMO_ORDERS_AT_MOST = 200
+BATCH_ORDERS = 2000
+CUSTOMERS_PER_ORDER = 1 / 20
+
+
+class ScaleRefused(Exception):
+    """The database holds more than demo data and --force-more was not given."""
+
+
+def _load_context(cursor: Any, id_cursor: Any, seed: int) -> Context:
+    users = {u.username: u for u in User.objects.filter(username__in=_DEMO_NAMES)}
+    versions = []
+    for version in OrderFormVersion.objects.filter(status="published").order_by("pk"):
+        questions = sorted(version.questions.all(), key=lambda q: (q.position, q.pk))
+        if questions:
+            versions.append((version, questions))
+    if not versions:
+        raise ScaleRefused("No published order form with questions to order from.")
+    reviewer_for = {}
+    slugs = {}
+    for discipline in Discipline.objects.prefetch_related("members"):
+        slugs[discipline.pk] = discipline.slug
+        members = sorted(discipline.members.all(), key=lambda u: u.pk)
+        reviewer_for[discipline.pk] = members[0] if members else users["admin"]
+    head = (
+        Signature.objects.order_by("-pk").values_list("signature_hash", flat=True)
+    ).first() or signing.GENESIS_HASH
+    customers = list(
+        Customer.objects.filter(account_code__startswith="SC-").values_list(
+            "pk", "account_code", "name"
+        )
+    )
+    return Context(
+        cursor=cursor,
+        id_cursor=id_cursor,
+        rnd=random.Random(seed),
+        now=datetime.now(UTC).replace(microsecond=0),
+        versions=versions,
+        customers=customers,
+        users=users,
+        discipline_slugs=slugs,
+        reviewer_for=reviewer_for,
+        head=head,
+    )
+
+
+_DEMO_NAMES = ["service", "approver", "admin", "engineer", "planner", "quality"]
+
+
+def _times(ctx: Context, count: int) -> Iterator[datetime]:
+    """count creation times over the last SPAN_DAYS, oldest first."""
+    span = SPAN_DAYS * 86400
+    offsets = sorted(ctx.rnd.random() * span for _ in range(count))
+    start = ctx.now - timedelta(days=SPAN_DAYS)
+    for offset in offsets:
+        yield start + timedelta(seconds=offset, microseconds=ctx.rnd.randint(0, 999))
+
+
+def seed_scale(
+    *,
+    orders: int,
+    force_more: bool = False,
+    seed: int = 42,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Top the database up to `orders` orders, with everything around them.
+
+    Returns how many rows of each kind were added (empty when enough orders exist).
+    Refuses (ScaleRefused) to add to a database holding more than demo data unless
+    force_more, so real data is never padded with made-up orders by accident.
+    """
+    say = progress or (lambda message: None)
+    seed_demo()
+    existing = Order.objects.count()
+    if existing >= orders:
+        return {}
+    if existing > DEMO_ORDERS_AT_MOST and not force_more:
+        raise ScaleRefused(
+            f"The database already holds {existing} orders, more than demo data "
+            f"({DEMO_ORDERS_AT_MOST} at most): refusing to add made-up orders to it. "
+            "Use --force-more to add them anyway."
+        )
+    wanted = orders - existing
+    started = time.monotonic()
+    # Keys and order numbers come over a second connection (nextval is not
+    # transactional), so the main one can COPY while the next batch is built.
+    ids_connection = connection.get_new_connection(connection.get_connection_params())
+    ids_connection.autocommit = True
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Signers append under the same lock (reviews.services.decision_sign).
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [signing.CHAIN_LOCK_KEY])
+            # Check foreign keys row by row during each COPY (parents are copied
+            # first) rather than queueing millions of checks for the commit.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            ctx = _load_context(cursor.cursor, ids_connection.cursor(), seed + existing)
+            customers_add(ctx, max(10, int(wanted * CUSTOMERS_PER_ORDER)))
+            times = list(_times(ctx, wanted))
+            for start in range(0, wanted, BATCH_ORDERS):
+                chunk = times[start : start + BATCH_ORDERS]
+                ctx.id_cursor.execute(
+                    "SELECT nextval('orders_order_number_seq') "
+                    "FROM generate_series(1, %s)",
+                    [len(chunk)],
+                )
+                ctx.numbers = [row[0] for row in ctx.id_cursor.fetchall()][::-1]
+                for offset, created_at in enumerate(chunk):
+                    # The newest orders take every state once, so even a tiny
+                    # dataset shows each of them.
+                    left = wanted - (start + offset) - 1
+                    state = ALL_STATES[left] if left < len(ALL_STATES) else None
+                    order_add(ctx, created_at, existing + start + offset + 1, state)
+                ctx.flush()
+                say(
+                    f"{start + len(chunk)}/{wanted} orders "
+                    f"({time.monotonic() - started:.0f} s)"
+                )
+            ctx.wait()
+    finally:
+        ids_connection.close()
+    with connection.cursor() as cursor:
+        # Fresh planner statistics: the lists' plans depend on them at this size.
+        for table in ctx.tables.values():
+            for name in (table.model._meta.db_table, table.history_table):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    return {model._meta.label: table.count for model, table in ctx.tables.items()}

@@ -1,0 +1,98 @@
+"""What seed_scale's generators share: the data loaded once, the COPY tables, the
+keys reserved from sequences, and the thread that COPYs one batch while the next is
+built."""
+
+import io
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from communications.models import Communication
+from devtools.scale.copy import CopyTable, SequenceIds, copy_rows
+from orders.models import Customer, Order, OrderFormVersion, Question
+from requirements.models import Requirement, RequirementSet
+from reviews.models import Assessment, Decision, Review, Signature
+
+# Parents before children: foreign keys are checked as each COPY runs.
+FLUSH_ORDER = [
+    Customer,
+    Order,
+    RequirementSet,
+    Requirement,
+    Review,
+    Assessment,
+    Decision,
+    Signature,
+    Communication,
+]
+
+
+@dataclass
+class Context:
+    cursor: Any
+    id_cursor: Any
+    rnd: random.Random
+    now: datetime
+    versions: list[tuple[OrderFormVersion, list[Question]]]
+    customers: list[tuple[int, str, str]]
+    users: dict[str, Any]
+    discipline_slugs: dict[int, str]
+    reviewer_for: dict[int, Any]
+    head: str
+    tables: dict[type[models.Model], CopyTable] = field(default_factory=dict)
+    ids: dict[type[models.Model], SequenceIds] = field(default_factory=dict)
+    numbers: list[int] = field(default_factory=list)
+    copier: threading.Thread | None = None
+    failure: BaseException | None = None
+
+    def table(self, model: type[models.Model]) -> CopyTable:
+        if model not in self.tables:
+            self.tables[model] = CopyTable(model)
+        return self.tables[model]
+
+    def take_id(self, model: type[models.Model]) -> int:
+        if model not in self.ids:
+            self.ids[model] = SequenceIds(self.id_cursor, model)
+        return self.ids[model].take()
+
+    def add(
+        self,
+        model: type[models.Model],
+        row: dict[str, Any],
+        *,
+        user: Any,
+        when: datetime,
+    ) -> dict[str, Any]:
+        row.setdefault("id", self.take_id(model))
+        self.table(model).add(row, user_id=user.pk if user else None, when=when)
+        return row
+
+    def flush(self) -> None:
+        """COPY what was added, in a thread: the next batch is generated meanwhile
+        (the server does the COPY work on the other core)."""
+        self.wait()
+        work = [
+            item
+            for model in FLUSH_ORDER
+            if model in self.tables
+            for item in self.tables[model].take()
+        ]
+        self.copier = threading.Thread(target=self._copy, args=(work,))
+        self.copier.start()
+
+    def _copy(self, work: list[tuple[str, io.StringIO]]) -> None:
+        try:
+            copy_rows(self.cursor, work)
+        except BaseException as error:  # re-raised in the main thread by wait()
+            self.failure = error
+
+    def wait(self) -> None:
+        if self.copier is not None:
+            self.copier.join()
+            self.copier = None
+        if self.failure is not None:
+            raise self.failure

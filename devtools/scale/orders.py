@@ -1,0 +1,497 @@
+"""One order and everything around it, for seed_scale: revisions (a change order
+now and then), requirements, reviews with their assessments, signed decisions,
+communications."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from communications.models import Communication
+from devtools.scale.answers import answers_for
+from devtools.scale.context import Context
+from devtools.scale.signatures import sign
+from orders.models import Channel, Customer, Order, Question
+from requirements.models import Requirement, RequirementSet
+from reviews.models import Assessment, Decision, Review
+
+SPAN_DAYS = 730
+RECENT_DAYS = 30
+
+# (state, weight) for orders older than RECENT_DAYS, and for recent ones.
+OLD_STATES = [
+    ("accepted", 70),
+    ("rejected", 11),
+    ("change_accepted", 8),
+    ("draft", 2),
+    ("awaiting", 1),
+    ("in_review", 1),
+    ("change_open", 1),
+]
+RECENT_STATES = [
+    ("draft", 15),
+    ("awaiting", 25),
+    ("in_review", 25),
+    ("accepted", 20),
+    ("rejected", 5),
+    ("change_open", 7),
+    ("change_accepted", 3),
+]
+# Given to the newest orders, last first: two orders are one open review and one
+# signed acceptance, and seven show every state.
+ALL_STATES = [
+    "in_review",
+    "accepted",
+    "draft",
+    "awaiting",
+    "rejected",
+    "change_open",
+    "change_accepted",
+]
+INBOUND = ["phone", "email"]
+CHANNELS = [c.value for c in Channel]
+FIRST_WORDS = [
+    "Acme",
+    "Nordic",
+    "Helix",
+    "Delta",
+    "Orion",
+    "Vega",
+    "Atlas",
+    "Polar",
+    "Summit",
+    "Zenith",
+]
+SECOND_WORDS = [
+    "Precision",
+    "Instruments",
+    "Medical",
+    "Robotics",
+    "Motors",
+    "Optics",
+    "Tooling",
+]
+SUFFIXES = ["Ltd", "AB", "GmbH", "Inc.", "S.A.", "B.V.", "Oy", "SpA"]
+CONDITIONS = [
+    "Subject to material availability within two weeks.",
+    "Delivery in two partial shipments.",
+    "First article inspection adds five working days.",
+]
+CANNOT = [
+    "Tolerance tighter than our machines hold.",
+    "Capacity fully booked for the requested date.",
+    "Credit limit exceeded.",
+]
+
+
+def _revision(
+    ctx: Context,
+    *,
+    order: dict,
+    number: int,
+    answers: dict[str, Any],
+    questions: list[Question],
+    created_at: datetime,
+    submitted: bool,
+    state: str,
+) -> tuple[dict, list[dict]]:
+    service = ctx.users["service"]
+    revision = ctx.add(
+        RequirementSet,
+        {
+            "order_id": order["id"],
+            "number": number,
+            "state": state,
+            "answers": answers,
+            "reason": "" if number == 1 else "Customer changed the quantity",
+            "channel": "" if number == 1 else order["channel"],
+            "requested_by": "" if number == 1 else "Customer buyer",
+            "created_by_id": service.pk,
+            "created_at": created_at,
+            "submitted_by_id": service.pk if submitted else None,
+            "submitted_at": created_at + timedelta(minutes=20) if submitted else None,
+        },
+        user=service,
+        when=created_at,
+    )
+    requirements = []
+    if submitted:
+        for question in questions:
+            if question.key not in answers:
+                continue
+            requirements.append(
+                ctx.add(
+                    Requirement,
+                    {
+                        "requirement_set_id": revision["id"],
+                        "question_id": question.pk,
+                        "key": question.key,
+                        "statement": question.label,
+                        "value": answers[question.key],
+                        "category": question.category,
+                        "discipline_id": question.discipline_id,
+                        "source": Requirement.Source.FORM,
+                        "position": question.position,
+                        "created_by_id": service.pk,
+                    },
+                    user=service,
+                    when=revision["submitted_at"],
+                )
+            )
+    return revision, requirements
+
+
+def _review(
+    ctx: Context,
+    *,
+    order: dict,
+    revision: dict,
+    requirements: list[dict],
+    outcome: str | None,
+    started: bool,
+    earlier: dict[str, dict] | None = None,
+) -> tuple[dict, list[dict], datetime | None]:
+    """A review with one slot per requirement; outcome None leaves it open."""
+    rnd = ctx.rnd
+    opened_at = revision["submitted_at"] + timedelta(seconds=1)
+    closed_at = _later(ctx, opened_at, hours=rnd.randint(2, 120)) if outcome else None
+    review = ctx.add(
+        Review,
+        {
+            "requirement_set_id": revision["id"],
+            "order_id": order["id"],
+            "state": "decided" if outcome else "open",
+            "due_date": (opened_at + timedelta(days=settings.REVIEW_DUE_DAYS)).date(),
+            "opened_at": opened_at,
+            "closed_at": closed_at,
+        },
+        user=ctx.users["service"],
+        when=opened_at,
+    )
+    assessments = []
+    refusal_at = rnd.randrange(len(requirements)) if outcome == "reject" else -1
+    for index, requirement in enumerate(requirements):
+        reviewer = ctx.reviewer_for[requirement["discipline_id"]]
+        old = (earlier or {}).get(requirement["key"])
+        row = {
+            "review_id": review["id"],
+            "requirement_id": requirement["id"],
+            "discipline_id": requirement["discipline_id"],
+            "verdict": "",
+            "note": "",
+            "assessed_by_id": None,
+            "assessed_at": None,
+            "carried_from_id": None,
+            "version": 0,
+        }
+        if old is not None and old["verdict"] and old["value"] == requirement["value"]:
+            row.update(
+                verdict=old["verdict"],
+                note=old["note"],
+                assessed_by_id=old["assessed_by_id"],
+                assessed_at=old["assessed_at"],
+                carried_from_id=old["id"],
+            )
+        elif outcome or (started and (index == 0 or rnd.random() < 0.5)):
+            span = (closed_at or ctx.now) - opened_at
+            row.update(
+                verdict="can_meet",
+                assessed_by_id=reviewer.pk,
+                assessed_at=opened_at + span * rnd.uniform(0.05, 0.9),
+                version=1,
+            )
+            if index == refusal_at:
+                row.update(verdict="cannot_meet", note=rnd.choice(CANNOT))
+            elif rnd.random() < 0.08:
+                row.update(verdict="conditions", note=rnd.choice(CONDITIONS))
+        who = reviewer if row["assessed_by_id"] else ctx.users["service"]
+        assessments.append(
+            ctx.add(Assessment, row, user=who, when=row["assessed_at"] or opened_at)
+        )
+    return review, assessments, closed_at
+
+
+def _decide(
+    ctx: Context,
+    *,
+    order: dict,
+    customer: tuple[int, str, str],
+    revision: dict,
+    requirements: list[dict],
+    review: dict,
+    assessments: list[dict],
+    outcome: str,
+    decided_at: datetime,
+) -> None:
+    approver = ctx.users["approver"]
+    decision = ctx.add(
+        Decision,
+        {
+            "review_id": review["id"],
+            "outcome": outcome,
+            "reasons": ""
+            if outcome == "accept"
+            else "A requirement cannot be met: " + _rejection_reason(assessments),
+            "decided_by_id": approver.pk,
+            "decided_at": decided_at,
+        },
+        user=approver,
+        when=decided_at,
+    )
+    sign(
+        ctx,
+        order=order,
+        customer=customer,
+        revision=revision,
+        requirements=requirements,
+        assessments=assessments,
+        decision=decision,
+    )
+
+
+def _rejection_reason(assessments: list[dict]) -> str:
+    return next((a["note"] for a in assessments if a["verdict"] == "cannot_meet"), "")
+
+
+def _communication(
+    ctx: Context,
+    *,
+    order: dict,
+    kind: str,
+    direction: str,
+    subject: str,
+    when: datetime,
+    user: Any,
+) -> None:
+    row = {
+        "customer_id": order["customer_id"],
+        "order_id": order["id"],
+        "direction": direction,
+        "channel": "email"
+        if direction == "out"
+        else ctx.rnd.choice(["phone", "email"]),
+        "kind": kind,
+        "subject": subject,
+        "body": f"{subject}. Recorded for {order['number']}.",
+        "occurred_at": when,
+        "recorded_by_id": user.pk if user else None,
+        "recorded_at": when,
+        "follow_up": "",
+        "resolution": "",
+        "closed_by_id": None,
+        "closed_at": None,
+    }
+    if kind in Communication.FOLLOW_UP_KINDS:
+        state = ctx.rnd.choice(["open", "in_progress", "closed", "closed"])
+        row["follow_up"] = state
+        if state == "closed":
+            row.update(
+                resolution="Resolved with the customer by phone.",
+                closed_by_id=ctx.users["service"].pk,
+                closed_at=when + timedelta(days=2),
+            )
+    ctx.add(Communication, row, user=user, when=when)
+
+
+def _later(ctx: Context, when: datetime, *, hours: int) -> datetime:
+    """hours after when, squeezed before now for recent orders."""
+    room = (ctx.now - when) * 0.9
+    return when + min(timedelta(hours=hours), room * ctx.rnd.uniform(0.2, 1))
+
+
+def order_add(
+    ctx: Context, created_at: datetime, serial: int, state: str | None = None
+) -> None:
+    rnd = ctx.rnd
+    age = ctx.now - created_at
+    weights = RECENT_STATES if age.days < RECENT_DAYS else OLD_STATES
+    state = state or rnd.choices([s for s, _ in weights], [w for _, w in weights])[0]
+    version, questions = rnd.choice(ctx.versions)
+    customer = rnd.choice(ctx.customers)
+    service = ctx.users["service"]
+    number_value = ctx.numbers.pop()
+    status = {
+        "draft": "draft",
+        "awaiting": "awaiting_review",
+        "in_review": "in_review",
+        "accepted": "accepted",
+        "rejected": "rejected",
+        "change_accepted": "accepted",
+        "change_open": rnd.choice(["awaiting_review", "in_review"]),
+    }[state]
+    documented = rnd.random() > 0.05
+    confirmed_at = None if documented else created_at + timedelta(hours=3)
+    submitted = state != "draft"
+    order = {
+        "id": ctx.take_id(Order),
+        "number": f"{settings.ORDER_NUMBER_PREFIX}-{created_at.year}-"
+        f"{number_value:06d}",
+        "customer_id": customer[0],
+        "form_version_id": version.pk,
+        "channel": rnd.choice(CHANNELS),
+        "customer_reference": f"PO-{rnd.randint(10000, 99999)}",
+        "requested_date": (created_at + timedelta(days=rnd.randint(14, 90))).date(),
+        "status": status,
+        "entered_by_id": service.pk,
+        "created_at": created_at,
+        "updated_at": created_at,
+        "submitted_at": created_at + timedelta(minutes=20) if submitted else None,
+        "documented_statement": documented,
+        "confirmation_method": "" if documented else "Phone call with the buyer",
+        "confirmed_at": confirmed_at,
+        "confirmed_by_id": None if documented else service.pk,
+        "customer_to_confirm": False,
+        "contact_details": {},
+    }
+    answers = answers_for(questions, rnd, serial)
+    first_state = {
+        "draft": "draft",
+        "awaiting": "submitted",
+        "in_review": "submitted",
+        "rejected": "rejected",
+    }.get(state, "accepted")
+    rev1, reqs1 = _revision(
+        ctx,
+        order=order,
+        number=1,
+        answers=answers,
+        questions=questions,
+        created_at=created_at,
+        submitted=submitted,
+        state=first_state,
+    )
+    last_change = created_at
+    if submitted:
+        _communication(
+            ctx,
+            order=order,
+            kind="order_acknowledgement",
+            direction="out",
+            subject=f"Order {order['number']} received",
+            when=rev1["submitted_at"] + timedelta(minutes=1),
+            user=None,
+        )
+        outcome = {"accepted": "accept", "rejected": "reject"}.get(first_state)
+        review1, slots1, closed = _review(
+            ctx,
+            order=order,
+            revision=rev1,
+            requirements=reqs1,
+            outcome=outcome,
+            started=state == "in_review",
+        )
+        last_change = closed or rev1["submitted_at"]
+        if outcome:
+            _decide(
+                ctx,
+                order=order,
+                customer=customer,
+                revision=rev1,
+                requirements=reqs1,
+                review=review1,
+                assessments=slots1,
+                outcome=outcome,
+                decided_at=closed,
+            )
+            _communication(
+                ctx,
+                order=order,
+                kind="decision_notice",
+                direction="out",
+                subject=f"Order {order['number']} "
+                + ("accepted" if outcome == "accept" else "rejected"),
+                when=closed + timedelta(minutes=1),
+                user=None,
+            )
+        if state.startswith("change"):
+            changed = dict(answers)
+            key = next((q.key for q in questions if q.kind == "integer"), None)
+            if key:
+                changed[key] = (changed.get(key) or 1) + rnd.randint(1, 50)
+            started_at = _later(ctx, closed, hours=rnd.randint(24, 480))
+            decided = state == "change_accepted"
+            rev2, reqs2 = _revision(
+                ctx,
+                order=order,
+                number=2,
+                answers=changed,
+                questions=questions,
+                created_at=started_at,
+                submitted=True,
+                state="accepted" if decided else "submitted",
+            )
+            earlier = {
+                r["key"]: {**slot, "value": r["value"]}
+                for r, slot in zip(reqs1, slots1, strict=True)
+            }
+            review2, slots2, closed2 = _review(
+                ctx,
+                order=order,
+                revision=rev2,
+                requirements=reqs2,
+                outcome="accept" if decided else None,
+                started=status == "in_review",
+                earlier=earlier,
+            )
+            last_change = closed2 or rev2["submitted_at"]
+            if decided:
+                _decide(
+                    ctx,
+                    order=order,
+                    customer=customer,
+                    revision=rev2,
+                    requirements=reqs2,
+                    review=review2,
+                    assessments=slots2,
+                    outcome="accept",
+                    decided_at=closed2,
+                )
+                _communication(
+                    ctx,
+                    order=order,
+                    kind="change_notice",
+                    direction="out",
+                    subject=f"Change to order {order['number']} accepted",
+                    when=closed2 + timedelta(minutes=1),
+                    user=None,
+                )
+    if rnd.random() < 0.04:
+        _communication(
+            ctx,
+            order=order,
+            kind=rnd.choice(["complaint", "feedback"]),
+            direction="in",
+            subject="Customer comment on delivery",
+            when=min(last_change + timedelta(days=3), ctx.now),
+            user=service,
+        )
+    order["updated_at"] = min(last_change, ctx.now)
+    ctx.add(Order, order, user=service, when=order["updated_at"])
+
+
+def customers_add(ctx: Context, count: int) -> None:
+    service = ctx.users["service"]
+    base = Customer.objects.count()
+    for index in range(count):
+        serial = base + index + 1
+        name = (
+            f"{ctx.rnd.choice(FIRST_WORDS)} {ctx.rnd.choice(SECOND_WORDS)} "
+            f"{serial} {ctx.rnd.choice(SUFFIXES)}"
+        )
+        when = ctx.now - timedelta(days=SPAN_DAYS + 30)
+        row = ctx.add(
+            Customer,
+            {
+                "name": name,
+                "account_code": f"SC-{serial:06d}",
+                "contact_name": f"Buyer {serial}",
+                "email": f"orders{serial}@customer.example",
+                "phone": f"+44 20 7946 {serial % 10000:04d}",
+                "address": f"{serial} Industrial Way",
+                "notes": "",
+                "created_at": when,
+            },
+            user=service,
+            when=when,
+        )
+        ctx.customers.append((row["id"], row["account_code"], row["name"]))

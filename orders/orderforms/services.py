@@ -1,0 +1,358 @@
+"""Writes to order forms: create, draft, edit questions, publish, retire, import.
+
+Every change to a version's questions is checked with the same rules the JSON import
+uses (orders.orderforms.json_io), on the whole version, inside the transaction;
+published and retired versions are refused here with a readable message before the
+database trigger would refuse them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
+
+from orders.models import Discipline, OrderForm, OrderFormVersion, Question
+from orders.orderforms import json_io
+
+Status = OrderFormVersion.Status
+
+
+def _disciplines() -> dict[str, Discipline]:
+    return {d.slug: d for d in Discipline.objects.all()}
+
+
+def _locked(version: OrderFormVersion) -> OrderFormVersion:
+    """The version row, locked until the transaction ends, refreshed."""
+    return (
+        OrderFormVersion.objects.select_for_update()
+        .select_related("form")
+        .get(pk=version.pk)
+    )
+
+
+def _editable(version: OrderFormVersion) -> OrderFormVersion:
+    locked = _locked(version)
+    if locked.status != Status.DRAFT:
+        raise ValidationError(
+            f"{locked.form.name} version {locked.number} is "
+            f"{locked.get_status_display().lower()} and cannot be changed. "
+            "Start a new draft to edit the form."
+        )
+    return locked
+
+
+def _version_document(version: OrderFormVersion) -> dict[str, Any]:
+    return json_io.version_to_dict(version)
+
+
+def _check_version(version: OrderFormVersion) -> None:
+    """Refuse the change if the version as it now stands has any problem."""
+    problems = json_io.problems_in(_version_document(version))
+    if problems:
+        raise ValidationError(problems)
+
+
+def _next_number(form: OrderForm) -> int:
+    latest = form.versions.aggregate(latest=Max("number"))["latest"]
+    return (latest or 0) + 1
+
+
+def _field_errors(problems: list[tuple[str | None, str]]) -> ValidationError:
+    """Problems keyed by question attribute, so forms show them beside the field."""
+    errors: dict[str, list[str]] = {}
+    for field, message in problems:
+        name = {"show_if": "show_if_question", None: "__all__"}.get(field, field)
+        errors.setdefault(name, []).append(message[0].upper() + message[1:] + ".")
+    return ValidationError(errors)
+
+
+# --- forms ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def form_create(
+    *, name: str, slug: str, description: str = "", user: Any = None
+) -> OrderForm:
+    """A new order form with an empty draft version 1."""
+    if OrderForm.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"A form with the slug {slug!r} exists."})
+    form = OrderForm(name=name.strip(), slug=slug, description=description)
+    form.full_clean()
+    form.save()
+    OrderFormVersion.objects.create(form=form, number=1, created_by=user)
+    return form
+
+
+@transaction.atomic
+def form_update(
+    *, form: OrderForm, name: str, description: str, active: bool
+) -> OrderForm:
+    """Name, description and whether new orders may use the form (not versioned)."""
+    form = OrderForm.objects.select_for_update().get(pk=form.pk)
+    form.name = name.strip()
+    form.description = description
+    form.active = active
+    form.full_clean()
+    form.save()
+    return form
+
+
+# --- versions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_start_draft(*, form: OrderForm, user: Any = None) -> OrderFormVersion:
+    """A new draft copying the published version (or the latest one) question by
+    question. One draft at a time per form, so two admins cannot fork it."""
+    form = OrderForm.objects.select_for_update().get(pk=form.pk)
+    versions = list(form.versions.order_by("-number"))
+    draft = next((v for v in versions if v.status == Status.DRAFT), None)
+    if draft is not None:
+        raise ValidationError(
+            f"Version {draft.number} of {form.name} is already a draft in progress."
+        )
+    source = next((v for v in versions if v.status == Status.PUBLISHED), None)
+    if source is None and versions:
+        source = versions[0]
+    new = OrderFormVersion.objects.create(
+        form=form, number=_next_number(form), created_by=user
+    )
+    if source is not None:
+        for question in source.questions.order_by("position", "pk"):
+            question.pk = None
+            question.id = None
+            question.version = new
+            question.save()
+    return new
+
+
+@transaction.atomic
+def version_publish(
+    *, version: OrderFormVersion, user: Any, change_note: str
+) -> OrderFormVersion:
+    """Publish a draft; the version published before it is retired in the same
+    transaction, so a form never has two published versions, nor none in between."""
+    version = _editable(version)
+    OrderForm.objects.select_for_update().get(pk=version.form_id)
+    if not change_note.strip():
+        raise ValidationError({"change_note": "Say what changed in this version."})
+    if not version.questions.exists():
+        raise ValidationError("A version needs at least one question to be published.")
+    _check_version(version)
+    for previous in version.form.versions.filter(status=Status.PUBLISHED):
+        previous.status = Status.RETIRED
+        previous.save()
+    version.status = Status.PUBLISHED
+    version.change_note = change_note.strip()
+    version.published_by = user
+    version.published_at = timezone.now()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_retire(*, version: OrderFormVersion) -> OrderFormVersion:
+    """Stop offering a published version; orders made with it keep it forever."""
+    version = _locked(version)
+    if version.status != Status.PUBLISHED:
+        raise ValidationError(
+            f"Only a published version can be retired; version {version.number} "
+            f"is {version.get_status_display().lower()}."
+        )
+    version.status = Status.RETIRED
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_discard(*, version: OrderFormVersion) -> None:
+    """Throw a draft away (published and retired versions are kept forever)."""
+    version = _editable(version)
+    try:
+        version.questions.all().delete()
+        version.delete()
+    except ProtectedError:
+        raise ValidationError(
+            "Orders already use this draft, so it cannot be discarded."
+        ) from None
+
+
+# --- questions ------------------------------------------------------------------------
+
+
+def _questions_as_documents(
+    version: OrderFormVersion, exclude_pk: int | None = None
+) -> list[dict[str, Any]]:
+    questions = version.questions.select_related("discipline").order_by(
+        "position", "pk"
+    )
+    return [
+        json_io.question_to_dict(q, q.discipline.slug)
+        for q in questions
+        if q.pk != exclude_pk
+    ]
+
+
+def _check_question(
+    item: Mapping[str, Any],
+    *,
+    version: OrderFormVersion,
+    before: list[dict[str, Any]],
+    others: list[dict[str, Any]],
+) -> None:
+    disciplines = set(_disciplines())
+    problems = json_io.question_problems(
+        item, earlier={q["key"]: q for q in before}, disciplines=disciplines
+    )
+    if any(q["key"] == item.get("key") for q in others):
+        problems.append(
+            ("key", f"another question already has the key {item['key']!r}")
+        )
+    if problems:
+        raise _field_errors(problems)
+
+
+def _apply(question: Question, item: Mapping[str, Any], position: int) -> None:
+    fields = json_io.question_fields(item, position)
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.discipline = Discipline.objects.get(slug=item["discipline"])
+
+
+@transaction.atomic
+def question_add(*, version: OrderFormVersion, item: Mapping[str, Any]) -> Question:
+    """Append a question (an import-format dict) to a draft."""
+    version = _editable(version)
+    existing = _questions_as_documents(version)
+    _check_question(item, version=version, before=existing, others=existing)
+    position = max((q["position"] for q in existing), default=0) + 1
+    question = Question(version=version)
+    _apply(question, item, position)
+    question.save()
+    _check_version(version)
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, item: Mapping[str, Any]) -> Question:
+    """Change a question of a draft. Questions whose show-if named its old key follow
+    the rename, so a rename never silently breaks a rule."""
+    version = _editable(question.version)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    documents = _questions_as_documents(version)
+    index = next(i for i, q in enumerate(documents) if q["key"] == question.key)
+    others = documents[:index] + documents[index + 1 :]
+    _check_question(item, version=version, before=documents[:index], others=others)
+    old_key = question.key
+    _apply(question, item, question.position)
+    question.save()
+    if old_key != question.key:
+        for dependant in version.questions.filter(show_if_question=old_key):
+            dependant.show_if_question = question.key
+            dependant.save()
+    _check_version(version)
+    return question
+
+
+@transaction.atomic
+def question_remove(*, question: Question) -> None:
+    """Remove a question from a draft, unless another question's show-if uses it."""
+    version = _editable(question.version)
+    dependants = list(
+        version.questions.filter(show_if_question=question.key).values_list(
+            "key", flat=True
+        )
+    )
+    if dependants:
+        raise ValidationError(
+            f"{', '.join(dependants)} show only depending on {question.key}: "
+            "change their show-if rule first."
+        )
+    question.delete()
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: Literal["up", "down"]) -> None:
+    """Swap a question with its neighbour; positions become 1..n. A show-if rule
+    must keep pointing at an earlier question, so such a move is refused."""
+    version = _editable(question.version)
+    questions = list(version.questions.order_by("position", "pk"))
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(questions):
+        return
+    questions[index], questions[other] = questions[other], questions[index]
+    seen: set[str] = set()
+    for item in questions:
+        if item.show_if_question and item.show_if_question not in seen:
+            raise ValidationError(
+                f"{item.key} shows only depending on {item.show_if_question}, "
+                "which must stay above it."
+            )
+        seen.add(item.key)
+    for position, item in enumerate(questions, start=1):
+        if item.position != position:
+            item.position = position
+            item.save()
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_import(
+    *,
+    data: object,
+    user: Any = None,
+    publish: bool = False,
+    change_note: str = "",
+) -> OrderFormVersion:
+    """Create a new draft (and the form, if its slug is new) from an export document,
+    optionally publishing it. A document with any problem is refused whole, listing
+    them all."""
+    problems = json_io.problems_in(data)
+    if publish and not change_note.strip():
+        problems.append("publishing needs a change note")
+    if problems:
+        raise ValidationError(problems)
+    assert isinstance(data, Mapping)  # problems_in refused anything else
+    form = OrderForm.objects.select_for_update().filter(slug=data["slug"]).first()
+    if form is None:
+        form = OrderForm.objects.create(
+            slug=data["slug"],
+            name=data["name"].strip(),
+            description=data.get("description") or "",
+        )
+        version = OrderFormVersion.objects.create(form=form, number=1, created_by=user)
+    else:
+        if form.versions.filter(status=Status.DRAFT).exists():
+            raise ValidationError(
+                f"{form.name} has a draft in progress: publish or discard it first."
+            )
+        if (form.name, form.description) != (
+            data["name"].strip(),
+            data.get("description") or "",
+        ):
+            form.name = data["name"].strip()
+            form.description = data.get("description") or ""
+            form.save()
+        version = OrderFormVersion.objects.create(
+            form=form, number=_next_number(form), created_by=user
+        )
+    disciplines = _disciplines()
+    for index, item in enumerate(json_io.ordered_questions(data["questions"])):
+        position = item.get("position")
+        fields = json_io.question_fields(
+            item, position if isinstance(position, int) else index + 1
+        )
+        Question.objects.create(
+            version=version, discipline=disciplines[item["discipline"]], **fields
+        )
+    if publish:
+        version = version_publish(version=version, user=user, change_note=change_note)
+    return version
