@@ -148,12 +148,18 @@ AUTHENTICATION_BACKENDS = [
 # or when signing a decision -- lock the account for a while.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-# Per account, and per client address (so guessing across many accounts is
-# stopped too).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The pair (account, client address) is locked, as OWASP advises: failures from an
+# attacker's address never lock the real user out of their own, and a lockout
+# lasts the cool-off from the lock, however many failures follow it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many reverse proxies of ours stand in front of the app: the client address
+# is read from X-Forwarded-For that many hops back (0: REMOTE_ADDR, header ignored).
+# Lockout and the public rate limit both use it. See docs/security-operations.md.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "orderreview.clientip.client_ip"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
@@ -242,8 +248,8 @@ PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
 
 # Public pages (customer portal, catalog requests) count requests per client IP in
 # Django's database cache: a PostgreSQL table (created by the orders migrations), so
-# the limit holds across every app server process. Behind a reverse proxy, make the
-# proxy pass the client address as REMOTE_ADDR.
+# the limit holds across every app server process. Behind reverse proxies, set
+# DJANGO_TRUSTED_PROXY_COUNT (above) so clients are told apart.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
