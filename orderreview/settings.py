@@ -232,12 +232,21 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up on (the attempt is retried).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 60)
 # Where the file-based e-mail backend writes (DJANGO_EMAIL_BACKEND=...filebased...).
 EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "orders@orderreview.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker killed mid-task leaves it RUNNING: after this long the sweep (worker
+# start-up, every TASK_SWEEP_INTERVAL_SECONDS, `manage.py notices_sweep`) hands
+# the task back and marks a notice left 'sending' uncertain. Keep it well above
+# DJANGO_EMAIL_TIMEOUT, so a live send is never taken for a dead one.
+TASK_STUCK_AFTER_SECONDS = env_int("TASK_STUCK_AFTER_SECONDS", 15 * 60)
+TASK_SWEEP_INTERVAL_SECONDS = env_int("TASK_SWEEP_INTERVAL_SECONDS", 60)
+TASK_WORKER_SWEEPS = ["communications.sweep.notices_sweep"]
 
 # Segregation of duties: whoever entered an order or revision cannot sign its decision,
 # unless a one-person shop relaxes it.
