@@ -251,3 +251,43 @@ def test_a_queued_notice_whose_task_is_gone_gets_a_new_one(revision, settings):
     task = DBTaskResult.objects.get()
     assert task.status == "READY"
     assert task.args_kwargs["args"] == [notice.pk, 0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_sweeps_periodically_not_only_at_start_up(
+    revision, settings, tmp_path
+):
+    settings.TASKS = DB_TASKS
+    mail_dir = tmp_path / "periodic"
+    mail_dir.mkdir()
+    env = {
+        **_worker_env(mail_dir, FILES, stuck_after=60),
+        "TASK_SWEEP_INTERVAL_SECONDS": "1",
+    }
+    worker = subprocess.Popen(  # noqa: S603
+        _worker_command("--interval", "0.2", "--no-startup-delay"),
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)  # past its start-up sweep
+        notice = _queued_notice(revision)
+        _wait_for(
+            lambda: OutboundNotice.objects.get(pk=notice.pk).status == "sent",
+            "the worker to send the new notice",
+        )
+        # Another worker died mid-send an hour ago, after this one started.
+        OutboundNotice.objects.filter(pk=notice.pk).update(
+            status="sending", sending_started_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        _wait_for(
+            lambda: OutboundNotice.objects.get(pk=notice.pk).status == "uncertain",
+            "the periodic sweep",
+            seconds=30,
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert len(_mails(mail_dir)) == 1
