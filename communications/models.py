@@ -216,9 +216,14 @@ class OutboundNotice(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        # Handed to the mail server (committed before it is): never sent again
+        # by a worker, whatever happens next.
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        # The worker stopped while sending: it may or may not have gone out.
+        UNCERTAIN = "uncertain", "Uncertain: check before resending"
 
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, related_name="outbound_notices"
@@ -236,6 +241,7 @@ class OutboundNotice(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
@@ -263,7 +269,16 @@ class OutboundNotice(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sent", "failed", "cancelled"]),
+                condition=Q(
+                    status__in=[
+                        "queued",
+                        "sending",
+                        "sent",
+                        "failed",
+                        "cancelled",
+                        "uncertain",
+                    ]
+                ),
                 name="notice_status_valid",
             ),
             models.CheckConstraint(
@@ -281,8 +296,18 @@ class OutboundNotice(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.FAILED)
+        # An uncertain notice is resent only by a person who checked it did not
+        # arrive: a worker never resends it.
+        return self.status in (
+            self.Status.QUEUED,
+            self.Status.FAILED,
+            self.Status.UNCERTAIN,
+        )
 
     @property
     def can_cancel(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.FAILED)
+        return self.status in (
+            self.Status.QUEUED,
+            self.Status.FAILED,
+            self.Status.UNCERTAIN,
+        )

@@ -387,11 +387,35 @@ def _enqueue(notice_id: int, attempts: int, run_after: datetime | None = None) -
 
 
 def notice_send(*, notice_id: int, expected_attempts: int) -> str:
-    """Send one queued notice and log it; on failure record why and retry later.
+    """Send one queued notice at most once, log it; on failure retry later.
 
-    expected_attempts makes stale tasks harmless: a "retry now" and a scheduled
-    retry of the same notice cannot both send it.
+    The attempt is committed as 'sending' before the message goes to the mail
+    server, so no later task, retry or worker sends it again: a worker that dies
+    mid-send leaves it 'sending', and notices_sweep marks it 'uncertain' for a
+    person to check. expected_attempts makes stale tasks harmless: a "retry now"
+    and a scheduled retry of the same notice cannot both send it.
     """
+    notice = _notice_claim(notice_id=notice_id, expected_attempts=expected_attempts)
+    if isinstance(notice, str):
+        return notice
+    message = EmailMessage(
+        subject=notice.subject,
+        body=notice.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.to_address],
+        headers={"X-OrderReview-Notice": str(notice.pk)},
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # any backend failure is recorded, never lost
+        _notice_attempt_failed(notice_id=notice.pk, error=exc)
+        return "failed"
+    _notice_sent(notice_id=notice.pk)
+    return "sent"
+
+
+def _notice_claim(*, notice_id: int, expected_attempts: int) -> OutboundNotice | str:
+    """Mark the notice 'sending' in its own committed transaction, or say why not."""
     with transaction.atomic():
         notice = (
             OutboundNotice.objects.select_for_update()
@@ -403,38 +427,53 @@ def notice_send(*, notice_id: int, expected_attempts: int) -> str:
             return "skipped"
         if notice.attempts != expected_attempts:
             return "stale"
-        now = timezone.now()
         notice.attempts += 1
-        message = EmailMessage(
-            subject=notice.subject,
-            body=notice.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notice.to_address],
-            headers={"X-OrderReview-Notice": str(notice.pk)},
-        )
-        try:
-            message.send(fail_silently=False)
-        except Exception as exc:  # any backend failure is recorded, never lost
-            notice.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notice.attempts >= notice_max_attempts():
-                notice.status = OutboundNotice.Status.FAILED
-                notice.next_attempt_at = None
-            else:
-                notice.next_attempt_at = now + notice_retry_delay(notice.attempts)
-                transaction.on_commit(
-                    partial(
-                        _enqueue, notice.pk, notice.attempts, notice.next_attempt_at
-                    )
-                )
-            notice._change_reason = f"Attempt {notice.attempts} failed"
-            notice.save()
-            logger.warning(
-                "Notice %s attempt %s failed: %s",
-                notice.pk,
-                notice.attempts,
-                notice.last_error,
+        notice.status = OutboundNotice.Status.SENDING
+        notice.sending_started_at = timezone.now()
+        notice._change_reason = f"Attempt {notice.attempts}: sending"
+        notice.save()
+    return notice
+
+
+def _notice_locked(notice_id: int) -> OutboundNotice:
+    return (
+        OutboundNotice.objects.select_for_update()
+        .select_related("customer", "order")
+        .get(pk=notice_id)
+    )
+
+
+def _notice_attempt_failed(*, notice_id: int, error: Exception) -> None:
+    """The mail server refused: queue the next attempt with backoff, or give up."""
+    with transaction.atomic():
+        notice = _notice_locked(notice_id)
+        now = timezone.now()
+        notice.last_error = f"{type(error).__name__}: {error}"[:2000]
+        notice.sending_started_at = None
+        if notice.attempts >= notice_max_attempts():
+            notice.status = OutboundNotice.Status.FAILED
+            notice.next_attempt_at = None
+        else:
+            notice.status = OutboundNotice.Status.QUEUED
+            notice.next_attempt_at = now + notice_retry_delay(notice.attempts)
+            transaction.on_commit(
+                partial(_enqueue, notice.pk, notice.attempts, notice.next_attempt_at)
             )
-            return "failed"
+        notice._change_reason = f"Attempt {notice.attempts} failed"
+        notice.save()
+    logger.warning(
+        "Notice %s attempt %s failed: %s",
+        notice.pk,
+        notice.attempts,
+        notice.last_error,
+    )
+
+
+def _notice_sent(*, notice_id: int) -> None:
+    """The mail server took it: log the communication (even if swept meanwhile)."""
+    with transaction.atomic():
+        notice = _notice_locked(notice_id)
+        now = timezone.now()
         notice.communication = Communication.objects.create(
             customer=notice.customer,
             order=notice.order,
@@ -448,11 +487,11 @@ def notice_send(*, notice_id: int, expected_attempts: int) -> str:
         )
         notice.status = OutboundNotice.Status.SENT
         notice.sent_at = now
+        notice.sending_started_at = None
         notice.next_attempt_at = None
         notice.last_error = ""
         notice._change_reason = "Sent"
         notice.save()
-        return "sent"
 
 
 @transaction.atomic
@@ -473,6 +512,7 @@ def notice_retry(*, notice: OutboundNotice, user: User) -> OutboundNotice:
         raise ValidationError("The notice has no text: its template failed to render.")
     notice.status = OutboundNotice.Status.QUEUED
     notice.next_attempt_at = None
+    notice.sending_started_at = None
     notice._change_reason = f"Retry requested by {user.username}"
     notice.save()
     transaction.on_commit(partial(_enqueue, notice.pk, notice.attempts))

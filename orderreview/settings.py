@@ -151,12 +151,18 @@ AUTHENTICATION_BACKENDS = [
 # or when signing a decision -- lock the account for a while.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-# Per account, and per client address (so guessing across many accounts is
-# stopped too).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The pair (account, client address) is locked, as OWASP advises: failures from an
+# attacker's address never lock the real user out of their own, and a lockout
+# lasts the cool-off from the lock, however many failures follow it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many reverse proxies of ours stand in front of the app: the client address
+# is read from X-Forwarded-For that many hops back (0: REMOTE_ADDR, header ignored).
+# Lockout and the public rate limit both use it. See docs/security-operations.md.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "orderreview.clientip.client_ip"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
@@ -229,12 +235,21 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up on (the attempt is retried).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 60)
 # Where the file-based e-mail backend writes (DJANGO_EMAIL_BACKEND=...filebased...).
 EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "orders@orderreview.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker killed mid-task leaves it RUNNING: after this long the sweep (worker
+# start-up, every TASK_SWEEP_INTERVAL_SECONDS, `manage.py notices_sweep`) hands
+# the task back and marks a notice left 'sending' uncertain. Keep it well above
+# DJANGO_EMAIL_TIMEOUT, so a live send is never taken for a dead one.
+TASK_STUCK_AFTER_SECONDS = env_int("TASK_STUCK_AFTER_SECONDS", 15 * 60)
+TASK_SWEEP_INTERVAL_SECONDS = env_int("TASK_SWEEP_INTERVAL_SECONDS", 60)
+TASK_WORKER_SWEEPS = ["communications.sweep.notices_sweep"]
 
 # Segregation of duties: whoever entered an order or revision cannot sign its decision,
 # unless a one-person shop relaxes it.
@@ -245,8 +260,8 @@ PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
 
 # Public pages (customer portal, catalog requests) count requests per client IP in
 # Django's database cache: a PostgreSQL table (created by the orders migrations), so
-# the limit holds across every app server process. Behind a reverse proxy, make the
-# proxy pass the client address as REMOTE_ADDR.
+# the limit holds across every app server process. Behind reverse proxies, set
+# DJANGO_TRUSTED_PROXY_COUNT (above) so clients are told apart.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -1,10 +1,8 @@
 """Input validation for the intake pages (writes go through the services)."""
 
 from collections.abc import Mapping
-from pathlib import PurePath
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -20,6 +18,7 @@ from orders.models import (
 )
 from orders.selectors import ORDER_SORT_LABELS
 from orders.services import CATALOG_CUSTOMER_CODE, CUSTOMER_FIELDS
+from orders.uploads import public_upload_error
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -269,24 +268,10 @@ class ContactForm(forms.Form):
 
 
 def public_upload_errors(files: Mapping[str, UploadedFile]) -> dict[str, str]:
-    """Uploads from people without an account: only listed types, limited size.
-
-    Applies on top of each question's own limits, so a question that allows any
-    file still cannot take an executable or a huge file from the public pages.
-    """
-    allowed = {ext.lower().lstrip(".") for ext in settings.PUBLIC_UPLOAD_EXTENSIONS}
-    max_bytes = settings.PUBLIC_UPLOAD_MAX_KB * 1024
+    """Field name -> why people without an account may not send that file."""
     errors = {}
     for name, upload in files.items():
-        extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-        if extension not in allowed:
-            errors[name] = (
-                "Files of this type are not accepted here. Allowed: "
-                + (", ".join(sorted(allowed)))
-                + "."
-            )
-        elif upload.size > max_bytes:
-            errors[name] = (
-                f"The file is larger than {settings.PUBLIC_UPLOAD_MAX_KB} KB."
-            )
+        refusal = public_upload_error(upload)
+        if refusal:
+            errors[name] = refusal
     return errors

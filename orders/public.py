@@ -1,10 +1,11 @@
 """Guards for the pages people without an account reach (portal, catalog requests).
 
-Each client IP gets PUBLIC_RATE_LIMIT requests per PUBLIC_RATE_WINDOW_SECONDS, counted
-in Django's cache. The cache is the database cache (a PostgreSQL table, see
-settings.CACHES), so every app server process shares the count. Bodies larger than
-PUBLIC_REQUEST_MAX_KB are refused before Django parses them. CSRF protection is the
-project's middleware: these views are never csrf_exempt.
+Each client IP (orderreview.clientip: REMOTE_ADDR, or X-Forwarded-For behind
+DJANGO_TRUSTED_PROXY_COUNT proxies of ours) gets PUBLIC_RATE_LIMIT requests per
+PUBLIC_RATE_WINDOW_SECONDS, counted in Django's cache. The cache is the database
+cache (a PostgreSQL table, see settings.CACHES), so every app server process shares
+the count. Bodies larger than PUBLIC_REQUEST_MAX_KB are refused before Django parses
+them. CSRF protection is the project's middleware: these views are never csrf_exempt.
 """
 
 import time
@@ -16,18 +17,14 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says. Behind a proxy,
-    # the proxy must set REMOTE_ADDR (e.g. gunicorn's --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or "unknown"
+from orderreview.clientip import client_ip
 
 
 def rate_limit_hit(request: HttpRequest, scope: str = "public") -> bool:
     """Count one request; True while the client is within its limit."""
     window = settings.PUBLIC_RATE_WINDOW_SECONDS
     bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{client_ip(request)}:{bucket}"
+    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{bucket}"
     cache.add(key, 0, timeout=window * 2)
     try:
         count = cache.incr(key)

@@ -215,9 +215,13 @@ def _save_answers(
     answers = (
         form.answers() if valid and submit else _answers_to_keep(form, revision.answers)
     )
-    revision = req_services.revision_answers_save(
-        revision=revision, user=user, answers=answers
-    )
+    try:
+        revision = req_services.revision_answers_save(
+            revision=revision, user=user, answers=answers
+        )
+    except ValidationError as error:  # a file the storage check refused
+        form_errors_add(form, error)
+        return False, revision
     return valid, revision
 
 
@@ -418,7 +422,10 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
     submit = "submit" in request.POST
     answer_form = _bind_answers(request, order, revision, submit=submit)
     if request.method == "POST":
-        valid = answer_form.is_valid() and _public_upload_check(answer_form, request)
+        # Both checks always run: a refused file must leave cleaned_data even when
+        # another field is wrong, or the draft would keep it.
+        valid = answer_form.is_valid()
+        valid = _public_upload_check(answer_form, request) and valid
         answers = (
             answer_form.answers()
             if valid and submit
@@ -429,7 +436,8 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
                 link=link, answers=answers, submit=submit and valid
             )
         except ValidationError as error:
-            answer_form.add_error(None, error)
+            form_errors_add(answer_form, error)
+            valid = False
         else:
             if valid and submit:
                 return redirect("orders:portal", token=token)
@@ -459,17 +467,20 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
         prefix=ANSWER_PREFIX,
     )
     if posted:
-        answers_ok = answer_form.is_valid() and _public_upload_check(
-            answer_form, request
-        )
+        answers_ok = answer_form.is_valid()
+        answers_ok = _public_upload_check(answer_form, request) and answers_ok
         if contact.is_valid() and answers_ok:
-            req_services.catalog_request_create(
-                form_version=version,
-                contact=contact.cleaned_data,
-                answers=answer_form.answers(),
-            )
-            return redirect(
-                reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
-            )
+            try:
+                req_services.catalog_request_create(
+                    form_version=version,
+                    contact=contact.cleaned_data,
+                    answers=answer_form.answers(),
+                )
+            except ValidationError as error:
+                form_errors_add(answer_form, error)
+            else:
+                return redirect(
+                    reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
+                )
     context = {"order_form": order_form, "contact": contact, "answer_form": answer_form}
     return render(request, "orders/catalog_request.html", context)

@@ -27,7 +27,8 @@ from orders.models import (
     PortalLink,
     RequirementCategory,
 )
-from orders.orderforms.answer_form import questions_visible, store_upload
+from orders.orderforms.answer_form import questions_visible
+from orders.uploads import store_upload, upload_errors
 from requirements import selectors
 from requirements.diff import RevisionDiff
 from requirements.models import ChangeNotification, Requirement, RequirementSet
@@ -40,12 +41,39 @@ def _blank(value: object) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _stored(order: Order, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers as JSON: uploaded files are saved and replaced by their description."""
+def _stored(
+    order: Order, answers: Mapping[str, Any], *, public: bool = False
+) -> dict[str, Any]:
+    """Answers as JSON: uploaded files are saved and replaced by their description.
+
+    Every file is checked (its question's limits, its content, and the public
+    policy for people without an account) before any is stored, so a refused
+    file leaves nothing behind, on disk or in the database.
+    """
+    files = {k: v for k, v in answers.items() if isinstance(v, UploadedFile)}
+    questions = {}
+    if files:
+        questions = {q.key: q for q in order.form_version.questions.all()}
+    errors: dict[str, list[str]] = {}
+    for key, upload in files.items():
+        if key not in questions:
+            errors[key] = ["No question of this form takes this file."]
+            continue
+        problems = upload_errors(upload, question=questions[key], public=public)
+        if problems:
+            errors[key] = problems
+    if errors:
+        raise ValidationError(errors)
     result: dict[str, Any] = {}
     for key, value in answers.items():
         if isinstance(value, UploadedFile):
-            value = store_upload(order_number=order.number, key=key, upload=value)
+            value = store_upload(
+                order_number=order.number,
+                key=key,
+                upload=value,
+                question=questions[key],
+                public=public,
+            )
         result[key] = value
     return result
 
@@ -70,8 +98,12 @@ def revision_create(
     reason: str = "",
     channel: str = "",
     requested_by: str = "",
+    public: bool = False,
 ) -> RequirementSet:
-    """The next draft revision of an order (1 at intake)."""
+    """The next draft revision of an order (1 at intake).
+
+    public: the answers come from someone without an account (public upload policy).
+    """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.revisions.filter(state=RequirementSet.State.DRAFT).exists():
         raise ValidationError("This order already has a draft revision.")
@@ -79,7 +111,7 @@ def revision_create(
     revision = RequirementSet(
         order=order,
         number=last + 1,
-        answers=_stored(order, answers or {}),
+        answers=_stored(order, answers or {}, public=public),
         reason=reason,
         channel=channel,
         requested_by=requested_by,
@@ -147,16 +179,25 @@ def catalog_request_create(
         answers=answers,
         channel=Channel.WEB_PORTAL,
         requested_by=requester[:200],
+        public=True,
     )
 
 
 @transaction.atomic
 def revision_answers_save(
-    *, revision: RequirementSet, user: User | None, answers: Mapping[str, Any]
+    *,
+    revision: RequirementSet,
+    user: User | None,
+    answers: Mapping[str, Any],
+    public: bool = False,
 ) -> RequirementSet:
-    """Keep a draft's answers as typed (complete or not): nothing typed is lost."""
+    """Keep a draft's answers as typed (complete or not): nothing typed is lost.
+
+    Files are checked before they are stored (public: the portal's stricter policy);
+    a refused file raises ValidationError keyed by its question and stores nothing.
+    """
     revision = _locked_draft(revision)
-    revision.answers = _stored(revision.order, answers)
+    revision.answers = _stored(revision.order, answers, public=public)
     revision._history_user = user
     revision.save()
     return revision
@@ -297,7 +338,9 @@ def portal_answers_save(
     if not link.is_usable(timezone.now()) or link.used_at is not None:
         raise ValidationError("This link is no longer valid.")
     revision = link.order.revisions.get(state=RequirementSet.State.DRAFT)
-    revision = revision_answers_save(revision=revision, user=None, answers=answers)
+    revision = revision_answers_save(
+        revision=revision, user=None, answers=answers, public=True
+    )
     revision.channel = Channel.WEB_PORTAL
     revision.requested_by = revision.requested_by or "Customer (portal link)"
     revision.save()

@@ -7,7 +7,8 @@ What order intake, the portal and the catalog rely on:
                       prefix=None)
     form.is_valid(); form.answers(); form.raw_answers()
     answers_to_initial(version, answers); questions_visible(version, answers)
-    display_value(question_or_kind, value); store_upload(order_number=, key=, upload=)
+    display_value(question_or_kind, value)
+    store_upload(order_number=, key=, upload=, question=, public=)  (orders.uploads)
 
 Show-if rules are evaluated on the server in clean() on every submit, from what was
 submitted, so the form works with JavaScript off; static/js/formkit.js mirrors them live
@@ -21,7 +22,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from crispy_forms.bootstrap import AppendedText
@@ -29,17 +29,20 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import (
     FileExtensionValidator,
     RegexValidator,
 )
 from django.utils.datastructures import MultiValueDict
-from django.utils.text import get_valid_filename
 
 from orders.models import OrderFormVersion, Question
-from orders.uploads import upload_content_check
+from orders.uploads import (
+    DEFAULT_MAX_FILE_SIZE_KB,
+    file_extensions,
+    upload_content_check,
+)
+from orders.uploads import store_upload as store_upload  # the FORMKIT contract
 
 Kind = Question.Kind
 
@@ -49,7 +52,6 @@ NUMBER_MAX_DIGITS = 20
 NUMBER_DECIMAL_PLACES = 6
 INTEGER_BOUND = 10**14 - 1
 # Uploads without their own limit still stop somewhere.
-DEFAULT_MAX_FILE_SIZE_KB = 25 * 1024
 RADIO_CHOICES_UP_TO = 6
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
@@ -74,15 +76,6 @@ def question_choices(question: Question) -> list[tuple[str, str]]:
         else:
             pairs.append((str(choice), str(choice)))
     return pairs
-
-
-def file_extensions(question: Question) -> list[str]:
-    """Allowed extensions, lower case without dots: "pdf, .STEP" -> ["pdf", "step"]."""
-    return [
-        ext.strip().lstrip(".").lower()
-        for ext in (question.allowed_file_types or "").split(",")
-        if ext.strip().lstrip(".")
-    ]
 
 
 def _as_strings(value: object) -> list[str]:
@@ -178,19 +171,6 @@ def display_value(question_or_kind: Question | str, value: Any) -> str:
             return str(value.get("name", ""))
         return str(getattr(value, "name", value))
     return str(value)
-
-
-def store_upload(*, order_number: str, key: str, upload: UploadedFile) -> dict:
-    """Save an uploaded answer under MEDIA_ROOT/uploads/<order>/<key>/; describe it."""
-    name = get_valid_filename(PurePath(upload.name or "upload").name) or "upload"
-    folder = f"uploads/{get_valid_filename(order_number)}/{get_valid_filename(key)}"
-    path = default_storage.save(f"{folder}/{name}", upload)
-    return {
-        "name": name,
-        "path": path,
-        "size": upload.size,
-        "content_type": getattr(upload, "content_type", "") or "",
-    }
 
 
 # --- fields ---------------------------------------------------------------------------
