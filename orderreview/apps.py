@@ -8,6 +8,7 @@ class OrderReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from orderreview.audit.guard import install_history_triggers
+        from orderreview.db_roles import grant_after_migrate
         from orderreview.roles import sync_roles
 
         # Groups are created by a data migration; permissions only exist once every
@@ -17,3 +18,6 @@ class OrderReviewConfig(AppConfig):
         # post_migrate runs once every app has migrated, so every history table
         # exists by then, including ones added by the latest migrations.
         post_migrate.connect(install_history_triggers, sender=self)
+        # The app role gets rows of every table, the new ones too (and registers the
+        # check --deploy of the app's role on import).
+        post_migrate.connect(grant_after_migrate, sender=self)
