@@ -62,7 +62,7 @@ def app_role_create(
                 "PASSWORD '...'; then migrate again."
             )
         # Role names cannot be parameters; the name is quoted, the password is one.
-        sql, params = role_create_sql(role), []
+        sql, params = role_create_sql(role), None
         if password:
             sql, params = sql + " PASSWORD %s", [password]
         try:

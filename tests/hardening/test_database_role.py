@@ -17,14 +17,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from communications.models import OutboundNotice
 from orderreview.db import command_needs_owner, database_config, database_urls
 from orderreview.db_roles import RoleSetupError, app_role_grant, app_role_problems
 from reviews import services as review_services
 from reviews import signing
 from reviews.models import Review, Signature
 from tests.factories import TEST_PASSWORD
-from tests.hardening.conftest import submitted
+from tests.hardening.conftest import database_url, submitted
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 HISTORY = "reviews_historicalreview"
@@ -211,6 +213,44 @@ def test_owner_is_never_made_the_app_role(db):
         (owner,) = cursor.fetchone()
     with pytest.raises(RoleSetupError, match="restrict nothing"):
         app_role_grant(connection, role=owner)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_notices_as_the_app_role(
+    app_role, intake_version, customer, service_user, settings, tmp_path
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    submitted(intake_version, customer, service_user)  # queues the acknowledgement
+    assert OutboundNotice.objects.filter(status="queued").exists()
+    owner = connection.settings_dict
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="orderreview.settings",
+        DJANGO_SECRET_KEY="worker-role-test-secret-key-not-for-production",
+        DJANGO_DEBUG="0",
+        DATABASE_URL=app_role.url,
+        DATABASE_OWNER_URL=database_url(owner["USER"], owner["PASSWORD"] or ""),
+        DATABASE_CONN_MAX_AGE="0",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        DJANGO_EMAIL_FILE_PATH=str(tmp_path),
+    )
+    worker = [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload"]
+    result = subprocess.run(  # noqa: S603
+        [*worker, "--no-startup-delay"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not OutboundNotice.objects.exclude(status="sent").exists()
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert len(list(tmp_path.iterdir())) >= 1
 
 
 # --- which role each process connects as ------------------------------------
