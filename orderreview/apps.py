@@ -7,9 +7,13 @@ class OrderReviewConfig(AppConfig):
     verbose_name = "OrderReview"
 
     def ready(self) -> None:
+        from orderreview.db_roles import grant_after_migrate
         from orderreview.roles import sync_roles
 
         # Groups are created by a data migration; permissions only exist once every
         # app has migrated, so they are (re)attached after each migrate -- and after
         # a test flush, which also sends post_migrate.
         post_migrate.connect(sync_roles, sender=self)
+        # The app role gets rows of every table, the new ones too (and registers the
+        # check --deploy of the app's role on import).
+        post_migrate.connect(grant_after_migrate, sender=self)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from orderreview.db import database_config, embedded_database_url
+from orderreview.db import connecting_as_owner, database_config, database_urls
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,12 +124,24 @@ TEMPLATES = [
 ]
 
 # PostgreSQL always: DATABASE_URL when set, otherwise the embedded server in var/pgdata.
-DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url(
-    BASE_DIR / "var" / "pgdata"
-)
+# The app and worker connect as DATABASE_URL's role, which may change rows but not
+# tables; migrate and other owner commands (orderreview.db.OWNER_COMMANDS) connect as
+# DATABASE_OWNER_URL's, the tables' owner (docs/security-database-roles.md).
+try:
+    _database_urls = database_urls(
+        url=env_str("DATABASE_URL"),
+        owner_url=env_str("DATABASE_OWNER_URL"),
+        pgdata=BASE_DIR / "var" / "pgdata",
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+DATABASE_URL = _database_urls.app
+DATABASE_OWNER_URL = _database_urls.owner
+DATABASE_APP_ROLE = _database_urls.app_role
 DATABASES = {
     "default": database_config(
-        DATABASE_URL, test_name=env_str("DJANGO_TEST_DATABASE_NAME") or None
+        DATABASE_OWNER_URL if connecting_as_owner() else DATABASE_URL,
+        test_name=env_str("DJANGO_TEST_DATABASE_NAME") or None,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -9,6 +9,12 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
+from orderreview import db  # noqa: E402
+
+# pytest-django creates, migrates and flushes the test database: the owner's work.
+# tests/hardening/test_database_role.py connects as the app role on purpose.
+db.connect_as_owner()
+
 from orderreview.settings import *  # noqa: E402, F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

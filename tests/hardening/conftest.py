@@ -1,17 +1,21 @@
 """A small world of real objects behind every URL, and the users who walk it."""
 
+import secrets
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from audit.registry import history_model, tracked_models
 from communications import services as comm_services
 from communications.models import Communication, OutboundNotice
 from orderreview import roles
+from orderreview.db import quote_ident
+from orderreview.db_roles import app_role_grant
 from orders import services as order_services
 from orders.models import Channel, Order, OrderFormVersion, Question
 from requirements import services as req_services
@@ -38,6 +42,59 @@ def history_rows() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {counts}")
         return cursor.fetchone()[0]
+
+
+def database_url(user: str, password: str) -> str:
+    """A postgres:// URL for the test database, as user."""
+    db = connection.settings_dict
+    host, port = db["HOST"] or "", db["PORT"] or ""
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@"
+    query = {}
+    if host.startswith("/"):  # a Unix socket directory (the embedded server)
+        query["host"] = host
+    else:
+        netloc += host
+    if port:
+        netloc += f":{port}"
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"postgres://{netloc}/{quote(db['NAME'], safe='')}{suffix}"
+
+
+@dataclass(frozen=True)
+class AppRole:
+    name: str
+    password: str
+
+    @property
+    def url(self) -> str:
+        return database_url(self.name, self.password)
+
+
+@pytest.fixture(scope="session")
+def app_role(django_db_setup, django_db_blocker):
+    """A login role granted exactly what migrate grants the app role, in the test
+    database. Roles belong to the whole server, so the name carries the test
+    database's: parallel suites on one server each have their own."""
+    name = f"orderreview_app_{connection.settings_dict['NAME']}"[:63]
+    password = secrets.token_urlsafe(24)
+    quoted = quote_ident(name)
+    with django_db_blocker.unblock():
+        app_role_grant(connection, role=name)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER ROLE {quoted} PASSWORD %s", [password])
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if not cursor.fetchone()[0]:
+                # SET ROLE (tests of the app's own work) needs membership.
+                cursor.execute(f"GRANT {quoted} TO CURRENT_USER")
+    yield AppRole(name, password)
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        try:
+            cursor.execute(f"DROP OWNED BY {quoted}")
+            cursor.execute(f"DROP ROLE {quoted}")
+        except DatabaseError:
+            # Still granted something elsewhere on the server: the next run with
+            # this test database name sets the same role up again.
+            pass
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from reviews.models import Decision
 from tests.factories import TEST_PASSWORD
-from tests.hardening.conftest import history_rows
+from tests.hardening.conftest import database_url, history_rows
 from tests.urlwalk import endpoints
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -216,22 +217,20 @@ def test_security_headers_on_a_secure_request(client, service_user, settings):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
-def test_check_deploy_is_clean_under_production_settings():
+def _check_deploy(**database: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="orderreview.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="x" * 20 + "-production-like-" + "k3y" * 10,
         DJANGO_ALLOWED_HOSTS="orders.example.com",
-        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+        **database,
     )
-    if not env["DATABASE_URL"]:
-        env.pop("DATABASE_URL")
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env=env,
@@ -239,5 +238,26 @@ def test_check_deploy_is_clean_under_production_settings():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_under_production_settings(app_role):
+    # Production: the app connects as the app role, migrations as the owner.
+    # (This test used to pass the suite's own DATABASE_URL, a superuser on CI,
+    # which check --deploy now rightly reports.)
+    owner = connection.settings_dict
+    result = _check_deploy(
+        DATABASE_URL=app_role.url,
+        DATABASE_OWNER_URL=database_url(owner["USER"], owner["PASSWORD"] or ""),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_the_app_connects_as_the_tables_owner(db):
+    owner = connection.settings_dict
+    result = _check_deploy(
+        DATABASE_URL=database_url(owner["USER"], owner["PASSWORD"] or "")
+    )
+    assert result.returncode != 0
+    assert "orderreview.E10" in result.stderr + result.stdout
+    assert "docs/security-database-roles.md" in result.stderr + result.stdout

@@ -227,7 +227,13 @@ class Command(BaseCommand):
         url = bench_database_url(settings.DATABASE_URL, name)
         if database_create_if_missing(name):
             self.stdout.write(f"Created the benchmark database {name}.")
-        env = dict(os.environ, DATABASE_URL=url)
+        # The same two roles as everywhere: migrate and seed_scale as the owner,
+        # gunicorn as the app role.
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            DATABASE_OWNER_URL=bench_database_url(settings.DATABASE_OWNER_URL, name),
+        )
         manage = [sys.executable, "manage.py"]
         run = {"env": env, "cwd": settings.BASE_DIR, "check": True}
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], **run)  # noqa: S603
