@@ -31,6 +31,9 @@ ALLOWED = {
         "audit/guard.py",
         "install_history_triggers",
     ): "DDL creating the append-only triggers themselves; it writes no row.",
+    ("orderreview/backup.py", "restored_credentials_clear"): "empties sessions, "
+    "lockout attempts and the cache of a restored copy (EXCLUDED_TABLE_DATA: tables "
+    "without history); it writes no tracked row.",
     ("scripts/db_admin.py", "main"): "creates and drops the scratch database of "
     "scripts/migrate_forward_check.sh and counts its rows; it writes no row.",
     ("orderreview/db.py", "_embedded_app_role_create"): "CREATE ROLE of the "
