@@ -141,13 +141,16 @@ def catalog_request_create(
     requester = ", ".join(
         part for part in (contact.get("name"), contact.get("company")) if part
     )
-    return revision_create(
+    revision = revision_create(
         order=order,
         user=None,
         answers=answers,
         channel=Channel.WEB_PORTAL,
         requested_by=requester[:200],
     )
+    # The requester gets their reference by e-mail at once (communications listens).
+    events.catalog_request_received.send(sender=Order, order=order)
+    return revision
 
 
 @transaction.atomic
