@@ -16,3 +16,7 @@ class CommunicationsConfig(AppConfig):
         events.review_decided.connect(
             receivers.on_review_decided, dispatch_uid="communications.decision"
         )
+        events.catalog_request_received.connect(
+            receivers.on_catalog_request_received,
+            dispatch_uid="communications.receipt",
+        )

@@ -183,6 +183,8 @@ class NoticeKind(models.TextChoices):
     ACCEPTANCE = "acceptance", "Acceptance"
     REJECTION = "rejection", "Rejection"
     CHANGE = "change", "Change notice"
+    # To whoever asked through the public catalog: their reference, at once.
+    RECEIPT = "receipt", "Catalog request receipt"
 
 
 class NoticeTemplate(models.Model):
@@ -237,6 +239,12 @@ class OutboundNotice(models.Model):
     to_address = models.EmailField(blank=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # What the template was rendered with, so a retry renders again with the
+    # customer's current details and the current template (plain JSON data only).
+    context = models.JSONField(default=dict, blank=True)
+    # What was attempted before a retry re-rendered the notice: each entry keeps the
+    # recipient, subject, text and error of that attempt, oldest first.
+    earlier_attempts = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

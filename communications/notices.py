@@ -6,6 +6,7 @@ strings (never model instances) in an engine with no loaders and no extra tag
 libraries: a template can show what it is given and nothing else.
 """
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -77,6 +78,19 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
+DEFAULT_TEMPLATES[NoticeKind.RECEIPT] = (
+    "We have received your request {{ order_number }}",
+    "Dear {{ contact_name|default:customer_name }},\n\n"
+    "thank you for your request"
+    "{% if customer_reference %} (your reference {{ customer_reference }})"
+    "{% endif %}. Its reference is {{ order_number }}: please quote it whenever you "
+    "contact us about it. We will confirm the details with you before we accept "
+    "the order.\n\nKind regards,\nCustomer service\n",
+)
+
+NO_ADDRESS = "The customer has no e-mail address."
+
+
 def engine() -> Engine:
     global _ENGINE
     if _ENGINE is None:
@@ -86,8 +100,14 @@ def engine() -> Engine:
 
 
 def render_text(source: str, context: dict[str, Any]) -> str:
-    """Render template text; raises TemplateSyntaxError or other template errors."""
-    return engine().from_string(source).render(Context(context, autoescape=False))
+    """Render template text; raises TemplateSyntaxError or other template errors.
+
+    The result is plain text, not HTML: Template.render() marks what it returns as
+    safe, and a page showing it (the preview) would then not escape it. "+ ''"
+    turns the SafeString back into a plain str.
+    """
+    rendered = engine().from_string(source).render(Context(context, autoescape=False))
+    return rendered + ""
 
 
 def sample_context(kind: str) -> dict[str, Any]:
@@ -135,6 +155,80 @@ def validate_template(*, kind: str, subject: str, body: str) -> tuple[str, str]:
     if errors:
         raise ValidationError(errors)
     return rendered["subject"].strip(), rendered["body"]
+
+
+def sentence_body(text: str) -> str:
+    """Text a template ends with its own full stop: without the one it may have.
+
+    Templates say "...: {{ change_reason }}." (admins may have edited them), so a
+    reason typed as a sentence must not bring a second full stop.
+    """
+    return _TRAILING_STOPS.sub("", text or "").strip()
+
+
+_TRAILING_STOPS = re.compile(r"[\s.]+$")
+
+
+def recipient(*, order: Any, kind: str) -> str:
+    """Where a notice goes: the customer's e-mail, or for a catalog request's receipt
+    the address the requester gave (the order's customer is still a placeholder)."""
+    if kind == NoticeKind.RECEIPT:
+        return str((order.contact_details or {}).get("email", "")).strip()
+    return order.customer.email
+
+
+def customer_fields(order: Any) -> dict[str, Any]:
+    """The parts of a notice's context that come from the order and its customer:
+    rendered again on a retry, so a fixed contact name reaches the e-mail."""
+    return {
+        "order_number": order.number,
+        "customer_name": order.customer.name,
+        "contact_name": order.customer.contact_name,
+        "customer_reference": order.customer_reference,
+    }
+
+
+def receipt_context(order: Any) -> dict[str, Any]:
+    """A catalog request's receipt speaks to the requester, not the placeholder."""
+    contact = order.contact_details or {}
+    return {
+        "order_number": order.number,
+        "customer_name": contact.get("company") or contact.get("name", ""),
+        "contact_name": contact.get("name", ""),
+        "customer_reference": order.customer_reference,
+        "revision_number": 1,
+        "requirements": [],
+        "conditions": [],
+        "reasons": "",
+        "change_reason": "",
+        "outcome": "",
+        "accepted": False,
+    }
+
+
+def retry_context(notice: Any) -> dict[str, Any] | None:
+    """The context to render a notice again with, or None to keep its text.
+
+    Notices queued before contexts were kept have none: an acknowledgement's is
+    rebuilt from the order (it uses nothing else); the others keep their text.
+    """
+    order = notice.order
+    if notice.kind == NoticeKind.RECEIPT:
+        return notice.context or receipt_context(order)
+    if notice.context:
+        return {**notice.context, **customer_fields(order)}
+    if notice.kind == NoticeKind.ACKNOWLEDGEMENT:
+        return {
+            **customer_fields(order),
+            "revision_number": notice.revision_number,
+            "change_reason": "",
+            "outcome": "",
+            "accepted": False,
+            "requirements": [],
+            "conditions": [],
+            "reasons": "",
+        }
+    return None
 
 
 def format_value(value: Any) -> str:

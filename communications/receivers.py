@@ -15,3 +15,7 @@ def on_revision_submitted(sender: Any, revision: Any, **kwargs: Any) -> None:
 
 def on_review_decided(sender: Any, review: Any, decision: Any, **kwargs: Any) -> None:
     services.notice_queue_decision(review=review, decision=decision)
+
+
+def on_catalog_request_received(sender: Any, order: Any, **kwargs: Any) -> None:
+    services.notice_queue_receipt(order=order)

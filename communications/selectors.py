@@ -117,3 +117,21 @@ def notices_filtered(status: str = "") -> QuerySet[OutboundNotice]:
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def failed_notices_for_order(order: Any) -> list[OutboundNotice]:
+    """Notices about an order that will not go out unless someone acts."""
+    return list(
+        OutboundNotice.objects.filter(
+            order=order, status=OutboundNotice.Status.FAILED
+        ).order_by("created_at", "pk")
+    )
+
+
+def failed_notices(limit: int = 10) -> list[OutboundNotice]:
+    """Customer service's queue: the latest notices that failed for good."""
+    return list(
+        OutboundNotice.objects.filter(status=OutboundNotice.Status.FAILED)
+        .select_related("order", "customer")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -3,7 +3,6 @@
 import logging
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from communications import notices
+from communications.attachments import attachment_add
 from communications.models import (
     Communication,
-    CommunicationAttachment,
     NoticeKind,
     NoticeTemplate,
     Offering,
@@ -27,31 +26,12 @@ from orders.models import Customer, Order, OrderForm
 
 logger = logging.getLogger(__name__)
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-# Extension -> the first bytes a genuine file of that type starts with (None: text).
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    "txt": ("text/plain", None),
-    "csv": ("text/csv", None),
-    "eml": ("message/rfc822", None),
-}
-
 NOTICE_KIND_TO_COMMUNICATION = {
     NoticeKind.ACKNOWLEDGEMENT: Communication.Kind.ORDER_ACKNOWLEDGEMENT,
     NoticeKind.ACCEPTANCE: Communication.Kind.DECISION_NOTICE,
     NoticeKind.REJECTION: Communication.Kind.DECISION_NOTICE,
     NoticeKind.CHANGE: Communication.Kind.CHANGE_NOTICE,
+    NoticeKind.RECEIPT: Communication.Kind.ORDER_ACKNOWLEDGEMENT,
 }
 
 
@@ -111,59 +91,6 @@ def communication_record(
     if attachment is not None:
         attachment_add(communication=communication, upload=attachment, user=recorded_by)
     return communication
-
-
-def attachment_check(upload: UploadedFile) -> str:
-    """The content type of an acceptable upload; ValidationError says why not."""
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        limit = ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"attachment": f"The file is larger than {limit} MB."})
-    if upload.size == 0:
-        raise ValidationError({"attachment": "The file is empty."})
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    if extension not in ATTACHMENT_TYPES:
-        allowed = ", ".join(sorted(ATTACHMENT_TYPES))
-        raise ValidationError(
-            {"attachment": f"Files of this type are not accepted (allowed: {allowed})."}
-        )
-    content_type, signatures = ATTACHMENT_TYPES[extension]
-    upload.seek(0)
-    head = upload.read(512)
-    upload.seek(0)
-    if signatures is None:
-        if b"\x00" in head:
-            raise ValidationError(
-                {"attachment": "The file is not the text file its name says it is."}
-            )
-    elif not head.startswith(signatures):
-        raise ValidationError(
-            {"attachment": f"The file's content is not {extension.upper()}."}
-        )
-    return content_type
-
-
-@transaction.atomic
-def attachment_add(
-    *, communication: Communication, upload: UploadedFile, user: User | None
-) -> CommunicationAttachment:
-    """Keep a checked file with a communication, stored under MEDIA_ROOT."""
-    if user is None:
-        raise ValidationError({"attachment": "Only a signed-in user can attach files."})
-    content_type = attachment_check(upload)
-    original_name = PurePath(upload.name or "file").name[:255]
-    extension = PurePath(original_name).suffix.lower()
-    attachment = CommunicationAttachment(
-        communication=communication,
-        original_name=original_name,
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=user,
-    )
-    # A name of our own: the uploader's name is kept for display only.
-    stored_name = f"{timezone.now():%Y%m%d%H%M%S%f}{extension}"
-    attachment.file.save(stored_name, upload, save=False)
-    attachment.save()
-    return attachment
 
 
 @transaction.atomic
@@ -263,20 +190,32 @@ def notice_template_for(kind: str) -> NoticeTemplate:
 
 
 def _order_context(order: Any, revision: Any) -> dict[str, Any]:
-    customer = order.customer
     return {
-        "order_number": order.number,
-        "customer_name": customer.name,
-        "contact_name": customer.contact_name,
-        "customer_reference": order.customer_reference,
+        **notices.customer_fields(order),
         "revision_number": revision.number,
-        "change_reason": revision.reason if revision.number > 1 else "",
+        "change_reason": notices.sentence_body(revision.reason)
+        if revision.number > 1
+        else "",
         "outcome": "",
         "accepted": False,
         "requirements": [],
         "conditions": [],
         "reasons": "",
     }
+
+
+def _render(notice: OutboundNotice, context: dict[str, Any]) -> None:
+    """Subject and body from the current template; a failure fails the notice."""
+    template = notice_template_for(notice.kind)
+    try:
+        notice.subject = notices.render_text(template.subject, context).strip()[:300]
+        notice.body = notices.render_text(template.body, context)
+    except Exception as exc:
+        logger.exception("Notice template %s failed to render", notice.kind)
+        notice.subject = f"{template.get_kind_display()} for {notice.order.number}"
+        notice.body = ""
+        notice.status = OutboundNotice.Status.FAILED
+        notice.last_error = f"The template could not be rendered: {exc}"
 
 
 @transaction.atomic
@@ -288,32 +227,36 @@ def notice_queue(
     A template that fails on real data (saved templates render the sample data, but
     real data can differ) gives a failed notice with the error, never a failed
     transaction: the order or decision that triggered it must still go through.
+    The context is kept with the notice so that a retry can render it again.
     """
-    customer = order.customer
     notice = OutboundNotice(
         order=order,
-        customer=customer,
+        customer=order.customer,
         kind=kind,
         revision_number=revision_number,
-        to_address=customer.email,
+        to_address=notices.recipient(order=order, kind=kind),
+        context=context,
     )
-    template = notice_template_for(kind)
-    try:
-        notice.subject = notices.render_text(template.subject, context).strip()[:300]
-        notice.body = notices.render_text(template.body, context)
-    except Exception as exc:
-        logger.exception("Notice template %s failed to render", kind)
-        notice.subject = f"{template.get_kind_display()} for {order.number}"
-        notice.body = ""
-        notice.status = OutboundNotice.Status.FAILED
-        notice.last_error = f"The template could not be rendered: {exc}"
+    _render(notice, context)
     if notice.status == OutboundNotice.Status.QUEUED and not notice.to_address:
         notice.status = OutboundNotice.Status.FAILED
-        notice.last_error = "The customer has no e-mail address."
+        notice.last_error = notices.NO_ADDRESS
     notice.save()
     if notice.status == OutboundNotice.Status.QUEUED:
         transaction.on_commit(partial(_enqueue, notice.pk, notice.attempts))
     return notice
+
+
+def notice_queue_receipt(*, order: Order) -> OutboundNotice | None:
+    """Give whoever asked through the public catalog their reference, by e-mail."""
+    if OutboundNotice.objects.filter(order=order, kind=NoticeKind.RECEIPT).exists():
+        return None
+    return notice_queue(
+        order=order,
+        kind=NoticeKind.RECEIPT,
+        revision_number=1,
+        context=notices.receipt_context(order),
+    )
 
 
 def notice_queue_acknowledgement(*, revision: Any) -> OutboundNotice | None:
@@ -496,21 +439,46 @@ def _notice_sent(*, notice_id: int) -> None:
 
 @transaction.atomic
 def notice_retry(*, notice: OutboundNotice, user: User) -> OutboundNotice:
-    """Send a queued or failed notice now (one more attempt, then the usual backoff)."""
-    notice = OutboundNotice.objects.select_for_update().get(pk=notice.pk)
+    """Send a queued or failed notice now, rendered again for the customer as they
+    are now (a fixed e-mail address or contact name, a corrected template).
+
+    What was attempted before stays on the notice in earlier_attempts.
+    """
+    notice = (
+        OutboundNotice.objects.select_for_update()
+        .select_related("order__customer")
+        .get(pk=notice.pk)
+    )
     if not notice.can_retry:
         raise ValidationError(
             f"A {notice.get_status_display().lower()} notice cannot be retried."
         )
-    if not notice.to_address:
-        notice.to_address = notice.customer.email
-    if not notice.to_address:
+    to_address = notices.recipient(order=notice.order, kind=notice.kind)
+    if not to_address:
         raise ValidationError(
             "The customer has no e-mail address: add one to the customer first."
         )
-    if not notice.body:
+    earlier = {
+        "until": timezone.now().isoformat(),
+        "to_address": notice.to_address,
+        "subject": notice.subject,
+        "body": notice.body,
+        "attempts": notice.attempts,
+        "error": notice.last_error,
+    }
+    context = notices.retry_context(notice)
+    if context is not None:
+        _render(notice, context)
+        if not notice.body:
+            raise ValidationError(notice.last_error)
+        notice.context = context
+    elif not notice.body:
         raise ValidationError("The notice has no text: its template failed to render.")
+    notice.earlier_attempts = [*notice.earlier_attempts, earlier]
+    notice.to_address = to_address
+    notice.customer = notice.order.customer
     notice.status = OutboundNotice.Status.QUEUED
+    notice.last_error = ""
     notice.next_attempt_at = None
     notice.sending_started_at = None
     notice._change_reason = f"Retry requested by {user.username}"

@@ -1,10 +1,14 @@
 """Pages of the communication log, notices, notice templates and the catalog."""
 
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST, require_safe
 
 from communications import notices, selectors, services
@@ -27,8 +31,19 @@ from communications.models import (
 )
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
-from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
+from orderreview.roles import (
+    APPROVER,
+    AUDITOR,
+    CUSTOMER_SERVICE,
+    FORM_ADMIN,
+    REVIEWER,
+    has_role,
+    role_required,
+)
 from orders.models import Order
+
+# Who may open an order's page (requirements.intake_views admits the same roles).
+ORDER_READERS = (AUDITOR, REVIEWER, APPROVER)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -107,17 +122,37 @@ def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
         communication = selectors.communication_detail(pk)
     except Communication.DoesNotExist:
         raise Http404 from None
+    follow_up_form = FollowUpForm(initial={"resolution": communication.resolution})
+    return _detail_page(request, communication, follow_up_form, AttachmentForm())
+
+
+def _detail_page(
+    request: HttpRequest,
+    communication: Communication,
+    follow_up_form: FollowUpForm,
+    attachment_form: AttachmentForm,
+) -> HttpResponse:
+    """The communication page; links to its customer and order only for those who
+    may open them (the customer page admits fewer roles than the order page)."""
     return render(
         request,
         "communications/communication_detail.html",
         {
             "communication": communication,
-            "follow_up_form": FollowUpForm(
-                initial={"resolution": communication.resolution}
-            ),
-            "attachment_form": AttachmentForm(),
+            "follow_up_form": follow_up_form,
+            "attachment_form": attachment_form,
+            "received_ago": received_ago(communication.occurred_at),
+            "can_open_customer": has_role(request.user, CUSTOMER_SERVICE, AUDITOR),
+            "can_open_order": has_role(request.user, CUSTOMER_SERVICE, *ORDER_READERS),
         },
     )
+
+
+def received_ago(when: datetime) -> str:
+    """ "just now" or "3 days ago": a follow-up's age as a person says it."""
+    if timezone.now() - when < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(when, depth=1)} ago"
 
 
 @require_POST
@@ -139,15 +174,7 @@ def communication_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Follow-up updated.")
             return redirect(communication)
     communication = selectors.communication_detail(pk)
-    return render(
-        request,
-        "communications/communication_detail.html",
-        {
-            "communication": communication,
-            "follow_up_form": form,
-            "attachment_form": AttachmentForm(),
-        },
-    )
+    return _detail_page(request, communication, form, AttachmentForm())
 
 
 @require_POST
@@ -168,15 +195,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The file is attached.")
             return redirect(communication)
     communication = selectors.communication_detail(pk)
-    return render(
-        request,
-        "communications/communication_detail.html",
-        {
-            "communication": communication,
-            "follow_up_form": FollowUpForm(),
-            "attachment_form": form,
-        },
-    )
+    return _detail_page(request, communication, FollowUpForm(), form)
 
 
 @require_safe
@@ -313,6 +332,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
             "template": template,
             "preview": preview,
             "context_help": notices.CONTEXT_HELP,
+            "can_edit": has_role(request.user, FORM_ADMIN),
         },
     )
 
@@ -359,7 +379,7 @@ def notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The notice is being sent again.")
-    return redirect(_next_or(request, notice.get_absolute_url()))
+    return redirect(_next_or(request, notice.get_absolute_url(), notice))
 
 
 @require_POST
@@ -375,9 +395,15 @@ def notice_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_next_or(request, notice.get_absolute_url()))
 
 
-def _next_or(request: HttpRequest, default: str) -> str:
-    """Back to the queue when the button was on the queue page; never off-site."""
+def _next_or(
+    request: HttpRequest, default: str, notice: OutboundNotice | None = None
+) -> str:
+    """Back to the queue or the notice's order page when the button was there;
+    never anywhere else (no open redirect)."""
     target = request.POST.get("next", "")
-    if target == reverse("communications:notice_list"):
+    allowed = {reverse("communications:notice_list")}
+    if notice is not None:
+        allowed.add(notice.order.get_absolute_url())
+    if target in allowed:
         return target
     return default

@@ -11,14 +11,18 @@ revision_submitted(revision)
     revision 1 is the intake, later numbers are change orders.
 review_decided(review, decision)
     Sent by reviews.services when a decision is signed.
+catalog_request_received(order)
+    Sent by requirements.services when a visitor's catalog request is on file.
 
 Who listens:
 - reviews.receivers opens a review on revision_submitted.
 - communications.receivers queues the order acknowledgement (revision 1), the change
-  notice and the decision notice.
+  notice and the decision notice; on catalog_request_received, the receipt to the
+  requester (their reference, at once).
 """
 
 from django.dispatch import Signal
 
 revision_submitted = Signal()
 review_decided = Signal()
+catalog_request_received = Signal()

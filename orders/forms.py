@@ -63,6 +63,18 @@ class OrderHeaderForm(forms.Form):
     new_customer_account_code = forms.CharField(
         label="New customer: account code", required=False, max_length=40
     )
+    new_customer_contact_name = forms.CharField(
+        label="New customer: contact person", required=False, max_length=200
+    )
+    new_customer_email = forms.EmailField(
+        label="New customer: contact e-mail",
+        required=False,
+        help_text="Strongly recommended: without an e-mail address no notice "
+        "(acknowledgement, decision, change) can be sent to this customer.",
+    )
+    new_customer_phone = forms.CharField(
+        label="New customer: phone", required=False, max_length=50
+    )
     form = forms.ModelChoiceField(
         label="Order form", queryset=OrderForm.objects.none(), empty_label="— choose —"
     )
@@ -99,7 +111,11 @@ class OrderHeaderForm(forms.Form):
         cleaned = super().clean()
         name = cleaned.get("new_customer_name", "").strip()
         code = cleaned.get("new_customer_account_code", "").strip()
-        if cleaned.get("customer") and (name or code):
+        # A catalog request's draft comes with the new-customer fields filled in
+        # from the request; choosing an existing customer instead is fine as long
+        # as no account code was typed for a new one.
+        prefilled = self.order is not None and self.order.customer_to_confirm
+        if cleaned.get("customer") and (code or (name and not prefilled)):
             self.add_error(
                 "customer", "Choose an existing customer or enter a new one, not both."
             )
@@ -133,6 +149,9 @@ class OrderHeaderForm(forms.Form):
             new_customer = {
                 "name": cleaned["new_customer_name"],
                 "account_code": cleaned["new_customer_account_code"],
+                "contact_name": cleaned.get("new_customer_contact_name", ""),
+                "email": cleaned.get("new_customer_email", ""),
+                "phone": cleaned.get("new_customer_phone", ""),
             }
         return {
             "customer": cleaned.get("customer"),
@@ -145,12 +164,26 @@ class OrderHeaderForm(forms.Form):
 
 
 def header_initial(order: Order) -> dict:
-    return {
+    initial = {
         "customer": None if order.customer_to_confirm else order.customer_id,
         "channel": order.channel,
         "customer_reference": order.customer_reference,
         "requested_date": order.requested_date,
         "documented_statement": order.documented_statement,
+    }
+    if order.customer_to_confirm:
+        initial.update(catalog_customer_initial(order.contact_details or {}))
+    return initial
+
+
+def catalog_customer_initial(contact: Mapping[str, str]) -> dict[str, str]:
+    """The new-customer fields filled from a catalog request's contact details, so
+    the customer created from the request keeps the requester's e-mail and phone."""
+    return {
+        "new_customer_name": contact.get("company") or contact.get("name", ""),
+        "new_customer_contact_name": contact.get("name", ""),
+        "new_customer_email": contact.get("email", ""),
+        "new_customer_phone": contact.get("phone", ""),
     }
 
 

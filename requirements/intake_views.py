@@ -53,6 +53,7 @@ CS = roles.CUSTOMER_SERVICE
 ORDER_READERS = (roles.AUDITOR, roles.REVIEWER, roles.APPROVER)
 PAGE_SIZE = 50
 ANSWER_PREFIX = "a"
+CATALOG_REFERENCE_KEY = "catalog_request_reference"
 
 
 # --- order list and detail ---------------------------------------------------------
@@ -172,8 +173,20 @@ def order_new(request: HttpRequest) -> HttpResponse:
         else:
             number = revision.order.number
             messages.success(request, f"Draft {number} saved. Now answer the form.")
+            _warn_without_email(request, revision.order)
             return redirect("orders:order_edit", number=number)
     return render(request, "orders/order_new.html", {"header": header})
+
+
+def _warn_without_email(request: HttpRequest, order: Order) -> None:
+    """A customer without an e-mail address gets no notice: say so while it is
+    still easy to fix, not later on the notices page."""
+    if not order.customer_to_confirm and not order.customer.email:
+        messages.warning(
+            request,
+            f"{order.customer.name} has no e-mail address: no acknowledgement or "
+            "decision can be sent to them. Add one on the customer's page.",
+        )
 
 
 def _answers_to_keep(form: AnswerForm, stored: dict) -> dict[str, Any]:
@@ -457,7 +470,14 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
     if version is None:
         raise Http404("This form is not published")
     if request.GET.get("sent"):
-        return render(request, "orders/catalog_sent.html", {"order_form": order_form})
+        # The reference comes from this visitor's session, never from the URL: a
+        # crafted link cannot show someone else's number (or any text) as theirs.
+        reference = request.session.get(CATALOG_REFERENCE_KEY, "")
+        return render(
+            request,
+            "orders/catalog_sent.html",
+            {"order_form": order_form, "reference": reference},
+        )
     form_class = answer_form_class(version)
     posted = request.method == "POST"
     contact = ContactForm(request.POST or None, prefix="c")
@@ -471,7 +491,7 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
         answers_ok = _public_upload_check(answer_form, request) and answers_ok
         if contact.is_valid() and answers_ok:
             try:
-                req_services.catalog_request_create(
+                revision = req_services.catalog_request_create(
                     form_version=version,
                     contact=contact.cleaned_data,
                     answers=answer_form.answers(),
@@ -479,6 +499,7 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(answer_form, error)
             else:
+                request.session[CATALOG_REFERENCE_KEY] = revision.order.number
                 return redirect(
                     reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
                 )

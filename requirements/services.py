@@ -173,7 +173,7 @@ def catalog_request_create(
     requester = ", ".join(
         part for part in (contact.get("name"), contact.get("company")) if part
     )
-    return revision_create(
+    revision = revision_create(
         order=order,
         user=None,
         answers=answers,
@@ -181,6 +181,9 @@ def catalog_request_create(
         requested_by=requester[:200],
         public=True,
     )
+    # The requester gets their reference by e-mail at once (communications listens).
+    events.catalog_request_received.send(sender=Order, order=order)
+    return revision
 
 
 @transaction.atomic

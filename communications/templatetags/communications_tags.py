@@ -30,6 +30,16 @@ def open_follow_ups(limit: int = 10) -> list:
 
 
 @register.simple_tag
+def failed_notices_for_order(order: Any) -> list:
+    return selectors.failed_notices_for_order(order)
+
+
+@register.simple_tag
+def failed_notices(limit: int = 10) -> list:
+    return selectors.failed_notices(limit)
+
+
+@register.simple_tag
 def open_complaints_summary() -> dict:
     return selectors.open_complaints_summary()
 

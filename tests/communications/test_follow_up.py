@@ -158,16 +158,20 @@ def test_open_feedback_and_complaints_wait_on_the_home_page_with_their_age(
 
 
 @pytest.mark.parametrize("rows", [1, 10])
-def test_the_home_queue_runs_one_query(rows, django_assert_num_queries):
+def test_the_home_queue_runs_two_queries(rows, django_assert_num_queries):
     from django.template.loader import render_to_string
 
     factories.CommunicationFactory.create_batch(rows, kind="complaint")
+    factories.OutboundNoticeFactory.create_batch(
+        rows, status="failed", last_error="The customer has no e-mail address."
+    )
 
-    # the open follow-ups with their customers.
-    with django_assert_num_queries(1):
+    # 1. the failed notices with their orders and customers;
+    # 2. the open follow-ups with their customers.
+    with django_assert_num_queries(2):
         html = render_to_string("communications/_home_queue.html")
 
-    assert html.count("<li") == rows
+    assert html.count("<li") == 2 * rows
 
 
 def test_the_dashboard_partial_counts_open_complaints_by_age(

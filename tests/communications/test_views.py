@@ -141,9 +141,9 @@ def test_a_bad_attachment_is_refused_and_nothing_is_saved(
 def test_an_attachment_over_the_size_limit_is_refused(
     client, service_user, customer, monkeypatch
 ):
-    from communications import services
+    from communications import attachments
 
-    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 100)
+    monkeypatch.setattr(attachments, "ATTACHMENT_MAX_BYTES", 100)
     login(client, service_user)
     upload = SimpleUploadedFile("big.pdf", PDF + b"0" * 200)
 

@@ -154,6 +154,9 @@ HEADER_FIELDS = ["customer", "channel", "customer_reference", "requested_date"] 
     "documented_statement",
     "new_customer_name",
     "new_customer_account_code",
+    "new_customer_contact_name",
+    "new_customer_email",
+    "new_customer_phone",
 ]
 QUESTION_FIELDS = [
     "key",
