@@ -25,6 +25,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 _TAIL_BYTES = 4096
+_MAX_PROBLEMS = 5
 
 
 class HeadsLogError(Exception):
@@ -139,6 +140,7 @@ def heads_problems(
     """What is wrong between logged heads and the chain: chain maps the logged
     signature ids to the hashes the database holds for them."""
     problems = []
+    beyond: list[LoggedHead] = []
     for head in heads:
         held = chain.get(head.signature_id)
         if held == head.hash:
@@ -149,14 +151,22 @@ def heads_problems(
                 f"recorded {head.hash}: the chain was rewritten"
             )
         elif chain_head_pk is None or head.signature_id > chain_head_pk:
-            problems.append(
-                f"the chain is shorter than the heads log: it ends at signature "
-                f"#{chain_head_pk or 0}, the log records signature "
-                f"#{head.signature_id} ({head.hash}); newer signatures were removed"
-            )
+            beyond.append(head)
         else:
             problems.append(
                 f"signature #{head.signature_id} ({head.hash}), recorded in the heads "
                 "log, is missing from the chain"
             )
+    if beyond:
+        newest = max(beyond, key=lambda head: head.signature_id)
+        problems.insert(
+            0,
+            f"the chain is shorter than the heads log: it ends at signature "
+            f"#{chain_head_pk or 0}, the log records {len(beyond)} later head(s) up "
+            f"to signature #{newest.signature_id} ({newest.hash}); newer signatures "
+            "were removed",
+        )
+    if len(problems) > _MAX_PROBLEMS:
+        more = len(problems) - _MAX_PROBLEMS
+        problems = [*problems[:_MAX_PROBLEMS], f"and {more} more difference(s)"]
     return problems

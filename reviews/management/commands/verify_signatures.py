@@ -43,19 +43,24 @@ class Command(BaseCommand):
                     "the database."
                 )
             )
+        if options["head"]:
+            found = self._head_found(options["head"], report.count)
+            if found is None:
+                raise CommandError(
+                    f"Head {options['head'].strip()} is NOT in the signature chain: "
+                    "the chain was rewritten or shortened since it was written down. "
+                    + report.summary
+                )
+            if report.ok:
+                self.stdout.write(found)
         if not report.ok:
             raise CommandError(report.summary)
-        if options["head"]:
-            self.stdout.write(self._head_found(options["head"], report.count))
         self.stdout.write(self.style.SUCCESS(report.summary))
 
-    def _head_found(self, head_hash: str, count: int) -> str:
+    def _head_found(self, head_hash: str, count: int) -> str | None:
         signature = selectors.head_lookup(head_hash)
         if signature is None:
-            raise CommandError(
-                f"Head {head_hash.strip()} is NOT in the signature chain: the chain "
-                "was rewritten or shortened since it was written down."
-            )
+            return None
         later = selectors.signatures_after(signature.pk)
         return (
             f"Head {signature.signature_hash} is in the chain: signature "
