@@ -1,7 +1,8 @@
 """History tables are append-only in the database, not only in Python.
 
-A post_migrate receiver (re)installs a trigger refusing UPDATE and DELETE on every
-history table of our apps, so tables added by later migrations are covered after the
+A post_migrate receiver (re)installs a row trigger refusing UPDATE and DELETE, and a
+statement trigger refusing TRUNCATE (which row triggers never see), on every history
+table of our apps, so tables added by later migrations are covered after the
 next migrate, and test databases get them too (a flush also sends post_migrate).
 """
 
@@ -18,6 +19,7 @@ END
 $$ LANGUAGE plpgsql
 """
 TRIGGER_NAME = "orderreview_history_append_only"
+TRUNCATE_TRIGGER_NAME = "orderreview_history_no_truncate"
 
 
 def history_tables(using: str = "default") -> list[str]:
@@ -41,5 +43,10 @@ def install_history_triggers(using: str = "default", **kwargs: object) -> list[s
                 f"CREATE OR REPLACE TRIGGER {TRIGGER_NAME} "  # noqa: S608
                 f"BEFORE UPDATE OR DELETE ON {quote(table)} "
                 "FOR EACH ROW EXECUTE FUNCTION orderreview_history_append_only()"
+            )
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER_NAME} "
+                f"BEFORE TRUNCATE ON {quote(table)} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION orderreview_history_append_only()"
             )
     return tables

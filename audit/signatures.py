@@ -1,6 +1,7 @@
 """The signature chain check, as the auditor's page shows it.
 
-The check itself belongs to reviews (reviews.selectors.chain_report); this module adds
+The check itself belongs to reviews (reviews.selectors.chain_report: the chain, the
+decisions' signatures and the heads log kept outside the database); this module adds
 the chain head's signature row so the page can say who signed last and on what.
 """
 
@@ -18,6 +19,9 @@ class ChainReport:
     length: int
     broken_pk: int | None
     head: Signature | None
+    failures: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    unkeyed_note: str = ""
 
 
 def chain_report() -> ChainReport:
@@ -35,4 +39,7 @@ def chain_report() -> ChainReport:
         length=report.count,
         broken_pk=report.broken_pk,
         head=head,
+        failures=report.failures,
+        notes=report.notes,
+        unkeyed_note=report.unkeyed_note,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from orderreview.chainkeys import signing_chain_keys
 from orderreview.db import connecting_as_owner, database_config, database_urls
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,20 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file named by NAME_FILE (Docker/systemd
+    secrets), so the value need not sit in the process environment."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {path!r}, which cannot be read: {error}"
+            ) from None
+    return env_str(name, default)
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -269,6 +284,23 @@ REVIEW_ALLOW_SELF_APPROVAL = env_bool("REVIEW_ALLOW_SELF_APPROVAL", False)
 REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 3)
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
+
+# The signature chain is an HMAC keyed outside the database (docs/
+# security-signature-chain.md): whoever owns the tables cannot recompute it. The
+# current key signs; older keys, by id, only verify. Development derives a labelled
+# key from SECRET_KEY; production refuses to start without a real one.
+SIGNING_CHAIN_KEY_ID, SIGNING_CHAIN_KEYS = signing_chain_keys(
+    current_id=env_str("SIGNING_CHAIN_KEY_ID", "k1"),
+    current=env_secret("SIGNING_CHAIN_KEY"),
+    older=env_secret("SIGNING_CHAIN_OLD_KEYS"),
+    debug=DEBUG,
+    secret_key=SECRET_KEY,
+)
+# Every new chain head is appended here after its decision commits: a record of the
+# chain kept outside the database (verify_signatures --heads-log checks it).
+SIGNING_CHAIN_HEADS_LOG = Path(
+    env_str("SIGNING_CHAIN_HEADS_LOG", str(BASE_DIR / "var" / "chain-heads.log"))
+)
 
 # Public pages (customer portal, catalog requests) count requests per client IP in
 # Django's database cache: a PostgreSQL table (created by the orders migrations), so

@@ -52,5 +52,12 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "printed_name", "meaning", "signed_at", "signature_hash"]
+    list_display = [
+        "pk",
+        "printed_name",
+        "meaning",
+        "signed_at",
+        "key_id",
+        "signature_hash",
+    ]
     search_fields = ["printed_name", "signature_hash"]

@@ -152,7 +152,8 @@ class Signature(models.Model):
     """An append-only link in the signature chain (triggers refuse UPDATE and DELETE).
 
     content_hash is the SHA-256 of the canonical JSON of what was signed;
-    signature_hash covers this record's own fields and previous_hash, so a record
+    signature_hash, an HMAC under the chain key named key_id (kept outside the
+    database), covers this record's own fields and previous_hash, so a record
     cannot be altered, removed or copied elsewhere without breaking the chain.
     """
 
@@ -169,6 +170,8 @@ class Signature(models.Model):
     content_hash = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
     signature_hash = models.CharField(max_length=64, unique=True)
+    # Which chain key made signature_hash ('sha256-unkeyed': before keys existed).
+    key_id = models.CharField(max_length=40)
     history = HistoricalRecords()
 
     class Meta:

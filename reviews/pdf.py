@@ -116,6 +116,7 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
             ("content SHA-256  ", signature.content_hash),
             ("previous hash    ", signature.previous_hash),
             ("signature hash   ", signature.signature_hash),
+            ("chain key id     ", signature.key_id),
         ):
             doc.multi_cell(0, 4, f"{label}{value}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         verdict = "verified" if item.check.ok else f"BROKEN: {item.check.problem}"
@@ -123,4 +124,22 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.ln(2)
     if not context["signatures"]:
         doc.line_of("No signature.")
+    for failure in context.get("chain_failures", []):
+        doc.line_of(f"VERIFICATION FAILED: {failure}", bold=True)
+    _chain_head(doc, context.get("chain_head"))
     return bytes(doc.output())
+
+
+def _chain_head(doc: _Record, head: Any) -> None:
+    """The whole chain's head when printed: kept with the paper, it lets an auditor
+    prove later (verify_signatures --head) that the chain was not rewritten."""
+    doc.heading("Signature chain head when printed")
+    if head is None:
+        doc.line_of("No signature in the chain yet.")
+        return
+    doc.line_of(
+        f"Signature #{head.pk}, key id {head.key_id}, signed {_when(head.signed_at)}"
+    )
+    doc.set_font("Courier", "", 8)
+    doc.multi_cell(0, 4, head.signature_hash, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.line_of("Check it later with: manage.py verify_signatures --head <hash>")

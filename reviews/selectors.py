@@ -1,8 +1,9 @@
 """Reads shared by the reviews views, template tags and the verify command."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db.models import (
@@ -20,10 +21,11 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.models import Discipline
 from requirements.models import Requirement
-from reviews import signing
-from reviews.models import Assessment, Review, Signature
+from reviews import heads, signing
+from reviews.models import Assessment, Decision, Review, Signature
 
 
 def discipline_ids_of(user: Any) -> set[int]:
@@ -192,9 +194,14 @@ def record_signatures(review: Review) -> list[VerifiedSignature]:
             linked = predecessors.get(signature.previous_hash, signature.pk) < (
                 signature.pk
             )
-        check = signing.SignatureCheck(
-            content_ok=check.content_ok, hash_ok=check.hash_ok, link_ok=linked
+        # An unkeyed link is legitimate only before the first keyed one; the
+        # query runs only for the rare unkeyed signature.
+        keying_ok = check.keyed or not (
+            Signature.objects.filter(pk__lt=signature.pk)
+            .exclude(key_id=LEGACY_KEY_ID)
+            .exists()
         )
+        check = replace(check, link_ok=linked, keying_ok=keying_ok)
         result.append(
             VerifiedSignature(
                 signature=signature,
@@ -209,8 +216,105 @@ def signatures_in_chain_order() -> Iterator[Signature]:
     return Signature.objects.order_by("pk").iterator(chunk_size=500)
 
 
-def chain_report() -> signing.ChainReport:
-    return signing.chain_verify(signatures_in_chain_order())
+def unsigned_decisions() -> list[Decision]:
+    """Decisions whose signature is gone (at most five, oldest first): every
+    decision is signed in the transaction that makes it."""
+    signed = Signature.objects.filter(decision=OuterRef("pk"))
+    return list(
+        Decision.objects.filter(~Exists(signed))
+        .select_related("review__order", "review__requirement_set")
+        .order_by("pk")[:5]
+    )
+
+
+def _unsigned_failures() -> list[str]:
+    return [
+        f"decision #{decision.pk} ({decision.review.order.number} rev. "
+        f"{decision.review.requirement_set.number}, {decision.outcome}) has no "
+        "signature: its signature was removed from the database"
+        for decision in unsigned_decisions()
+    ]
+
+
+def _held_hashes(ids: list[int]) -> dict[int, str]:
+    held: dict[int, str] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        held.update(
+            Signature.objects.filter(pk__in=chunk).values_list("pk", "signature_hash")
+        )
+    return held
+
+
+def heads_log_check(
+    path: Path | None, chain_head_pk: int | None
+) -> tuple[list[str], str]:
+    """Compare every head in the log at path (default: the configured one) with
+    the chain: (failures, a note saying what was checked)."""
+    explicit = path is not None
+    path = path or heads.heads_log_path()
+    if not path.exists():
+        if explicit:
+            return [f"the heads log {path} does not exist"], ""
+        return [], f"No heads log at {path} yet: chain heads not compared."
+    try:
+        logged = heads.heads_read(path)
+    except heads.HeadsLogError as error:
+        return [f"the heads log is unreadable: {error}"], ""
+    held = _held_hashes(sorted({head.signature_id for head in logged}))
+    problems = heads.heads_problems(logged, held, chain_head_pk)
+    return problems, f"Heads log {path}: {len(logged)} head(s) compared."
+
+
+def chain_report(heads_log: Path | None = None) -> signing.ChainReport:
+    """The chain recomputed, decisions without a signature, and the heads kept
+    outside the database (heads_log, or the configured log if it exists)."""
+    report = signing.chain_verify(signatures_in_chain_order())
+    problems, note = heads_log_check(heads_log, report.head_pk)
+    return report.with_failures(*_unsigned_failures(), *problems, note=note)
+
+
+def head_lookup(head_hash: str) -> Signature | None:
+    return (
+        Signature.objects.select_related("decision__review__order")
+        .filter(signature_hash=head_hash.strip().lower())
+        .first()
+    )
+
+
+def signatures_after(pk: int) -> int:
+    return Signature.objects.filter(pk__gt=pk).count()
+
+
+def chain_head() -> Signature | None:
+    return Signature.objects.order_by("-pk").first()
+
+
+def record_chain_failures(
+    review: Review, signatures: list[VerifiedSignature]
+) -> list[str]:
+    """What the order's record must warn about beyond each signature's check: its
+    decision without a signature, a chain shorter than the newest logged head."""
+    failures = []
+    if getattr(review, "decision", None) is not None and not signatures:
+        failures.append(
+            "This decision has no signature: it was removed from the database."
+        )
+    path = heads.heads_log_path()
+    if path.exists():
+        try:
+            newest = heads.last_head(path)
+        except heads.HeadsLogError as error:
+            return [*failures, f"The chain heads log is unreadable: {error}"]
+        if newest is not None:
+            held = _held_hashes([newest.signature_id])
+            head_pk = None
+            if not held:
+                head = chain_head()
+                head_pk = head.pk if head else None
+            problems = heads.heads_problems([newest], held, head_pk)
+            failures += [f"Signature chain check failed: {p}." for p in problems]
+    return failures
 
 
 def latest_signatures(limit: int = 50) -> list[Signature]:

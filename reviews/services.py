@@ -21,7 +21,7 @@ from orderreview import events, roles
 from orders.models import Discipline, Order
 from requirements.diff import requirement_differs
 from requirements.models import Requirement, RequirementSet
-from reviews import signing
+from reviews import heads, signing
 from reviews.models import Assessment, Decision, Review, Signature
 
 # (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
@@ -430,6 +430,15 @@ def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Sig
     meaning = signing.MEANINGS[decision.outcome]
     printed_name = signer.printed_name
     digest = signing.content_hash(content)
+    key_id, signature_hash = signing.new_signature_hash(
+        decision_id=decision.pk,
+        signer_id=signer.pk,
+        printed_name=printed_name,
+        meaning=meaning,
+        signed_at=signed_at,
+        content_hash=digest,
+        previous_hash=previous_hash,
+    )
     signature = Signature(
         decision=decision,
         signer=signer,
@@ -439,16 +448,11 @@ def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Sig
         content=content,
         content_hash=digest,
         previous_hash=previous_hash,
-        signature_hash=signing.signature_hash(
-            decision_id=decision.pk,
-            signer_id=signer.pk,
-            printed_name=printed_name,
-            meaning=meaning,
-            signed_at=signed_at,
-            content_hash=digest,
-            previous_hash=previous_hash,
-        ),
+        signature_hash=signature_hash,
+        key_id=key_id,
     )
     signature._history_user = signer
     signature.save()
+    # The new chain head goes to the log outside the database once committed.
+    heads.head_append_after_commit(signature)
     return signature

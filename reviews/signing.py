@@ -4,15 +4,25 @@ Pure functions over plain data and model instances: nothing here writes. The cha
 one append-only list of Signature rows in primary-key order; each row's
 signature_hash covers its own fields and the previous row's hash, so a row cannot be
 altered, removed or copied elsewhere without the recomputation below noticing.
+
+The link is an HMAC-SHA256 under a key kept outside the database (settings
+SIGNING_CHAIN_KEYS, by key id), so whoever owns the tables cannot recompute it after
+changing a row. Signatures made before the chain was keyed carry the key id
+'sha256-unkeyed' and are checked as plain SHA-256; they may only precede keyed ones.
 """
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+from django.conf import settings
+
+from orderreview.chainkeys import LEGACY_KEY_ID
 
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -53,6 +63,11 @@ def content_hash(content: object) -> str:
     return sha256_hex(canonical_json(content))
 
 
+def chain_keys() -> tuple[str, Mapping[str, str]]:
+    """The key id new signatures use, and every key that verifies, by id."""
+    return settings.SIGNING_CHAIN_KEY_ID, settings.SIGNING_CHAIN_KEYS
+
+
 def signature_hash(
     *,
     decision_id: int,
@@ -62,21 +77,35 @@ def signature_hash(
     signed_at: datetime,
     content_hash: str,
     previous_hash: str,
+    key_id: str,
+    key: str | None,
 ) -> str:
-    """The hash that links a signature into the chain (21 CFR 11.70)."""
-    return sha256_hex(
-        canonical_json(
-            {
-                "decision": decision_id,
-                "signer": signer_id,
-                "printed_name": printed_name,
-                "meaning": meaning,
-                "signed_at": signed_at,
-                "content_hash": content_hash,
-                "previous_hash": previous_hash,
-            }
-        )
-    )
+    """The MAC that links a signature into the chain (21 CFR 11.70): HMAC-SHA256
+    under the key named key_id, which is itself covered; for key_id
+    'sha256-unkeyed' (signatures from before keys) the plain SHA-256 of old."""
+    fields: dict[str, object] = {
+        "decision": decision_id,
+        "signer": signer_id,
+        "printed_name": printed_name,
+        "meaning": meaning,
+        "signed_at": signed_at,
+        "content_hash": content_hash,
+        "previous_hash": previous_hash,
+    }
+    if key_id == LEGACY_KEY_ID:
+        return sha256_hex(canonical_json(fields))
+    if not key:
+        raise ValueError(f"no key for signature chain key id {key_id!r}")
+    fields["key_id"] = key_id
+    message = canonical_json(fields).encode("utf-8")
+    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def new_signature_hash(**fields: Any) -> tuple[str, str]:
+    """(key id, hash) for a new signature, under the current key: the one way the
+    service and seed_scale compute a link."""
+    key_id, keys = chain_keys()
+    return key_id, signature_hash(key_id=key_id, key=keys[key_id], **fields)
 
 
 def _user(user: Any) -> dict[str, object] | None:
@@ -152,38 +181,76 @@ class SignatureCheck:
     content_ok: bool
     hash_ok: bool
     link_ok: bool
+    key_known: bool = True
+    # False for an unkeyed (legacy) signature after a keyed one: only signatures
+    # made before the chain was keyed may be plain SHA-256.
+    keying_ok: bool = True
+    keyed: bool = True
 
     @property
     def ok(self) -> bool:
-        return self.content_ok and self.hash_ok and self.link_ok
+        return (
+            self.content_ok
+            and self.key_known
+            and self.hash_ok
+            and self.link_ok
+            and self.keying_ok
+        )
 
     @property
     def problem(self) -> str:
         if not self.content_ok:
             return "the signed content does not match its content hash"
+        if not self.key_known:
+            return (
+                "it names a chain key id this installation does not know "
+                "(add the old key to SIGNING_CHAIN_OLD_KEYS)"
+            )
         if not self.hash_ok:
             return "the signature fields do not match the signature hash"
         if not self.link_ok:
             return "it does not link to the previous signature"
+        if not self.keying_ok:
+            return (
+                "it is unkeyed (plain SHA-256) yet follows keyed signatures: only "
+                "signatures made before the chain was keyed may be unkeyed"
+            )
         return ""
 
 
-def signature_check(signature: Any, previous_hash: str | None) -> SignatureCheck:
+def signature_check(
+    signature: Any,
+    previous_hash: str | None,
+    keys: Mapping[str, str] | None = None,
+) -> SignatureCheck:
     """Recompute one signature; previous_hash is its predecessor's signature_hash
     (GENESIS_HASH for the first), or None when the caller does not know it."""
-    recomputed = signature_hash(
-        decision_id=signature.decision_id,
-        signer_id=signature.signer_id,
-        printed_name=signature.printed_name,
-        meaning=signature.meaning,
-        signed_at=signature.signed_at,
-        content_hash=signature.content_hash,
-        previous_hash=signature.previous_hash,
+    if keys is None:
+        keys = chain_keys()[1]
+    key_id = signature.key_id
+    keyed = key_id != LEGACY_KEY_ID
+    key_known = not keyed or key_id in keys
+    recomputed = (
+        signature_hash(
+            decision_id=signature.decision_id,
+            signer_id=signature.signer_id,
+            printed_name=signature.printed_name,
+            meaning=signature.meaning,
+            signed_at=signature.signed_at,
+            content_hash=signature.content_hash,
+            previous_hash=signature.previous_hash,
+            key_id=key_id,
+            key=keys.get(key_id),
+        )
+        if key_known
+        else ""
     )
     return SignatureCheck(
         content_ok=content_hash(signature.content) == signature.content_hash,
-        hash_ok=recomputed == signature.signature_hash,
+        hash_ok=hmac.compare_digest(recomputed, signature.signature_hash),
         link_ok=previous_hash is None or signature.previous_hash == previous_hash,
+        key_known=key_known,
+        keyed=keyed,
     )
 
 
@@ -193,37 +260,79 @@ class ChainReport:
     head: str
     broken_pk: int | None = None
     problem: str = ""
+    head_pk: int | None = None
+    # Signatures from before the chain was keyed, checked as plain SHA-256.
+    unkeyed: int = 0
+    # Failures found beside the chain itself: decisions without their signature,
+    # chain heads kept outside the database that the chain no longer holds.
+    failures: tuple[str, ...] = ()
+    # What else was looked at, e.g. how many heads of the log were checked.
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.broken_pk is None
+        return self.broken_pk is None and not self.failures
+
+    def with_failures(self, *failures: str, note: str = "") -> "ChainReport":
+        notes = self.notes + ((note,) if note else ())
+        return replace(self, failures=self.failures + tuple(failures), notes=notes)
+
+    @property
+    def unkeyed_note(self) -> str:
+        if not self.unkeyed:
+            return ""
+        return (
+            f"{self.unkeyed} of them unkeyed legacy signature(s) (plain SHA-256, "
+            "key id sha256-unkeyed), made before the chain was keyed"
+        )
 
     @property
     def summary(self) -> str:
-        if self.ok:
+        note = f"; {self.unkeyed_note}" if self.unkeyed else ""
+        if self.broken_pk is not None:
+            text = (
+                f"Signature chain BROKEN at signature #{self.broken_pk}: "
+                f"{self.problem} ({self.count} checked{note}, chain head {self.head})"
+            )
+        elif self.failures:
+            text = (
+                f"Signature chain FAILED: {self.failures[0]} ({self.count} "
+                f"signature(s) checked{note}, chain head {self.head})"
+            )
+        else:
             return (
-                f"Signature chain intact: {self.count} signature(s) verified, "
+                f"Signature chain intact: {self.count} signature(s) verified{note}, "
                 f"chain head {self.head}"
             )
-        return (
-            f"Signature chain BROKEN at signature #{self.broken_pk}: {self.problem} "
-            f"({self.count} checked, chain head {self.head})"
-        )
+        more = self.failures[1:] if self.broken_pk is None else self.failures
+        return " ".join([text, *(f"Also: {failure}" for failure in more)])
 
 
-def chain_verify(signatures: Iterable[Any]) -> ChainReport:
+def chain_verify(
+    signatures: Iterable[Any], keys: Mapping[str, str] | None = None
+) -> ChainReport:
     """Walk the chain in primary-key order and report the first broken record."""
+    if keys is None:
+        keys = chain_keys()[1]
     expected_previous = GENESIS_HASH
     head = GENESIS_HASH
-    count = 0
+    head_pk = None
+    count = unkeyed = 0
+    seen_keyed = False
     broken: tuple[int, str] | None = None
     for signature in signatures:
         count += 1
-        check = signature_check(signature, expected_previous)
+        check = signature_check(signature, expected_previous, keys)
+        if not check.keyed:
+            unkeyed += 1
+            check = replace(check, keying_ok=not seen_keyed)
+        seen_keyed = seen_keyed or check.keyed
         if broken is None and not check.ok:
             broken = (signature.pk, check.problem)
         expected_previous = signature.signature_hash
         head = signature.signature_hash
+        head_pk = signature.pk
+    report = ChainReport(count=count, head=head, head_pk=head_pk, unkeyed=unkeyed)
     if broken is None:
-        return ChainReport(count=count, head=head)
-    return ChainReport(count=count, head=head, broken_pk=broken[0], problem=broken[1])
+        return report
+    return replace(report, broken_pk=broken[0], problem=broken[1])

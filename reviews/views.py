@@ -205,6 +205,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_context(review: Review) -> dict[str, object]:
+    signatures = selectors.record_signatures(review)
     return {
         "review": review,
         "order": review.order,
@@ -212,7 +213,8 @@ def _record_context(review: Review) -> dict[str, object]:
         "requirements": list(review.requirement_set.requirements.all()),
         "groups": selectors.assessments_by_discipline(review),
         "decision": getattr(review, "decision", None),
-        "signatures": selectors.record_signatures(review),
+        "signatures": signatures,
+        "chain_failures": selectors.record_chain_failures(review, signatures),
     }
 
 
@@ -229,7 +231,9 @@ def acceptance_record_pdf(
     request: HttpRequest, number: str, revision: int
 ) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
-    content = pdf.acceptance_record_pdf(_record_context(review))
+    # The chain head when printed: a copy of it kept outside the database.
+    context = {**_record_context(review), "chain_head": selectors.chain_head()}
+    content = pdf.acceptance_record_pdf(context)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{number}-rev{revision}-acceptance-record.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -26,6 +26,14 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def chain_heads_log(settings, tmp_path):
+    """Each test's chain heads go to its own log: the database is emptied between
+    tests, so heads logged by an earlier test would name signatures long gone."""
+    settings.SIGNING_CHAIN_HEADS_LOG = tmp_path / "chain-heads.log"
+    return settings.SIGNING_CHAIN_HEADS_LOG
+
+
 def _user_with_role(username: str, *role_names: str, disciplines: tuple = ()):
     roles.sync_roles()
     user = factories.UserFactory(username=username)

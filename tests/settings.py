@@ -8,6 +8,10 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+os.environ.setdefault("SIGNING_CHAIN_KEY_ID", "test-only")
+os.environ.setdefault(
+    "SIGNING_CHAIN_KEY", "test-only-signature-chain-key-not-for-production"
+)
 
 from orderreview import db  # noqa: E402
 
@@ -24,3 +28,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Flushes between transactional tests bypass the TRUNCATE triggers (tests/pgbackend).
+DATABASES["default"]["ENGINE"] = "tests.pgbackend"  # noqa: F405

@@ -28,7 +28,7 @@ from devtools.scale.context import Context
 from devtools.scale.orders import ALL_STATES, SPAN_DAYS, customers_add, order_add
 from orderreview.models import User
 from orders.models import Customer, Discipline, Order, OrderFormVersion
-from reviews import signing
+from reviews import heads, signing
 from reviews.models import Signature
 
 # Above this many orders the database holds more than demo data: adding made-up
@@ -153,6 +153,10 @@ def seed_scale(
             ctx.wait()
     finally:
         ids_connection.close()
+    newest = Signature.objects.filter(signature_hash=ctx.head).first()
+    if newest is not None:
+        # The seeded chain's head joins the log kept outside the database.
+        heads.head_append_after_commit(newest)
     with connection.cursor() as cursor:
         # Fresh planner statistics: the lists' plans depend on them at this size.
         for table in ctx.tables.values():

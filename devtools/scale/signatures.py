@@ -18,7 +18,8 @@ def sign(
     decision: dict,
 ) -> None:
     """Append a signature for decision at the chain head, as _signature_append does:
-    the content goes through signing.review_content, so the hash is the service's."""
+    the content goes through signing.review_content and the link through
+    signing.new_signature_hash (keyed), so the hashes are the service's."""
     users = {u.pk: u for u in ctx.users.values()}
     disciplines = ctx.discipline_slugs
 
@@ -78,6 +79,15 @@ def sign(
     meaning = signing.MEANINGS[decision["outcome"]]
     signed_at = decision["decided_at"]
     signature_id = ctx.take_id(Signature)
+    key_id, signature_hash = signing.new_signature_hash(
+        decision_id=decision["id"],
+        signer_id=signer.pk,
+        printed_name=signer.printed_name,
+        meaning=meaning,
+        signed_at=signed_at,
+        content_hash=digest,
+        previous_hash=ctx.head,
+    )
     row = {
         "id": signature_id,
         "decision_id": decision["id"],
@@ -88,15 +98,8 @@ def sign(
         "content": content,
         "content_hash": digest,
         "previous_hash": ctx.head,
-        "signature_hash": signing.signature_hash(
-            decision_id=decision["id"],
-            signer_id=signer.pk,
-            printed_name=signer.printed_name,
-            meaning=meaning,
-            signed_at=signed_at,
-            content_hash=digest,
-            previous_hash=ctx.head,
-        ),
+        "signature_hash": signature_hash,
+        "key_id": key_id,
     }
     ctx.add(Signature, row, user=signer, when=signed_at)
     ctx.head = row["signature_hash"]

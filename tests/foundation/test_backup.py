@@ -145,6 +145,7 @@ SIGNATURE_FIELDS = [
     "content_hash",
     "previous_hash",
     "signature_hash",
+    "key_id",
 ]
 # JSON as text: the two drivers in play decode jsonb differently.
 SIGNATURES_SQL = (

@@ -42,11 +42,9 @@ def link(previous: str, pk: int, meaning: str = "Approved") -> SimpleNamespace:
         "content_hash": signing.content_hash(content),
         "previous_hash": previous,
     }
+    key_id, signature_hash = signing.new_signature_hash(**fields)
     return SimpleNamespace(
-        pk=pk,
-        content=content,
-        signature_hash=signing.signature_hash(**fields),
-        **fields,
+        pk=pk, content=content, signature_hash=signature_hash, key_id=key_id, **fields
     )
 
 
@@ -84,3 +82,92 @@ def test_admin_shows_signatures_read_only(approver):
     assert not admin.has_change_permission(request)
     assert not admin.has_delete_permission(request)
     assert admin.has_view_permission(request)
+
+
+def test_a_link_is_an_hmac_under_the_chain_key_not_a_plain_sha256():
+    signature = link(signing.GENESIS_HASH, 1)
+    fields = {
+        name: getattr(signature, name)
+        for name in (
+            "decision_id",
+            "signer_id",
+            "printed_name",
+            "meaning",
+            "signed_at",
+            "content_hash",
+            "previous_hash",
+        )
+    }
+    unkeyed = signing.signature_hash(key_id="sha256-unkeyed", key=None, **fields)
+    wrong_key = signing.signature_hash(
+        key_id=signature.key_id, key="a-guessed-key-" * 4, **fields
+    )
+    assert signature.key_id == "test-only"
+    assert signature.signature_hash not in (unkeyed, wrong_key)
+    assert signing.chain_verify([signature]).ok
+
+
+def test_a_chain_recomputed_with_another_key_does_not_verify():
+    first = link(signing.GENESIS_HASH, 1)
+    second = link(first.signature_hash, 2)
+    forger_keys = {"test-only": "the-forger-does-not-have-the-key-" * 2}
+    report = signing.chain_verify([first, second], keys=forger_keys)
+    assert (report.ok, report.broken_pk) == (False, 1)
+    assert "do not match the signature hash" in report.problem
+
+
+def legacy(previous: str, pk: int) -> SimpleNamespace:
+    """A signature made before the chain was keyed: plain SHA-256."""
+    signature = link(previous, pk)
+    fields = {
+        name: getattr(signature, name)
+        for name in (
+            "decision_id",
+            "signer_id",
+            "printed_name",
+            "meaning",
+            "signed_at",
+            "content_hash",
+            "previous_hash",
+        )
+    }
+    signature.key_id = "sha256-unkeyed"
+    signature.signature_hash = signing.signature_hash(
+        key_id="sha256-unkeyed", key=None, **fields
+    )
+    return signature
+
+
+def test_signatures_from_before_the_key_still_verify_and_are_reported_unkeyed():
+    old = legacy(signing.GENESIS_HASH, 1)
+    older_still = legacy(old.signature_hash, 2)
+    new = link(older_still.signature_hash, 3)
+    report = signing.chain_verify([old, older_still, new])
+    assert report.ok
+    assert report.unkeyed == 2
+    assert "2 of them unkeyed legacy signature(s)" in report.summary
+
+
+def test_an_unkeyed_link_after_a_keyed_one_breaks_the_chain():
+    keyed = link(signing.GENESIS_HASH, 1)
+    forged = legacy(keyed.signature_hash, 2)
+    report = signing.chain_verify([keyed, forged])
+    assert (report.ok, report.broken_pk) == (False, 2)
+    assert "unkeyed (plain SHA-256) yet follows keyed signatures" in report.problem
+
+
+def test_after_rotation_old_signatures_verify_under_their_key_id(settings):
+    before = link(signing.GENESIS_HASH, 1)
+    settings.SIGNING_CHAIN_KEY_ID = "2027"
+    settings.SIGNING_CHAIN_KEYS = {
+        **settings.SIGNING_CHAIN_KEYS,
+        "2027": "the-next-signing-chain-key-for-2027-xx",
+    }
+    after = link(before.signature_hash, 2)
+    assert (before.key_id, after.key_id) == ("test-only", "2027")
+    assert signing.chain_verify([before, after]).ok
+
+    settings.SIGNING_CHAIN_KEYS = {"2027": settings.SIGNING_CHAIN_KEYS["2027"]}
+    report = signing.chain_verify([before, after])
+    assert report.broken_pk == 1
+    assert "key id this installation does not know" in report.problem

@@ -503,9 +503,9 @@ def test_verification_page_for_approvers_and_auditors_with_constant_queries(
         assess(slot(review, engineering), reviewer)
         sign(review, approver)
     login(client, auditor)
-    # session, user, groups, every signature for the chain, the latest with
-    # their reviews and orders
-    with django_assert_num_queries(5):
+    # session, user, groups, every signature for the chain, decisions without a
+    # signature, the latest with their reviews and orders
+    with django_assert_num_queries(6):
         response = client.get(reverse("reviews:signatures_verify"))
     page = response.content.decode()
     assert f"intact: {rows} signature(s)" in page

@@ -176,6 +176,9 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG": "0",
                 "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY")
                 or "bench-" + "x" * 50,
+                # Production settings need a chain key; the bench signs nothing.
+                "SIGNING_CHAIN_KEY": env.get("SIGNING_CHAIN_KEY")
+                or "bench-only-chain-key-" + "x" * 30,
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DJANGO_SECURE_SSL_REDIRECT": "0",
                 "DJANGO_SECURE_COOKIES": "0",
