@@ -9,6 +9,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm
 
@@ -48,8 +49,8 @@ class CommunicationFilterForm(forms.Form):
         choices=_blank(Communication.FollowUp) + [(PENDING, "Open or in progress")],
         required=False,
     )
-    occurred_from = forms.DateField(label="From", required=False, widget=DateInput)
-    occurred_to = forms.DateField(label="To", required=False, widget=DateInput)
+    occurred_from = BoundedDateField(label="From", required=False, widget=DateInput)
+    occurred_to = BoundedDateField(label="To", required=False, widget=DateInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -81,7 +82,7 @@ class CommunicationForm(forms.Form):
     )
     subject = forms.CharField(max_length=200)
     body = forms.CharField(label="Text", widget=forms.Textarea, required=False)
-    occurred_at = forms.DateTimeField(
+    occurred_at = BoundedDateTimeField(
         label="When it happened", widget=DateTimeInput, initial=timezone.now
     )
     attachment = forms.FileField(
