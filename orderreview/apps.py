@@ -7,7 +7,10 @@ class OrderReviewConfig(AppConfig):
     verbose_name = "OrderReview"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from orderreview.audit.guard import install_history_triggers
+        from orderreview.auth import last_login_update
         from orderreview.roles import sync_roles
 
         # Groups are created by a data migration; permissions only exist once every
@@ -17,3 +20,6 @@ class OrderReviewConfig(AppConfig):
         # post_migrate runs once every app has migrated, so every history table
         # exists by then, including ones added by the latest migrations.
         post_migrate.connect(install_history_triggers, sender=self)
+        # Same dispatch_uid as django.contrib.auth's receiver, connected first (this
+        # app is listed before auth), so auth's history-writing one is never added.
+        user_logged_in.connect(last_login_update, dispatch_uid="update_last_login")

@@ -1,7 +1,10 @@
 """Authentication backend: django-axes lockout in front of Django's model backend."""
 
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -25,3 +28,14 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(
             request, username=username, password=password, **kwargs
         )
+
+
+def last_login_update(sender: object, user: Any, **kwargs: object) -> None:
+    """Record the login time without a history row.
+
+    Django's own receiver saves the user, and simple-history writes a "User changed"
+    row for every save even when only an excluded field moved, so each login would
+    add a row that says nothing to an auditor.
+    """
+    user.last_login = timezone.now()
+    user.save_without_historical_record(update_fields=["last_login"])
