@@ -27,6 +27,7 @@ from typing import Any
 
 from orders.formkit import CONTROLLER_KINDS, NO, YES
 from orders.models import Discipline, OrderFormVersion, Question, RequirementCategory
+from orders.patterns import pattern_problem
 
 Kind = Question.Kind
 FORMAT_KEYS = ("slug", "name", "description", "questions")
@@ -168,13 +169,8 @@ def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]
     if not _empty(pattern):
         if not isinstance(pattern, str):
             problems.append(("pattern", "pattern must be text"))
-        else:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                problems.append(
-                    ("pattern", f"pattern is not a valid expression ({error})")
-                )
+        elif problem := pattern_problem(pattern):
+            problems.append(("pattern", problem))
 
     types = item.get("allowed_file_types")
     bad_types = not isinstance(types, str) or not all(
