@@ -9,11 +9,10 @@ libraries: a template can show what it is given and nothing else.
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
 
+from communications import notice_language
 from communications.models import NoticeKind
-
-_ENGINE: Engine | None = None
+from communications.notice_language import NoticeTemplateError
 
 # What every template may use; shown beside the editor.
 CONTEXT_HELP = {
@@ -77,17 +76,13 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
-def engine() -> Engine:
-    global _ENGINE
-    if _ENGINE is None:
-        # Plain-text e-mail: no HTML escaping; no loaders, so no include/extends.
-        _ENGINE = Engine(autoescape=False, loaders=[], libraries={})
-    return _ENGINE
-
-
 def render_text(source: str, context: dict[str, Any]) -> str:
-    """Render template text; raises TemplateSyntaxError or other template errors."""
-    return engine().from_string(source).render(Context(context, autoescape=False))
+    """Render template text; NoticeTemplateError names what is not allowed.
+
+    Checked on every render, not only on save: a template stored before the notice
+    language was restricted fails with that message instead of rendering.
+    """
+    return notice_language.render_checked(source, context)
 
 
 def sample_context(kind: str) -> dict[str, Any]:
@@ -126,8 +121,8 @@ def validate_template(*, kind: str, subject: str, body: str) -> tuple[str, str]:
     for field, source in (("subject", subject), ("body", body)):
         try:
             rendered[field] = render_text(source, sample_context(kind))
-        except TemplateSyntaxError as exc:
-            errors[field] = f"The template has an error: {exc}"
+        except NoticeTemplateError as exc:
+            errors[field] = str(exc)
         except Exception as exc:  # any render failure must stop the save, not 500
             errors[field] = f"The template cannot be rendered: {exc}"
     if "subject" in rendered and "\n" in rendered["subject"].strip():

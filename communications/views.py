@@ -299,10 +299,19 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                 form_errors_add(form, error)
     elif request.method in ("GET", "HEAD"):
         form = NoticeTemplateForm(instance=template)
-        subject, body = notices.validate_template(
-            kind=kind, subject=template.subject, body=template.body
-        )
-        preview = {"subject": subject, "body": body}
+        try:
+            subject, body = notices.validate_template(
+                kind=kind, subject=template.subject, body=template.body
+            )
+            preview = {"subject": subject, "body": body}
+        except ValidationError as error:
+            # A template stored before today's rules: show why it will not send.
+            form = NoticeTemplateForm(
+                {"subject": template.subject, "body": template.body},
+                instance=template,
+            )
+            form.is_valid()
+            form_errors_add(form, error)
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return render(
