@@ -25,6 +25,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview import idempotency
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import AUDITOR, CUSTOMER_SERVICE, FORM_ADMIN, role_required
@@ -59,11 +60,14 @@ def communication_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(CUSTOMER_SERVICE)
 def communication_create(request: HttpRequest) -> HttpResponse:
+    if replayed := idempotency.replayed_url(request):
+        return redirect(replayed)
     if request.method == "POST":
         form = CommunicationForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def create() -> str:
                 communication = services.communication_record(
                     customer=data["customer"],
                     order=data["order"],
@@ -76,11 +80,13 @@ def communication_create(request: HttpRequest) -> HttpResponse:
                     recorded_by=request.user,
                     attachment=data["attachment"],
                 )
+                messages.success(request, "The communication is on file.")
+                return communication.get_absolute_url()
+
+            try:
+                return redirect(idempotency.once(request, create))
             except ValidationError as error:
                 form_errors_add(form, error)
-            else:
-                messages.success(request, "The communication is on file.")
-                return redirect(communication)
     elif request.method == "GET":
         form = CommunicationForm(initial=_create_initial(request))
     else:

@@ -21,7 +21,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from orderreview import roles
+from orderreview import idempotency, roles
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
@@ -156,19 +156,24 @@ def order_new(request: HttpRequest) -> HttpResponse:
         "documented_statement": True,
     }
     header = OrderHeaderForm(request.POST or None, initial=initial)
+    if replayed := idempotency.replayed_url(request):
+        return redirect(replayed)
     if request.method == "POST" and header.is_valid():
-        try:
+
+        def create() -> str:
             revision = req_services.intake_start(
                 user=request.user,
                 form_version=header.cleaned_data["form_version"],
                 **header.service_kwargs(),
             )
-        except ValidationError as error:
-            form_errors_add(header, error)
-        else:
             number = revision.order.number
             messages.success(request, f"Draft {number} saved. Now answer the form.")
-            return redirect("orders:order_edit", number=number)
+            return reverse("orders:order_edit", args=[number])
+
+        try:
+            return redirect(idempotency.once(request, create))
+        except ValidationError as error:
+            form_errors_add(header, error)
     return render(request, "orders/order_new.html", {"header": header})
 
 
@@ -446,6 +451,8 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
         raise Http404("This form is not published")
     if request.GET.get("sent"):
         return render(request, "orders/catalog_sent.html", {"order_form": order_form})
+    if replayed := idempotency.replayed_url(request):
+        return redirect(replayed)
     form_class = answer_form_class(version)
     posted = request.method == "POST"
     contact = ContactForm(request.POST or None, prefix="c")
@@ -459,13 +466,15 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
             answer_form, request
         )
         if contact.is_valid() and answers_ok:
-            req_services.catalog_request_create(
-                form_version=version,
-                contact=contact.cleaned_data,
-                answers=answer_form.answers(),
-            )
-            return redirect(
-                reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
-            )
+
+            def create() -> str:
+                req_services.catalog_request_create(
+                    form_version=version,
+                    contact=contact.cleaned_data,
+                    answers=answer_form.answers(),
+                )
+                return reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
+
+            return redirect(idempotency.once(request, create))
     context = {"order_form": order_form, "contact": contact, "answer_form": answer_form}
     return render(request, "orders/catalog_request.html", context)
