@@ -9,6 +9,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview import textlimits
 from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm
@@ -81,7 +82,12 @@ class CommunicationForm(forms.Form):
         help_text="Feedback and complaints are followed up until closed.",
     )
     subject = forms.CharField(max_length=200)
-    body = forms.CharField(label="Text", widget=forms.Textarea, required=False)
+    body = forms.CharField(
+        label="Text",
+        widget=forms.Textarea,
+        required=False,
+        max_length=textlimits.BODY,
+    )
     occurred_at = BoundedDateTimeField(
         label="When it happened", widget=DateTimeInput, initial=timezone.now
     )
@@ -120,6 +126,7 @@ class FollowUpForm(forms.Form):
     resolution = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=textlimits.NOTE,
         help_text="Needed to close it: what was done, and what the customer was told.",
     )
 

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from orderreview import textlimits
 from orders.formkit import CONTROLLER_KINDS, NO, YES
 from orders.models import Discipline, OrderFormVersion, Question, RequirementCategory
 from orders.patterns import pattern_problem
@@ -87,6 +88,7 @@ TEXT_LIMITS = {
     "pattern": 200,
     "unit": 30,
     "allowed_file_types": 200,
+    "help_text": textlimits.HELP,
 }
 
 
@@ -332,6 +334,8 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
         problems.append("name is missing or longer than 200 characters")
     if not isinstance(data.get("description", ""), str):
         problems.append("description must be text")
+    elif len(data.get("description") or "") > textlimits.NOTE:
+        problems.append(f"description is longer than {textlimits.NOTE} characters")
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
         problems.append("questions must be a non-empty list")

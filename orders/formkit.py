@@ -37,6 +37,7 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import get_valid_filename
 
+from orderreview import textlimits
 from orderreview.forms import TextFieldset
 from orders.models import OrderFormVersion, Question
 from orders.patterns import PatternTimeout, pattern_fullmatch, pattern_problem
@@ -280,6 +281,16 @@ def _text_validators(question: Question) -> list:
     return [_Pattern(question.pattern)]
 
 
+def _answer_length(question: Question) -> int:
+    """A text answer's limit: the question's own, within what every answer obeys."""
+    default = (
+        textlimits.NOTE
+        if question.kind == Kind.LONG_TEXT
+        else (textlimits.SHORT_ANSWER)
+    )
+    return min(question.max_length or default, textlimits.BODY)
+
+
 def _field_for(question: Question) -> forms.Field:
     """The Django field for one question; all limits enforced on the server."""
     kind = question.kind
@@ -306,7 +317,7 @@ def _field_for(question: Question) -> forms.Field:
             field_class = forms.CharField
         return field_class(
             widget=widget,
-            max_length=question.max_length or None,
+            max_length=_answer_length(question),
             validators=_text_validators(question),
             **common,
         )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from orderreview import textlimits
 from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.models import (
     Channel,
@@ -232,7 +233,9 @@ class OrderFilterForm(forms.Form):
 
 class RequirementForm(forms.Form):
     statement = forms.CharField(
-        label="Requirement", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label="Requirement",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=textlimits.NOTE,
     )
     category = forms.ChoiceField(
         choices=[("", "— choose —"), *RequirementCategory.choices]
