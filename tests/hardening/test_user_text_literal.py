@@ -264,3 +264,40 @@ def test_order_form_sections_and_help_show_their_text_as_typed(
     assert "spec help {{ request.user.password }}" in html
     assert "&lt;meta http-equiv=refresh" in html
     assert "&lt;b&gt;u&lt;/b&gt;{{ 7|add:7 }}" in html  # the unit
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_browser_runs_no_script_and_follows_no_refresh_from_form_text(
+    page, live_server, hostile, service_user
+):
+    from playwright.sync_api import expect
+
+    from tests.browser import log_in
+
+    dialogs: list[str] = []
+    elsewhere: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url) if "evil.example" in request.url else None
+        ),
+    )
+    log_in(page, live_server.url, "service")
+    urls = [
+        reverse("orders:portal", args=[hostile.portal_token]),
+        reverse("orders:catalog_request", args=["hostile"]),
+        reverse("orders:order_edit", args=[hostile.draft_number]),
+        reverse("orders:order_detail", args=[hostile.accepted_number]),
+    ]
+    for url in urls:
+        address = f"{live_server.url}{url}"
+        page.goto(address)
+        # A meta refresh with delay 0 would navigate within this wait.
+        page.wait_for_timeout(700)
+        assert page.url == address
+        expect(page.get_by_text(SCRIPT).first).to_be_attached()
+
+    assert dialogs == []
+    assert elsewhere == []
