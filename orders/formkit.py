@@ -283,11 +283,10 @@ def _text_validators(question: Question) -> list:
 
 def _answer_length(question: Question) -> int:
     """A text answer's limit: the question's own, within what every answer obeys."""
-    default = (
-        textlimits.NOTE
-        if question.kind == Kind.LONG_TEXT
-        else (textlimits.SHORT_ANSWER)
-    )
+    if question.kind == Kind.LONG_TEXT:
+        default = textlimits.NOTE
+    else:
+        default = textlimits.SHORT_ANSWER
     return min(question.max_length or default, textlimits.BODY)
 
 
