@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from audit.registry import tracked_models
 from audit.selectors import Cursor, TimelineFilter, order_id_for_number
+from orderreview.forms import BoundedDateField, BoundedDateTimeField
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -34,10 +35,10 @@ class TimelineFilterForm(forms.Form):
     order = forms.CharField(
         required=False, max_length=30, label="Order number", strip=True
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
     before = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -86,7 +87,7 @@ class TimelineFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    at = forms.DateTimeField(
+    at = BoundedDateTimeField(
         label="As of (date and time)",
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(

@@ -9,6 +9,8 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview import textlimits
+from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm
 
@@ -48,8 +50,8 @@ class CommunicationFilterForm(forms.Form):
         choices=_blank(Communication.FollowUp) + [(PENDING, "Open or in progress")],
         required=False,
     )
-    occurred_from = forms.DateField(label="From", required=False, widget=DateInput)
-    occurred_to = forms.DateField(label="To", required=False, widget=DateInput)
+    occurred_from = BoundedDateField(label="From", required=False, widget=DateInput)
+    occurred_to = BoundedDateField(label="To", required=False, widget=DateInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -80,8 +82,13 @@ class CommunicationForm(forms.Form):
         help_text="Feedback and complaints are followed up until closed.",
     )
     subject = forms.CharField(max_length=200)
-    body = forms.CharField(label="Text", widget=forms.Textarea, required=False)
-    occurred_at = forms.DateTimeField(
+    body = forms.CharField(
+        label="Text",
+        widget=forms.Textarea,
+        required=False,
+        max_length=textlimits.BODY,
+    )
+    occurred_at = BoundedDateTimeField(
         label="When it happened", widget=DateTimeInput, initial=timezone.now
     )
     attachment = forms.FileField(
@@ -119,6 +126,7 @@ class FollowUpForm(forms.Form):
     resolution = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=textlimits.NOTE,
         help_text="Needed to close it: what was done, and what the customer was told.",
     )
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from orderreview import textlimits
 from orders.models import Customer, Order, OrderForm
 
 
@@ -59,7 +60,7 @@ class Communication(models.Model):
     channel = models.CharField(max_length=12, choices=Channel)
     kind = models.CharField(max_length=24, choices=Kind)
     subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=textlimits.BODY)
     occurred_at = models.DateTimeField()
     # Null for what the system recorded itself (notices sent by the worker).
     recorded_by = models.ForeignKey(
@@ -73,7 +74,7 @@ class Communication(models.Model):
     follow_up = models.CharField(
         max_length=12, choices=FollowUp, blank=True, default=FollowUp.NONE
     )
-    resolution = models.TextField(blank=True)
+    resolution = models.TextField(blank=True, max_length=textlimits.NOTE)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -93,6 +94,8 @@ class Communication(models.Model):
             models.Index(fields=["kind", "follow_up"]),
         ]
         constraints = [
+            textlimits.length_check("body", textlimits.BODY, "communication"),
+            textlimits.length_check("resolution", textlimits.NOTE, "communication"),
             models.CheckConstraint(
                 condition=Q(direction__in=["in", "out"]),
                 name="communication_direction_valid",
@@ -162,7 +165,7 @@ class Offering(models.Model):
     """A catalog entry (8.2.1 a): what we offer, and the order form to ask for it."""
 
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=textlimits.NOTE)
     order_form = models.ForeignKey(
         OrderForm, on_delete=models.PROTECT, related_name="offerings"
     )
@@ -173,6 +176,9 @@ class Offering(models.Model):
     class Meta:
         ordering = ["position", "name", "pk"]
         indexes = [models.Index(fields=["active", "position"])]
+        constraints = [
+            textlimits.length_check("description", textlimits.NOTE, "offering"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -192,7 +198,7 @@ class NoticeTemplate(models.Model):
 
     kind = models.CharField(max_length=20, choices=NoticeKind, unique=True)
     subject = models.CharField(max_length=300)
-    body = models.TextField()
+    body = models.TextField(max_length=textlimits.BODY)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -205,6 +211,9 @@ class NoticeTemplate(models.Model):
 
     class Meta:
         ordering = ["kind"]
+        constraints = [
+            textlimits.length_check("body", textlimits.BODY, "noticetemplate"),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

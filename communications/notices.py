@@ -10,11 +10,10 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
 
+from communications import notice_language
 from communications.models import NoticeKind
-
-_ENGINE: Engine | None = None
+from communications.notice_language import NoticeTemplateError
 
 # What every template may use; shown beside the editor.
 CONTEXT_HELP = {
@@ -91,23 +90,13 @@ DEFAULT_TEMPLATES[NoticeKind.RECEIPT] = (
 NO_ADDRESS = "The customer has no e-mail address."
 
 
-def engine() -> Engine:
-    global _ENGINE
-    if _ENGINE is None:
-        # Plain-text e-mail: no HTML escaping; no loaders, so no include/extends.
-        _ENGINE = Engine(autoescape=False, loaders=[], libraries={})
-    return _ENGINE
-
-
 def render_text(source: str, context: dict[str, Any]) -> str:
-    """Render template text; raises TemplateSyntaxError or other template errors.
+    """Render template text; NoticeTemplateError names what is not allowed.
 
-    The result is plain text, not HTML: Template.render() marks what it returns as
-    safe, and a page showing it (the preview) would then not escape it. "+ ''"
-    turns the SafeString back into a plain str.
+    Checked on every render, not only on save: a template stored before the notice
+    language was restricted fails with that message instead of rendering.
     """
-    rendered = engine().from_string(source).render(Context(context, autoescape=False))
-    return rendered + ""
+    return notice_language.render_checked(source, context)
 
 
 def sample_context(kind: str) -> dict[str, Any]:
@@ -146,8 +135,8 @@ def validate_template(*, kind: str, subject: str, body: str) -> tuple[str, str]:
     for field, source in (("subject", subject), ("body", body)):
         try:
             rendered[field] = render_text(source, sample_context(kind))
-        except TemplateSyntaxError as exc:
-            errors[field] = f"The template has an error: {exc}"
+        except NoticeTemplateError as exc:
+            errors[field] = str(exc)
         except Exception as exc:  # any render failure must stop the save, not 500
             errors[field] = f"The template cannot be rendered: {exc}"
     if "subject" in rendered and "\n" in rendered["subject"].strip():

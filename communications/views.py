@@ -29,6 +29,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview import idempotency
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import (
@@ -74,11 +75,14 @@ def communication_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(CUSTOMER_SERVICE)
 def communication_create(request: HttpRequest) -> HttpResponse:
+    if replayed := idempotency.replayed_url(request):
+        return redirect(replayed)
     if request.method == "POST":
         form = CommunicationForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def create() -> str:
                 communication = services.communication_record(
                     customer=data["customer"],
                     order=data["order"],
@@ -91,11 +95,13 @@ def communication_create(request: HttpRequest) -> HttpResponse:
                     recorded_by=request.user,
                     attachment=data["attachment"],
                 )
+                messages.success(request, "The communication is on file.")
+                return communication.get_absolute_url()
+
+            try:
+                return redirect(idempotency.once(request, create))
             except ValidationError as error:
                 form_errors_add(form, error)
-            else:
-                messages.success(request, "The communication is on file.")
-                return redirect(communication)
     elif request.method == "GET":
         form = CommunicationForm(initial=_create_initial(request))
     else:
@@ -318,10 +324,19 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
                 form_errors_add(form, error)
     elif request.method in ("GET", "HEAD"):
         form = NoticeTemplateForm(instance=template)
-        subject, body = notices.validate_template(
-            kind=kind, subject=template.subject, body=template.body
-        )
-        preview = {"subject": subject, "body": body}
+        try:
+            subject, body = notices.validate_template(
+                kind=kind, subject=template.subject, body=template.body
+            )
+            preview = {"subject": subject, "body": body}
+        except ValidationError as error:
+            # A template stored before today's rules: show why it will not send.
+            form = NoticeTemplateForm(
+                {"subject": template.subject, "body": template.body},
+                instance=template,
+            )
+            form.is_valid()
+            form_errors_add(form, error)
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return render(

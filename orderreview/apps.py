@@ -7,6 +7,9 @@ class OrderReviewConfig(AppConfig):
     verbose_name = "OrderReview"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from orderreview.auth import last_login_update
         from orderreview.db_roles import grant_after_migrate
         from orderreview.roles import sync_roles
 
@@ -17,3 +20,6 @@ class OrderReviewConfig(AppConfig):
         # The app role gets rows of every table, the new ones too (and registers the
         # check --deploy of the app's role on import).
         post_migrate.connect(grant_after_migrate, sender=self)
+        # Same dispatch_uid as django.contrib.auth's receiver, connected first (this
+        # app is listed before auth), so auth's history-writing one is never added.
+        user_logged_in.connect(last_login_update, dispatch_uid="update_last_login")

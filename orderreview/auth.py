@@ -9,6 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -64,3 +65,14 @@ class LockoutPasswordChangeView(PasswordChangeView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+def last_login_update(sender: object, user: Any, **kwargs: object) -> None:
+    """Record the login time without a history row.
+
+    Django's own receiver saves the user, and simple-history writes a "User changed"
+    row for every save even when only an excluded field moved, so each login would
+    add a row that says nothing to an auditor.
+    """
+    user.last_login = timezone.now()
+    user.save_without_historical_record(update_fields=["last_login"])

@@ -52,6 +52,9 @@ def _decode(value: Any) -> Any:
         if "t" in value:
             return dt.datetime.fromisoformat(value["t"])
         return dt.date.fromisoformat(value["d"])
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL refuses NUL in text when the query runs, outside this parse.
+        raise ValueError("not a keyset value")
     if value is None or isinstance(value, int | str):
         return value
     raise ValueError("not a keyset value")

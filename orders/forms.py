@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from orderreview import textlimits
+from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.models import (
     Channel,
     Customer,
@@ -82,7 +84,7 @@ class OrderHeaderForm(forms.Form):
     customer_reference = forms.CharField(
         label="Customer's reference", required=False, max_length=100
     )
-    requested_date = forms.DateField(
+    requested_date = BoundedDateField(
         label="Requested delivery date", required=False, widget=DATE_INPUT
     )
     documented_statement = forms.BooleanField(
@@ -222,8 +224,10 @@ class OrderFilterForm(forms.Form):
     channel = forms.ChoiceField(
         required=False, choices=[("", "Any channel"), *Channel.choices]
     )
-    date_from = forms.DateField(label="Entered from", required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label="Entered until", required=False, widget=DATE_INPUT)
+    date_from = BoundedDateField(
+        label="Entered from", required=False, widget=DATE_INPUT
+    )
+    date_to = BoundedDateField(label="Entered until", required=False, widget=DATE_INPUT)
     to_assess = forms.ModelChoiceField(
         label="Still to assess by",
         queryset=Discipline.objects.all(),
@@ -261,7 +265,9 @@ class OrderFilterForm(forms.Form):
 
 class RequirementForm(forms.Form):
     statement = forms.CharField(
-        label="Requirement", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label="Requirement",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=textlimits.NOTE,
     )
     category = forms.ChoiceField(
         choices=[("", "— choose —"), *RequirementCategory.choices]
@@ -279,7 +285,7 @@ class ConfirmationForm(forms.Form):
         max_length=200,
         help_text="e.g. read back on the phone to Jo Buyer; confirmed by e-mail",
     )
-    confirmed_at = forms.DateTimeField(
+    confirmed_at = BoundedDateTimeField(
         label="When",
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

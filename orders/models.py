@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from orderreview import textlimits
+
 
 class RequirementCategory(models.TextChoices):
     """ISO 9001 8.2.2 / 8.2.3.1: where a requirement comes from."""
@@ -51,14 +53,18 @@ class Customer(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
-    address = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=textlimits.NOTE)
+    notes = models.TextField(blank=True, max_length=textlimits.NOTE)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name"])]
+        constraints = [
+            textlimits.length_check("address", textlimits.NOTE, "customer"),
+            textlimits.length_check("notes", textlimits.NOTE, "customer"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.account_code})"
@@ -72,13 +78,16 @@ class OrderForm(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=textlimits.NOTE)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            textlimits.length_check("description", textlimits.NOTE, "orderform"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -97,7 +106,7 @@ class OrderFormVersion(models.Model):
     )
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    change_note = models.TextField(blank=True)
+    change_note = models.TextField(blank=True, max_length=textlimits.HELP)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -119,6 +128,7 @@ class OrderFormVersion(models.Model):
     class Meta:
         ordering = ["form", "-number"]
         constraints = [
+            textlimits.length_check("change_note", textlimits.HELP, "orderformversion"),
             models.UniqueConstraint(
                 fields=["form", "number"], name="formversion_unique_number"
             ),
@@ -159,7 +169,7 @@ class Question(models.Model):
     )
     key = models.SlugField(max_length=60)
     label = models.CharField(max_length=300)
-    help_text = models.TextField(blank=True)
+    help_text = models.TextField(blank=True, max_length=textlimits.HELP)
     kind = models.CharField(max_length=20, choices=Kind)
     required = models.BooleanField(default=False)
     choices = models.JSONField(default=list, blank=True)
@@ -193,6 +203,7 @@ class Question(models.Model):
     class Meta:
         ordering = ["version", "position", "pk"]
         constraints = [
+            textlimits.length_check("help_text", textlimits.HELP, "question"),
             models.UniqueConstraint(
                 fields=["version", "key"], name="question_unique_key"
             ),

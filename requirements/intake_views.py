@@ -21,7 +21,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from orderreview import roles
+from orderreview import idempotency, roles
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
@@ -161,20 +161,25 @@ def order_new(request: HttpRequest) -> HttpResponse:
         "documented_statement": True,
     }
     header = OrderHeaderForm(request.POST or None, initial=initial)
+    if replayed := idempotency.replayed_url(request):
+        return redirect(replayed)
     if request.method == "POST" and header.is_valid():
-        try:
+
+        def create() -> str:
             revision = req_services.intake_start(
                 user=request.user,
                 form_version=header.cleaned_data["form_version"],
                 **header.service_kwargs(),
             )
-        except ValidationError as error:
-            form_errors_add(header, error)
-        else:
             number = revision.order.number
             messages.success(request, f"Draft {number} saved. Now answer the form.")
             _warn_without_email(request, revision.order)
-            return redirect("orders:order_edit", number=number)
+            return reverse("orders:order_edit", args=[number])
+
+        try:
+            return redirect(idempotency.once(request, create))
+        except ValidationError as error:
+            form_errors_add(header, error)
     return render(request, "orders/order_new.html", {"header": header})
 
 
@@ -478,6 +483,8 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
             "orders/catalog_sent.html",
             {"order_form": order_form, "reference": reference},
         )
+    if replayed := idempotency.replayed_url(request):
+        return redirect(replayed)
     form_class = answer_form_class(version)
     posted = request.method == "POST"
     contact = ContactForm(request.POST or None, prefix="c")
@@ -490,18 +497,19 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
         answers_ok = answer_form.is_valid()
         answers_ok = _public_upload_check(answer_form, request) and answers_ok
         if contact.is_valid() and answers_ok:
-            try:
+
+            def create() -> str:
                 revision = req_services.catalog_request_create(
                     form_version=version,
                     contact=contact.cleaned_data,
                     answers=answer_form.answers(),
                 )
+                request.session[CATALOG_REFERENCE_KEY] = revision.order.number
+                return reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
+
+            try:
+                return redirect(idempotency.once(request, create))
             except ValidationError as error:
                 form_errors_add(answer_form, error)
-            else:
-                request.session[CATALOG_REFERENCE_KEY] = revision.order.number
-                return redirect(
-                    reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
-                )
     context = {"order_form": order_form, "contact": contact, "answer_form": answer_form}
     return render(request, "orders/catalog_request.html", context)

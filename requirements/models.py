@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from orderreview import textlimits
 from orders.models import Channel, Discipline, Order, Question, RequirementCategory
 
 
@@ -25,7 +26,7 @@ class RequirementSet(models.Model):
     # The order-form answers as typed: kept on drafts so nothing typed is lost, and
     # used to pre-fill the form of the next change order.
     answers = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=textlimits.NOTE)
     channel = models.CharField(max_length=20, choices=Channel, blank=True)
     requested_by = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -49,6 +50,7 @@ class RequirementSet(models.Model):
     class Meta:
         ordering = ["order", "number"]
         constraints = [
+            textlimits.length_check("reason", textlimits.NOTE, "requirementset"),
             models.UniqueConstraint(
                 fields=["order", "number"], name="reqset_unique_number"
             ),
@@ -87,7 +89,7 @@ class Requirement(models.Model):
         Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     key = models.SlugField(max_length=60)
-    statement = models.TextField()
+    statement = models.TextField(max_length=textlimits.NOTE)
     value = models.JSONField(null=True, blank=True)
     category = models.CharField(max_length=20, choices=RequirementCategory)
     discipline = models.ForeignKey(
@@ -107,6 +109,7 @@ class Requirement(models.Model):
     class Meta:
         ordering = ["requirement_set", "position", "pk"]
         constraints = [
+            textlimits.length_check("statement", textlimits.NOTE, "requirement"),
             models.UniqueConstraint(
                 fields=["requirement_set", "key"], name="requirement_unique_key"
             ),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from orderreview import textlimits
 from reviews.models import Assessment, Decision
 from reviews.services import VERDICTS_NEEDING_NOTE
 from reviews.signing import MEANINGS
@@ -23,6 +24,7 @@ class AssessmentForm(forms.Form):
     note = forms.CharField(
         label="Conditions or reason",
         required=False,
+        max_length=textlimits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         help_text="Required when it can be met only with conditions, or not at all.",
     )
@@ -49,6 +51,7 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(
         label="Reasons",
         required=False,
+        max_length=textlimits.NOTE,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text="Required to reject; they appear in the record and the audit trail.",
     )

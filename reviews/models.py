@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from orderreview import textlimits
 from orders.models import Discipline, Order
 from requirements.models import Requirement, RequirementSet
 
@@ -61,7 +62,9 @@ class Assessment(models.Model):
     )
     verdict = models.CharField(max_length=12, choices=Verdict, blank=True, default="")
     note = models.TextField(
-        blank=True, help_text="Conditions, or the reason it cannot be met"
+        max_length=textlimits.NOTE,
+        blank=True,
+        help_text="Conditions, or the reason it cannot be met",
     )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,6 +98,7 @@ class Assessment(models.Model):
             ),
         ]
         constraints = [
+            textlimits.length_check("note", textlimits.NOTE, "assessment"),
             models.UniqueConstraint(
                 fields=["review", "requirement", "discipline"],
                 name="assessment_unique_slot",
@@ -124,7 +128,7 @@ class Decision(models.Model):
         Review, on_delete=models.PROTECT, related_name="decision"
     )
     outcome = models.CharField(max_length=6, choices=Outcome)
-    reasons = models.TextField(blank=True)
+    reasons = models.TextField(blank=True, max_length=textlimits.NOTE)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -138,6 +142,7 @@ class Decision(models.Model):
             models.Index(fields=["outcome", "-decided_at"], name="decision_outcome_idx")
         ]
         constraints = [
+            textlimits.length_check("reasons", textlimits.NOTE, "decision"),
             models.CheckConstraint(
                 condition=Q(outcome="accept") | ~Q(reasons=""),
                 name="decision_reject_needs_reasons",

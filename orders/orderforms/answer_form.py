@@ -19,30 +19,32 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import regex
 from crispy_forms.bootstrap import AppendedText
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import (
-    FileExtensionValidator,
-    RegexValidator,
-)
+from django.core.validators import FileExtensionValidator
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString
 
+from orderreview import textlimits
+from orderreview.forms import TextFieldset
 from orders.models import OrderFormVersion, Question
+from orders.patterns import PatternTimeout, pattern_fullmatch, pattern_problem
 from orders.uploads import (
     DEFAULT_MAX_FILE_SIZE_KB,
     file_extensions,
     upload_content_check,
 )
-from orders.uploads import store_upload as store_upload  # the FORMKIT contract
+from orders.uploads import store_upload as store_upload  # re-exported for intake
 
 Kind = Question.Kind
 
@@ -228,19 +230,44 @@ class _StoredFileField(forms.FileField):
         return bool(data)
 
 
+class _Pattern:
+    """Validator: the answer matches the question's pattern, under a time limit."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __call__(self, value: str) -> None:
+        try:
+            matches = pattern_fullmatch(self.pattern, str(value))
+        except PatternTimeout:
+            raise ValidationError(
+                "This answer could not be checked against the expected format. "
+                "Shorten it, or tell us and we will fix the form.",
+                code="pattern_timeout",
+            ) from None
+        if not matches:
+            raise ValidationError(
+                "Enter a value in the expected format.", code="invalid"
+            )
+
+
 def _text_validators(question: Question) -> list:
     if not question.pattern:
         return []
     try:
-        re.compile(question.pattern)
-    except re.error:
+        regex.compile(question.pattern)
+    except regex.error:
         return []  # the builder refuses bad patterns; never crash on an old one
-    return [
-        RegexValidator(
-            regex=rf"\A(?:{question.pattern})\Z",
-            message="Enter a value in the expected format.",
-        )
-    ]
+    return [_Pattern(question.pattern)]
+
+
+def _answer_length(question: Question) -> int:
+    """A text answer's limit: the question's own, within what every answer obeys."""
+    if question.kind == Kind.LONG_TEXT:
+        default = textlimits.NOTE
+    else:
+        default = textlimits.SHORT_ANSWER
+    return min(question.max_length or default, textlimits.BODY)
 
 
 def _field_for(question: Question) -> forms.Field:
@@ -248,13 +275,15 @@ def _field_for(question: Question) -> forms.Field:
     kind = question.kind
     common: dict[str, Any] = {
         "label": question.label,
-        "help_text": question.help_text,
+        # Form renderers print help text as HTML; the form admin's text is not HTML.
+        "help_text": escape(question.help_text),
         "required": bool(question.required),
     }
     low, high = _number(question.min_value), _number(question.max_value)
     if kind in TEXT_KINDS:
         attrs: dict[str, Any] = {}
-        if question.pattern and _text_validators(question):
+        # Browsers backtrack too: only a pattern that passes today's check is sent.
+        if question.pattern and not pattern_problem(question.pattern):
             attrs["pattern"] = question.pattern
         if kind == Kind.LONG_TEXT:
             widget: forms.Widget = forms.Textarea(attrs={"rows": 4, **attrs})
@@ -267,7 +296,7 @@ def _field_for(question: Question) -> forms.Field:
             field_class = forms.CharField
         return field_class(
             widget=widget,
-            max_length=question.max_length or None,
+            max_length=_answer_length(question),
             validators=_text_validators(question),
             **common,
         )
@@ -375,6 +404,11 @@ def _json_text(value: str) -> str:
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
+def _help_join(*parts: str) -> SafeString:
+    """Help text pieces joined as escaped HTML (renderers print help text raw)."""
+    return format_html_join(" ", "{}", ((part,) for part in parts if part))
+
+
 class AnswerForm(forms.Form):
     """Base class of every rendered order form; subclasses carry the questions."""
 
@@ -410,19 +444,12 @@ class AnswerForm(forms.Form):
                 and require_complete
                 and "Required when shown." not in field.help_text
             ):
-                field.help_text = " ".join(
-                    part for part in (field.help_text, "Required when shown.") if part
-                )
+                field.help_text = _help_join(field.help_text, "Required when shown.")
             stored = (initial or {}).get(question.key)
             if question.kind == Kind.FILE and isinstance(stored, Mapping):
                 name = stored.get("name", "")
-                field.help_text = " ".join(
-                    part
-                    for part in (
-                        field.help_text,
-                        f"Stored: {name}. Choose a file to replace it.",
-                    )
-                    if part
+                field.help_text = _help_join(
+                    field.help_text, f"Stored: {name}. Choose a file to replace it."
                 )
         self.helper = self._helper()
 
@@ -442,7 +469,10 @@ class AnswerForm(forms.Form):
         parts = []
         for title, items in sections:
             if title:
-                parts.append(Fieldset(title, *items, css_class="formkit-section mb-3"))
+                # Section titles are form text: shown literally, never compiled.
+                parts.append(
+                    TextFieldset(title, *items, css_class="formkit-section mb-3")
+                )
             else:
                 parts.append(Div(*items, css_class="formkit-section"))
         helper.layout = Layout(*parts)

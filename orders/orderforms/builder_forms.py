@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 
+from orderreview import textlimits
 from orders.models import Discipline, OrderForm, Question, RequirementCategory
 
 Kind = Question.Kind
@@ -31,7 +32,9 @@ class OrderFormCreateForm(forms.Form):
         max_length=80, help_text="Used in addresses and the JSON file, e.g. cnc-job."
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=textlimits.NOTE,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -60,7 +63,9 @@ class QuestionForm(forms.Form):
     )
     label = forms.CharField(max_length=300)
     help_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=textlimits.HELP,
     )
     kind = forms.ChoiceField(choices=Kind.choices)
     required = forms.BooleanField(required=False)
@@ -76,6 +81,7 @@ class QuestionForm(forms.Form):
     choices = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=textlimits.BODY,
         help_text="Single and multiple choice: one choice per line.",
     )
     min_value = forms.DecimalField(

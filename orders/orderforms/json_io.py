@@ -25,8 +25,10 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from orderreview import textlimits
 from orders.models import Discipline, OrderFormVersion, Question, RequirementCategory
 from orders.orderforms.answer_form import CONTROLLER_KINDS, NO, YES
+from orders.patterns import pattern_problem
 
 Kind = Question.Kind
 FORMAT_KEYS = ("slug", "name", "description", "questions")
@@ -86,6 +88,7 @@ TEXT_LIMITS = {
     "pattern": 200,
     "unit": 30,
     "allowed_file_types": 200,
+    "help_text": textlimits.HELP,
 }
 
 
@@ -168,13 +171,8 @@ def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]
     if not _empty(pattern):
         if not isinstance(pattern, str):
             problems.append(("pattern", "pattern must be text"))
-        else:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                problems.append(
-                    ("pattern", f"pattern is not a valid expression ({error})")
-                )
+        elif problem := pattern_problem(pattern):
+            problems.append(("pattern", problem))
 
     types = item.get("allowed_file_types")
     bad_types = not isinstance(types, str) or not all(
@@ -336,6 +334,8 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
         problems.append("name is missing or longer than 200 characters")
     if not isinstance(data.get("description", ""), str):
         problems.append("description must be text")
+    elif len(data.get("description") or "") > textlimits.NOTE:
+        problems.append(f"description is longer than {textlimits.NOTE} characters")
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
         problems.append("questions must be a non-empty list")

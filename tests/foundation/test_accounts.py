@@ -104,3 +104,16 @@ def test_user_changes_are_in_history(service_user):
     service_user.first_name = "Renamed"
     service_user.save()
     assert service_user.history.first().first_name == "Renamed"
+
+
+def test_a_login_records_its_time_but_writes_no_history_row(client, service_user):
+    rows_before = service_user.history.count()
+
+    response = client.post(
+        reverse("login"), {"username": "service", "password": TEST_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    service_user.refresh_from_db()
+    assert service_user.last_login is not None
+    assert service_user.history.count() == rows_before

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.registry import history_model, tracked_models
 from communications import services as comm_services
+from orderreview.models import FormSubmission
 from orders import services as order_services
 from orders.models import Channel
 from requirements import services as req_services
@@ -128,6 +129,7 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
         user=service_user,
     )
     factories.OutboundNoticeFactory(order=revision.order)
+    FormSubmission.objects.create(token="t" * 32, result_url="/orders/")
     # Disciplines are seeded by a migration (no history): record one change.
     discipline = factories.discipline("quality")
     discipline.name = "Quality assurance"

@@ -479,3 +479,56 @@ def test_hostile_values_never_break_a_form(target, world, clients, data):
         assert any(marker in page for marker in ERROR_MARKERS), page[:2000]
         if not target.saves_invalid:
             assert history_rows() == before, "a refused form wrote something"
+
+
+def _token(*values: object) -> str:
+    import base64
+    import json
+
+    raw = json.dumps(list(values)).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+FAR_DATE_PAGES = [
+    ("service_user", "/communications/?occurred_to=9999-12-31", "occurred_to"),
+    ("service_user", "/communications/?occurred_from=9999-12-31", "occurred_from"),
+    ("auditor", "/audit/?date_to=9999-12-31", "date_to"),
+    ("auditor", "/audit/?date_from=0001-01-01", "date_from"),
+    ("service_user", "/orders/?date_to=9999-12-31", "date_to"),
+]
+
+
+@pytest.mark.parametrize(("role", "url", "field_name"), FAR_DATE_PAGES)
+def test_a_date_at_the_end_of_the_calendar_is_a_message_not_a_server_error(
+    clients, role, url, field_name
+):
+    response = clients[role].get(url)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a date between 1 January 1900 and 31 December 2999." in page
+
+
+def test_the_audit_export_of_a_date_at_the_end_of_the_calendar_is_refused(clients):
+    response = clients["auditor"].get("/audit/timeline.csv?date_to=9999-12-31")
+
+    assert response.status_code == 200
+    assert b"Enter a date between" in response.content
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "token"),
+    [
+        ("service_user", "/customers/", _token("a\x00b", 1)),
+        ("service_user", "/orders/?sort=customer", _token("a\x00b", None, 1)),
+        ("service_user", "/orders/?sort=number", _token("SO\x00")),
+        ("service_user", "/communications/", _token("a\x00", 1)),
+    ],
+)
+def test_a_page_link_with_a_nul_byte_gives_the_first_page(
+    clients, world, role, url, token
+):
+    joiner = "&" if "?" in url else "?"
+    response = clients[role].get(f"{url}{joiner}after={token}")
+
+    assert response.status_code == 200
