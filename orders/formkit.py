@@ -149,6 +149,57 @@ def answers_to_initial(
     return initial
 
 
+def _typed_one(question: Question, value: Any) -> Any:
+    """One answer in the form a submitted revision holds it, when it parses.
+
+    Text that does not parse (an unfinished draft) is kept as typed: nothing is lost.
+    """
+    kind = question.kind
+    if kind == Kind.FILE or not isinstance(value, str | list | tuple):
+        return value
+    if kind == Kind.MULTIPLE_CHOICE:
+        items = value if isinstance(value, list | tuple) else [value]
+        return [str(item) for item in items]
+    if isinstance(value, list | tuple):
+        return value
+    text = value.strip()
+    if kind == Kind.INTEGER:
+        try:
+            number = int(text)
+        except ValueError:
+            return value
+        return number if abs(number) <= INTEGER_BOUND else value
+    if kind == Kind.DECIMAL:
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            return value
+        return str(number) if number.is_finite() else value
+    if kind == Kind.YES_NO:
+        return {YES: True, NO: False}.get(text.lower(), value)
+    if kind == Kind.DATE:
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            return value
+    # Text, e-mail, single choice: the form strips surrounding spaces on submit.
+    return text
+
+
+def answers_typed(
+    questions: Iterable[Question], answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Answers with each value in its typed form (5000, True, "2026-03-01"), as the
+    form's answers() gives them on submit; a draft saved with what was typed ("5000",
+    "yes") then compares equal with an accepted revision. Unknown keys are kept."""
+    by_key = {question.key: question for question in questions}
+    result: dict[str, Any] = {}
+    for key, value in answers.items():
+        question = by_key.get(key)
+        result[key] = value if question is None else _typed_one(question, value)
+    return result
+
+
 def display_value(question_or_kind: Question | str, value: Any) -> str:
     """Human text for a stored value: Yes/No, choice labels, dates, units, file name."""
     question = question_or_kind if isinstance(question_or_kind, Question) else None

@@ -18,7 +18,7 @@ from django.utils import timezone
 from orderreview import events, roles
 from orderreview.models import User
 from orders import services as order_services
-from orders.formkit import questions_visible, store_upload
+from orders.formkit import answers_typed, questions_visible, store_upload
 from orders.models import (
     Channel,
     Customer,
@@ -41,9 +41,12 @@ def _blank(value: object) -> bool:
 
 
 def _stored(order: Order, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers as JSON: uploaded files are saved and replaced by their description."""
+    """Answers as JSON in their typed form (5000, True; text that does not parse is
+    kept as typed), so a draft compares with a submitted revision value for value;
+    uploaded files are saved and replaced by their description."""
+    typed = answers_typed(order.form_version.questions.all(), answers)
     result: dict[str, Any] = {}
-    for key, value in answers.items():
+    for key, value in typed.items():
         if isinstance(value, UploadedFile):
             value = store_upload(order_number=order.number, key=key, upload=value)
         result[key] = value
