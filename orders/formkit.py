@@ -56,6 +56,7 @@ YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
 # Kinds whose answers can drive a show-if rule (a file's content cannot).
 CONTROLLER_KINDS = frozenset(set(Kind) - {Kind.FILE})
 TEXT_KINDS = frozenset({Kind.SHORT_TEXT, Kind.LONG_TEXT, Kind.EMAIL})
+UNIT_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL})
 REQUIRED_MESSAGE = forms.Field.default_error_messages["required"]
 
 
@@ -221,7 +222,7 @@ def display_value(question_or_kind: Question | str, value: Any) -> str:
         except ValueError:
             return str(value)
         return f"{day.day} {day:%B %Y}"
-    if kind == Kind.DECIMAL:
+    if kind in UNIT_KINDS:
         unit = question.unit if question else ""
         return f"{value} {unit}".strip()
     if kind == Kind.FILE:
@@ -306,12 +307,27 @@ def _text_validators(question: Question) -> list:
         re.compile(question.pattern)
     except re.error:
         return []  # the builder refuses bad patterns; never crash on an old one
-    return [
-        RegexValidator(
-            regex=rf"\A(?:{question.pattern})\Z",
-            message="Enter a value in the expected format.",
-        )
-    ]
+    hint = question.pattern_hint.strip()
+    message = (
+        f"Enter a value in the expected format: {hint.rstrip('.')}."
+        if hint
+        else "Enter a value in the expected format."
+    )
+    return [RegexValidator(regex=rf"\A(?:{question.pattern})\Z", message=message)]
+
+
+def _limit_messages(question: Question) -> dict[str, str]:
+    """Limit messages as the admin wrote the limit, with its unit: "at most 150 mm"
+    (Django's own would say "less than or equal to 150.000000")."""
+    unit = f" {question.unit}" if question.unit else ""
+    messages = {}
+    if question.min_value is not None:
+        low = _limit_attr(Decimal(question.min_value))
+        messages["min_value"] = f"Enter at least {low}{unit}."
+    if question.max_value is not None:
+        high = _limit_attr(Decimal(question.max_value))
+        messages["max_value"] = f"Enter at most {high}{unit}."
+    return messages
 
 
 def _field_for(question: Question) -> forms.Field:
@@ -346,6 +362,7 @@ def _field_for(question: Question) -> forms.Field:
         return forms.IntegerField(
             min_value=int(low) if low is not None else -INTEGER_BOUND,
             max_value=int(high) if high is not None else INTEGER_BOUND,
+            error_messages=_limit_messages(question),
             **common,
         )
     if kind == Kind.DECIMAL:
@@ -354,6 +371,7 @@ def _field_for(question: Question) -> forms.Field:
             decimal_places=NUMBER_DECIMAL_PLACES,
             min_value=low,
             max_value=high,
+            error_messages=_limit_messages(question),
             **common,
         )
         field.widget.attrs["step"] = "any"
@@ -470,15 +488,16 @@ class AnswerForm(forms.Form):
         self.require_complete = require_complete
         for question in self.questions:
             field = self.fields[question.key]
-            # A conditional question is required only when shown: clean() checks it,
-            # and the browser must not demand an answer to a question it hides.
-            field.required = (
-                question.required and require_complete and not question.show_if_question
-            )
+            # Marked required wherever it is shown (a draft too, so nobody learns it
+            # from a failed submit); clean() forgives a missing answer while a draft
+            # is only saved, and for a conditional question while it is hidden.
+            field.required = bool(question.required)
+            if question.show_if_question:
+                # The browser must not demand an answer to a question it may hide.
+                field.widget.use_required_attribute = lambda initial: False
             if (
                 question.required
                 and question.show_if_question
-                and require_complete
                 and "Required when shown." not in field.help_text
             ):
                 field.help_text = " ".join(
@@ -520,7 +539,7 @@ class AnswerForm(forms.Form):
         return helper
 
     def _wrapped(self, question: Question) -> Div:
-        if question.kind == Kind.DECIMAL and question.unit:
+        if question.kind in UNIT_KINDS and question.unit:
             inner: Any = AppendedText(question.key, question.unit)
         else:
             inner = Field(question.key)
@@ -556,11 +575,23 @@ class AnswerForm(forms.Form):
             return {question.key for question in self.questions}
         return _visible(self.questions, self._submitted_strings())
 
+    def _forgive_missing(self, key: str) -> None:
+        """Drop a "required" error: a draft may be saved unfinished."""
+        kept = [
+            error for error in self._errors[key].as_data() if error.code != "required"
+        ]
+        if kept:
+            self._errors[key] = self.error_class(kept, renderer=self.renderer)
+        else:
+            del self._errors[key]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         visible = self.visible_keys()
         for question in self.questions:
             key = question.key
+            if key in self._errors and not self.require_complete:
+                self._forgive_missing(key)
             if key not in visible:
                 # Hidden: never required, its errors dropped, its answer not kept.
                 self._errors.pop(key, None)

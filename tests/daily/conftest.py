@@ -2,9 +2,12 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
-from orders.models import Question
+from orders.models import Channel, Question
+from requirements import services as req_services
 from tests import factories
+from tests.changes.conftest import assess_all, sign
 
 Kind = Question.Kind
 
@@ -58,8 +61,46 @@ def every_kind(engineering):
     )
     q(version=version, key="drawing", label="Drawing", kind=Kind.FILE)
     q(version=version, key="contact", label="Contact", kind=Kind.EMAIL)
+    q(
+        version=version,
+        key="bare_reason",
+        label="Why uncoated?",
+        required=True,
+        show_if_question="coated",
+        show_if_values=["no"],
+    )
     return factories.publish_version(version)
 
 
 def drawing() -> SimpleUploadedFile:
     return SimpleUploadedFile("part.pdf", b"%PDF-1.4 test", "application/pdf")
+
+
+@pytest.fixture
+def accepted(client, settings, tmp_path, every_kind, service_user, reviewer, approver):
+    """Revision 1 entered and submitted through the page, then accepted."""
+    settings.MEDIA_ROOT = tmp_path
+    revision = req_services.intake_start(
+        user=service_user,
+        form_version=every_kind,
+        channel=Channel.EMAIL,
+        customer=factories.CustomerFactory(),
+        documented_statement=True,
+    )
+    order = revision.order
+    client.force_login(service_user)
+    header = {
+        "customer": order.customer_id,
+        "channel": "email",
+        "documented_statement": "yes",
+    }
+    response = client.post(
+        reverse("orders:order_edit", args=[order.number]),
+        {**header, **POSTED, "a-drawing": drawing(), "submit": "1"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    revision.refresh_from_db()
+    assess_all(revision.review, {reviewer.disciplines.get().pk: reviewer})
+    sign(revision.review, approver)
+    order.refresh_from_db()
+    return order

@@ -3,44 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from orders.models import Channel
-from requirements import services as req_services
 from requirements.models import RequirementSet
-from tests import factories
-from tests.changes.conftest import assess_all, sign
-from tests.daily.conftest import POSTED, drawing
+from tests.daily.conftest import POSTED
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def accepted(client, settings, tmp_path, every_kind, service_user, reviewer, approver):
-    """Revision 1 entered and submitted through the page, then accepted."""
-    settings.MEDIA_ROOT = tmp_path
-    revision = req_services.intake_start(
-        user=service_user,
-        form_version=every_kind,
-        channel=Channel.EMAIL,
-        customer=factories.CustomerFactory(),
-        documented_statement=True,
-    )
-    order = revision.order
-    client.force_login(service_user)
-    header = {
-        "customer": order.customer_id,
-        "channel": "email",
-        "documented_statement": "yes",
-    }
-    response = client.post(
-        reverse("orders:order_edit", args=[order.number]),
-        {**header, **POSTED, "a-drawing": drawing(), "submit": "1"},
-    )
-    assert response.status_code == 302, response.content.decode()
-    revision.refresh_from_db()
-    assess_all(revision.review, {reviewer.disciplines.get().pk: reviewer})
-    sign(revision.review, approver)
-    order.refresh_from_db()
-    return order
 
 
 def change_page(client, order) -> str:
