@@ -16,3 +16,6 @@ class CommunicationsConfig(AppConfig):
         events.review_decided.connect(
             receivers.on_review_decided, dispatch_uid="communications.decision"
         )
+        events.change_requested.connect(
+            receivers.on_change_requested, dispatch_uid="communications.change_request"
+        )

@@ -152,3 +152,9 @@ def format_value(value: Any) -> str:
             return str(value["name"])
         return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def notice_recipient(order: Any) -> str:
+    """Where a customer notice for an order goes: the contact e-mail the order's
+    form answered (a question mapped to it), else the customer's address."""
+    return getattr(order, "contact_email", "") or order.customer.email

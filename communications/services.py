@@ -295,7 +295,7 @@ def notice_queue(
         customer=customer,
         kind=kind,
         revision_number=revision_number,
-        to_address=customer.email,
+        to_address=notices.notice_recipient(order),
     )
     template = notice_template_for(kind)
     try:
@@ -464,7 +464,11 @@ def notice_retry(*, notice: OutboundNotice, user: User) -> OutboundNotice:
             f"A {notice.get_status_display().lower()} notice cannot be retried."
         )
     if not notice.to_address:
-        notice.to_address = notice.customer.email
+        notice.to_address = (
+            notices.notice_recipient(notice.order)
+            if notice.order_id
+            else notice.customer.email
+        )
     if not notice.to_address:
         raise ValidationError(
             "The customer has no e-mail address: add one to the customer first."

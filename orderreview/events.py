@@ -11,14 +11,20 @@ revision_submitted(revision)
     revision 1 is the intake, later numbers are change orders.
 review_decided(review, decision)
     Sent by reviews.services when a decision is signed.
+change_requested(revision, user, subject, body, attachment)
+    Sent by requirements.services.change_order_start when the person raising a
+    change order logs the customer's own request with it (attachment: an uploaded
+    file or None). A receiver's ValidationError refuses the whole change order.
 
 Who listens:
 - reviews.receivers opens a review on revision_submitted.
 - communications.receivers queues the order acknowledgement (revision 1), the change
-  notice and the decision notice.
+  notice and the decision notice, and files a logged change request as an inbound
+  change-notice communication on the order.
 """
 
 from django.dispatch import Signal
 
 revision_submitted = Signal()
 review_decided = Signal()
+change_requested = Signal()

@@ -183,8 +183,8 @@ def _typed_one(question: Question, value: Any) -> Any:
             return datetime.date.fromisoformat(text).isoformat()
         except ValueError:
             return value
-    # Text, e-mail, single choice: the form strips surrounding spaces on submit.
-    return text
+    # Text, e-mail, single choice: kept exactly as typed (a draft loses nothing).
+    return value
 
 
 def answers_typed(

@@ -274,6 +274,8 @@ class Order(models.Model):
     # Catalog requests come from unknown visitors: staff confirm who the customer is.
     customer_to_confirm = models.BooleanField(default=False)
     contact_details = models.JSONField(default=dict, blank=True)
+    # From the form's answer mapped to it: customer notices go here when set.
+    contact_email = models.EmailField(blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -50,7 +50,6 @@ def test_a_draft_saved_as_text_before_the_fix_still_diffs_by_value(client, accep
             "pieces": "4",
             "coated": "yes",
             "length": "5200",
-            "name": "Bracket ",
         }
     )
     page = client.get(url).content.decode()
