@@ -97,7 +97,8 @@ class OrderHeaderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.order = order
         # Header facts the form's answers supply: shown, not asked twice.
-        self.mapped: list[tuple[str, object]] = []
+        # (header label, question label, current value)
+        self.mapped: list[tuple[str, str, object]] = []
         if order is None:
             self.fields["form"].queryset = forms_in_use()
         else:

@@ -366,7 +366,9 @@ NEW_LINK_SESSION_KEY = "portal_link_new"
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def portal_link(request: HttpRequest, number: str) -> HttpResponse:
-    """Create (the token is shown once, never stored) or revoke portal links."""
+    """Create or revoke portal links. The token is shown once: only its hash is kept
+    with the link; between the creating POST and the page that shows it, it waits in
+    the session (popped by that GET)."""
     order = _order_or_404(number)
     form = PortalLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -387,7 +389,11 @@ def portal_link(request: HttpRequest, number: str) -> HttpResponse:
         except (ValidationError, ValueError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     new_url = None
-    pending = request.session.pop(NEW_LINK_SESSION_KEY, None)
+    pending = (
+        request.session.pop(NEW_LINK_SESSION_KEY, None)
+        if request.method == "GET"
+        else None
+    )
     if pending and pending[0] == order.number:
         new_url = request.build_absolute_uri(
             reverse("orders:portal", args=[pending[1]])
