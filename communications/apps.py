@@ -20,3 +20,6 @@ class CommunicationsConfig(AppConfig):
             receivers.on_catalog_request_received,
             dispatch_uid="communications.receipt",
         )
+        events.change_requested.connect(
+            receivers.on_change_requested, dispatch_uid="communications.change_request"
+        )

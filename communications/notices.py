@@ -163,7 +163,7 @@ def recipient(*, order: Any, kind: str) -> str:
     the address the requester gave (the order's customer is still a placeholder)."""
     if kind == NoticeKind.RECEIPT:
         return str((order.contact_details or {}).get("email", "")).strip()
-    return order.customer.email
+    return notice_recipient(order)
 
 
 def customer_fields(order: Any) -> dict[str, Any]:
@@ -235,3 +235,9 @@ def format_value(value: Any) -> str:
             return str(value["name"])
         return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def notice_recipient(order: Any) -> str:
+    """Where a customer notice for an order goes: the contact e-mail the order's
+    form answered (a question mapped to it), else the customer's address."""
+    return getattr(order, "contact_email", "") or order.customer.email

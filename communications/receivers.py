@@ -6,7 +6,13 @@ revision or decision does; the e-mail itself goes out after commit.
 
 from typing import Any
 
+from django.utils import timezone
+
 from communications import services
+from communications.models import Communication
+
+# How an order's channel reads as a communication's channel.
+_CHANNELS = {"in_person": "meeting", "edi": "other"}
 
 
 def on_revision_submitted(sender: Any, revision: Any, **kwargs: Any) -> None:
@@ -19,3 +25,27 @@ def on_review_decided(sender: Any, review: Any, decision: Any, **kwargs: Any) ->
 
 def on_catalog_request_received(sender: Any, order: Any, **kwargs: Any) -> None:
     services.notice_queue_receipt(order=order)
+
+
+def on_change_requested(
+    sender: Any,
+    revision: Any,
+    user: Any,
+    subject: str,
+    body: str,
+    attachment: Any,
+    **kwargs: Any,
+) -> None:
+    order = revision.order
+    services.communication_record(
+        customer=order.customer,
+        order=order,
+        direction=Communication.Direction.INBOUND,
+        channel=_CHANNELS.get(revision.channel, revision.channel),
+        kind=Communication.Kind.CHANGE_NOTICE,
+        subject=subject,
+        body=body,
+        occurred_at=timezone.now(),
+        recorded_by=user,
+        attachment=attachment,
+    )

@@ -13,12 +13,17 @@ review_decided(review, decision)
     Sent by reviews.services when a decision is signed.
 catalog_request_received(order)
     Sent by requirements.services when a visitor's catalog request is on file.
+change_requested(revision, user, subject, body, attachment)
+    Sent by requirements.services.change_order_start when the person raising a
+    change order logs the customer's own request with it (attachment: an uploaded
+    file or None). A receiver's ValidationError refuses the whole change order.
 
 Who listens:
 - reviews.receivers opens a review on revision_submitted.
 - communications.receivers queues the order acknowledgement (revision 1), the change
   notice and the decision notice; on catalog_request_received, the receipt to the
-  requester (their reference, at once).
+  requester (their reference, at once); on change_requested, files the logged change
+  request as an inbound change-notice communication on the order.
 """
 
 from django.dispatch import Signal
@@ -26,3 +31,4 @@ from django.dispatch import Signal
 revision_submitted = Signal()
 review_decided = Signal()
 catalog_request_received = Signal()
+change_requested = Signal()

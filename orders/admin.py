@@ -85,6 +85,7 @@ class QuestionAdminForm(forms.ModelForm):
             "max_value",
             "max_length",
             "pattern",
+            "pattern_hint",
             "unit",
             "allowed_file_types",
             "max_file_size_kb",
@@ -94,6 +95,7 @@ class QuestionAdminForm(forms.ModelForm):
             "discipline",
             "show_if_question",
             "show_if_values",
+            "maps_to",
         ]
 
     def clean(self) -> dict[str, Any]:

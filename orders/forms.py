@@ -19,10 +19,12 @@ from orders.models import (
     RequirementCategory,
 )
 from orders.selectors import ORDER_SORT_LABELS
-from orders.services import CATALOG_CUSTOMER_CODE, CUSTOMER_FIELDS
+from orders.services import CATALOG_CUSTOMER_CODE, CUSTOMER_FIELDS, mapped_fields
 from orders.uploads import public_upload_error
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DOCUMENTED, UNDOCUMENTED = "yes", "no"
+MAPPABLE_HEADER_FIELDS = ("requested_date", "customer_reference")
 
 
 def forms_in_use():
@@ -87,21 +89,41 @@ class OrderHeaderForm(forms.Form):
     requested_date = BoundedDateField(
         label="Requested delivery date", required=False, widget=DATE_INPUT
     )
-    documented_statement = forms.BooleanField(
-        label="The customer gave a documented statement of requirements "
-        "(purchase order, e-mail, portal form)",
-        required=False,
-        initial=True,
+    # No default: whoever enters the order says which, because "documented" skips
+    # the customer confirmation of ISO 9001 8.2.3.1.
+    documented_statement = forms.TypedChoiceField(
+        label="Did the customer give a documented statement of requirements?",
+        choices=[
+            (DOCUMENTED, "Yes: a purchase order, e-mail or portal form states them"),
+            (
+                UNDOCUMENTED,
+                "No (phone, meeting): the requirements must be confirmed with "
+                "the customer",
+            ),
+        ],
+        coerce=lambda value: value == DOCUMENTED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the customer documented them."},
     )
 
     def __init__(self, *args: object, order: Order | None = None, **kwargs: object):
         super().__init__(*args, **kwargs)
         self.order = order
+        # Header facts the form's answers supply: shown, not asked twice.
+        # (header label, question label, current value)
+        self.mapped: list[tuple[str, str, object]] = []
         if order is None:
             self.fields["form"].queryset = forms_in_use()
         else:
             # A draft keeps its form: its answers belong to that form's questions.
             del self.fields["form"]
+            mapped = mapped_fields(order.form_version)
+            for name in MAPPABLE_HEADER_FIELDS:
+                if name in mapped:
+                    label = self.fields.pop(name).label
+                    self.mapped.append(
+                        (label, mapped[name].label, getattr(order, name))
+                    )
 
     def clean_requested_date(self):
         day = self.cleaned_data.get("requested_date")
@@ -161,7 +183,7 @@ class OrderHeaderForm(forms.Form):
             "channel": cleaned["channel"],
             "customer_reference": cleaned.get("customer_reference", ""),
             "requested_date": cleaned.get("requested_date"),
-            "documented_statement": cleaned.get("documented_statement", False),
+            "documented_statement": cleaned["documented_statement"],
         }
 
 
@@ -171,7 +193,9 @@ def header_initial(order: Order) -> dict:
         "channel": order.channel,
         "customer_reference": order.customer_reference,
         "requested_date": order.requested_date,
-        "documented_statement": order.documented_statement,
+        "documented_statement": (
+            DOCUMENTED if order.documented_statement else UNDOCUMENTED
+        ),
     }
     if order.customer_to_confirm:
         initial.update(catalog_customer_initial(order.contact_details or {}))
@@ -291,6 +315,15 @@ class ConfirmationForm(forms.Form):
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
         ),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class PortalLinkForm(forms.Form):
+    label = forms.CharField(
+        label="Label (optional)",
+        required=False,
+        max_length=100,
+        help_text="Who you send it to, e.g. Jo Buyer, purchasing. Shown only here.",
     )
 
 

@@ -152,6 +152,13 @@ class OrderFormVersion(models.Model):
 
 
 class Question(models.Model):
+    class MapsTo(models.TextChoices):
+        """Order header facts a question's answer can supply (one source of truth)."""
+
+        REQUESTED_DATE = "requested_date", "Order's requested delivery date"
+        CUSTOMER_REFERENCE = "customer_reference", "Order's customer reference"
+        CONTACT_EMAIL = "contact_email", "Order's contact e-mail (notices go to it)"
+
     class Kind(models.TextChoices):
         SHORT_TEXT = "short_text", "Short text"
         LONG_TEXT = "long_text", "Long text"
@@ -181,6 +188,8 @@ class Question(models.Model):
     )
     max_length = models.PositiveIntegerField(null=True, blank=True)
     pattern = models.CharField(max_length=200, blank=True)
+    # Shown when the pattern is not matched: "e.g. AB-1234".
+    pattern_hint = models.CharField(max_length=200, blank=True)
     unit = models.CharField(max_length=30, blank=True)
     allowed_file_types = models.CharField(
         max_length=200,
@@ -198,6 +207,7 @@ class Question(models.Model):
     )
     show_if_question = models.SlugField(max_length=60, blank=True)
     show_if_values = models.JSONField(default=list, blank=True)
+    maps_to = models.CharField(max_length=30, choices=MapsTo, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -206,6 +216,12 @@ class Question(models.Model):
             textlimits.length_check("help_text", textlimits.HELP, "question"),
             models.UniqueConstraint(
                 fields=["version", "key"], name="question_unique_key"
+            ),
+            # One question per header fact, or the header would have two sources.
+            models.UniqueConstraint(
+                fields=["version", "maps_to"],
+                condition=~Q(maps_to=""),
+                name="question_unique_maps_to",
             ),
             models.CheckConstraint(
                 condition=Q(min_value__isnull=True)
@@ -269,6 +285,8 @@ class Order(models.Model):
     # Catalog requests come from unknown visitors: staff confirm who the customer is.
     customer_to_confirm = models.BooleanField(default=False)
     contact_details = models.JSONField(default=dict, blank=True)
+    # From the form's answer mapped to it: customer notices go here when set.
+    contact_email = models.EmailField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -344,6 +362,10 @@ class PortalLink(models.Model):
         related_name="+",
     )
     used_at = models.DateTimeField(null=True, blank=True)
+    # What tells the rows apart: a label the creator gives ("sent to Jo, buyer") and
+    # the token's first characters (too few to guess the rest from).
+    label = models.CharField(max_length=100, blank=True)
+    token_start = models.CharField(max_length=8, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

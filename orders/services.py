@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from orders.models import (
     Order,
     OrderFormVersion,
     PortalLink,
+    Question,
 )
 
 # Catalog requests come from visitors nobody knows yet; their orders point at this
@@ -31,6 +33,11 @@ CUSTOMER_FIELDS = (
     "address",
     "notes",
 )
+
+
+# Orders that arrive with no documented statement of requirements unless the person
+# entering them says otherwise.
+UNDOCUMENTED_CHANNELS = (Channel.PHONE, Channel.IN_PERSON)
 
 
 def order_number_next() -> str:
@@ -120,11 +127,17 @@ def order_create(
     new_customer: Mapping[str, str] | None = None,
     customer_reference: str = "",
     requested_date: datetime.date | None = None,
-    documented_statement: bool = True,
+    documented_statement: bool | None = None,
     customer_to_confirm: bool = False,
     contact_details: Mapping[str, str] | None = None,
 ) -> Order:
-    """A draft order with the next number; new_customer creates the customer inline."""
+    """A draft order with the next number; new_customer creates the customer inline.
+
+    documented_statement None: an order by phone or in person has none (ISO 9001
+    8.2.3.1: the requirements are then confirmed with the customer); others have.
+    """
+    if documented_statement is None:
+        documented_statement = channel not in UNDOCUMENTED_CHANNELS
     if new_customer:
         customer = customer_create(user=user, data=new_customer)
     _check_header(customer=customer, channel=channel, requested_date=requested_date)
@@ -157,6 +170,56 @@ def _locked_draft(order: Order) -> Order:
     return order
 
 
+def mapped_fields(version: OrderFormVersion) -> dict[str, Question]:
+    """maps_to -> question, for the header facts a version's answers supply."""
+    return {
+        question.maps_to: question
+        for question in version.questions.all()
+        if question.maps_to
+    }
+
+
+def _mapped_value(target: str, value: object) -> object:
+    """A typed answer as the header field it fills; what does not fit is blank."""
+    text = "" if value is None or isinstance(value, bool) else str(value).strip()
+    if target == Question.MapsTo.REQUESTED_DATE:
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
+    if target == Question.MapsTo.CONTACT_EMAIL:
+        try:
+            validate_email(text)
+        except ValidationError:
+            return ""
+        return text[:254]
+    return text[:100]
+
+
+def order_mapped_answers_apply(
+    *, order: Order, user: User | None, answers: Mapping[str, object]
+) -> Order:
+    """Copy the answers of questions mapped onto the header (requested date,
+    customer reference, contact e-mail) into the order: the answer is the one
+    source, so an unanswered mapped question clears its field. Called by the
+    requirement services inside their transaction."""
+    mapped = mapped_fields(order.form_version)
+    if not mapped:
+        return order
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    changed = False
+    for target, question in mapped.items():
+        value = _mapped_value(target, answers.get(question.key))
+        if getattr(order, target) != value:
+            setattr(order, target, value)
+            changed = True
+    if changed:
+        order._history_user = user
+        order._change_reason = "Header taken from the form's answers"
+        order.save()
+    return order
+
+
 @transaction.atomic
 def order_header_update(
     *,
@@ -167,9 +230,10 @@ def order_header_update(
     new_customer: Mapping[str, str] | None = None,
     customer_reference: str = "",
     requested_date: datetime.date | None = None,
-    documented_statement: bool = True,
+    documented_statement: bool | None = None,
 ) -> Order:
-    """Change a draft's header; naming a real customer confirms a catalog request."""
+    """Change a draft's header; naming a real customer confirms a catalog request.
+    documented_statement None leaves it as it is."""
     order = _locked_draft(order)
     if new_customer:
         customer = customer_create(user=user, data=new_customer)
@@ -179,9 +243,14 @@ def order_header_update(
     order.customer = customer
     order.customer_to_confirm = False
     order.channel = channel
-    order.customer_reference = customer_reference.strip()
-    order.requested_date = requested_date
-    order.documented_statement = documented_statement
+    # A header fact a question supplies is left to its answer (one source).
+    mapped = mapped_fields(order.form_version)
+    if Question.MapsTo.CUSTOMER_REFERENCE not in mapped:
+        order.customer_reference = customer_reference.strip()
+    if Question.MapsTo.REQUESTED_DATE not in mapped:
+        order.requested_date = requested_date
+    if documented_statement is not None:
+        order.documented_statement = documented_statement
     order._history_user = user
     order.save()
     return order
@@ -231,12 +300,18 @@ def order_mark_submitted(*, order: Order, user: User | None) -> Order:
 
 # --- portal links ----------------------------------------------------------------
 
+# Shown to tell links apart; the other ~37 characters (over 200 bits) stay secret.
+TOKEN_START_LENGTH = 6
+
 
 @transaction.atomic
 def portal_link_create(
-    *, order: Order, user: User, days: int | None = None
+    *, order: Order, user: User, days: int | None = None, label: str = ""
 ) -> tuple[PortalLink, str]:
-    """A new link for one draft order; returns the link and its token (shown once)."""
+    """A new link for one draft order; returns the link and its token (shown once).
+
+    The label (who it was sent to) and the token's first characters tell links apart.
+    """
     order = _locked_draft(order)
     if order.customer_to_confirm:
         raise ValidationError("Confirm who the customer is before sending them a link.")
@@ -245,6 +320,8 @@ def portal_link_create(
     link = PortalLink(
         order=order,
         token_hash=token_hash(token),
+        token_start=token[:TOKEN_START_LENGTH],
+        label=label.strip()[:100],
         created_by=user,
         expires_at=timezone.now() + datetime.timedelta(days=lifetime),
     )
@@ -271,3 +348,20 @@ def portal_link_mark_used(*, link: PortalLink) -> PortalLink:
     link.used_at = timezone.now()
     link.save()
     return link
+
+
+def portal_links_expire(*, order: Order, user: User | None) -> int:
+    """End the order's still-open links once it is submitted (inside the submit's
+    transaction): a link nobody used must not stay a way into the order."""
+    now = timezone.now()
+    count = 0
+    open_links = PortalLink.objects.select_for_update().filter(
+        order=order, revoked_at__isnull=True, used_at__isnull=True, expires_at__gt=now
+    )
+    for link in open_links:
+        link.expires_at = now
+        link._history_user = user
+        link._change_reason = "Expired: the order was submitted"
+        link.save()
+        count += 1
+    return count

@@ -31,6 +31,7 @@ from orders.forms import (
     ContactForm,
     OrderFilterForm,
     OrderHeaderForm,
+    PortalLinkForm,
     RequirementForm,
     header_initial,
     public_upload_errors,
@@ -158,7 +159,6 @@ def order_new(request: HttpRequest) -> HttpResponse:
     initial = {
         "customer": request.GET.get("customer"),
         "form": OrderForm.objects.filter(slug=request.GET.get("form", "")).first(),
-        "documented_statement": True,
     }
     header = OrderHeaderForm(request.POST or None, initial=initial)
     if replayed := idempotency.replayed_url(request):
@@ -384,12 +384,19 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+# The new link's token waits in the session for the one page that shows it: the
+# creating POST redirects (a reload cannot create another link) and the GET pops it.
+NEW_LINK_SESSION_KEY = "portal_link_new"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def portal_link(request: HttpRequest, number: str) -> HttpResponse:
-    """Create (the token is shown once, never stored) or revoke portal links."""
+    """Create or revoke portal links. The token is shown once: only its hash is kept
+    with the link; between the creating POST and the page that shows it, it waits in
+    the session (popped by that GET)."""
     order = _order_or_404(number)
-    new_url = None
+    form = PortalLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "revoke":
@@ -399,12 +406,27 @@ def portal_link(request: HttpRequest, number: str) -> HttpResponse:
                 services.portal_link_revoke(link=link, user=request.user)
                 messages.success(request, "Link revoked: it no longer opens the order.")
                 return redirect("orders:portal_link", number=order.number)
-            link, token = services.portal_link_create(order=order, user=request.user)
-            new_url = request.build_absolute_uri(reverse("orders:portal", args=[token]))
+            if form.is_valid():
+                _link, token = services.portal_link_create(
+                    order=order, user=request.user, label=form.cleaned_data["label"]
+                )
+                request.session[NEW_LINK_SESSION_KEY] = [order.number, token]
+                return redirect("orders:portal_link", number=order.number)
         except (ValidationError, ValueError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    new_url = None
+    pending = (
+        request.session.pop(NEW_LINK_SESSION_KEY, None)
+        if request.method == "GET"
+        else None
+    )
+    if pending and pending[0] == order.number:
+        new_url = request.build_absolute_uri(
+            reverse("orders:portal", args=[pending[1]])
+        )
     context = {
         "order": order,
+        "form": form,
         "links": selectors.portal_links_for_order(order),
         "new_url": new_url,
         "now": timezone.now(),
@@ -431,6 +453,9 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
     link = selectors.portal_link_for_token(token)
     if link is None:
         raise Http404("Unknown link")
+    if link.used_at:
+        # Submitting through the link expired it: the customer still sees "done".
+        return render(request, "orders/portal_done.html", {"order": link.order})
     if not selectors.portal_link_usable(link):
         return render(request, "orders/portal_refused.html", {"link": link}, status=410)
     order = link.order

@@ -6,7 +6,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from orders.models import Channel, Order, Question, RequirementCategory
-from orders.orderforms.answer_form import display_value, questions_visible
+from orders.orderforms.answer_form import (
+    answers_typed,
+    display_value,
+    questions_visible,
+)
 from requirements.diff import RevisionDiff, diff_requirements
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 
@@ -80,12 +84,14 @@ def answer_requirements(
             version.questions.select_related("discipline"),
             key=lambda q: (q.position, q.pk),
         )
-    visible = questions_visible(version, revision.answers)
+    # Drafts saved before answers were stored typed hold text ("5000", "yes").
+    answers = answers_typed(questions, revision.answers)
+    visible = questions_visible(version, answers)
     from_customer = revision.channel == Channel.WEB_PORTAL
     source = Requirement.Source.PORTAL if from_customer else Requirement.Source.FORM
     result = []
     for question in questions:
-        value = revision.answers.get(question.key)
+        value = answers.get(question.key)
         if question.key not in visible or _blank(value):
             continue
         result.append(

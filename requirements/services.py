@@ -25,9 +25,10 @@ from orders.models import (
     Order,
     OrderFormVersion,
     PortalLink,
+    Question,
     RequirementCategory,
 )
-from orders.orderforms.answer_form import questions_visible
+from orders.orderforms.answer_form import answers_typed, questions_visible
 from orders.uploads import store_upload, upload_errors
 from requirements import selectors
 from requirements.diff import RevisionDiff
@@ -44,16 +45,18 @@ def _blank(value: object) -> bool:
 def _stored(
     order: Order, answers: Mapping[str, Any], *, public: bool = False
 ) -> dict[str, Any]:
-    """Answers as JSON: uploaded files are saved and replaced by their description.
+    """Answers as JSON in their typed form (5000, True; text that does not parse is
+    kept as typed), so a draft compares with a submitted revision value for value;
+    uploaded files are saved and replaced by their description.
 
     Every file is checked (its question's limits, its content, and the public
     policy for people without an account) before any is stored, so a refused
     file leaves nothing behind, on disk or in the database.
     """
-    files = {k: v for k, v in answers.items() if isinstance(v, UploadedFile)}
-    questions = {}
-    if files:
-        questions = {q.key: q for q in order.form_version.questions.all()}
+    all_questions = list(order.form_version.questions.all())
+    typed = answers_typed(all_questions, answers)
+    files = {k: v for k, v in typed.items() if isinstance(v, UploadedFile)}
+    questions = {q.key: q for q in all_questions}
     errors: dict[str, list[str]] = {}
     for key, upload in files.items():
         if key not in questions:
@@ -65,7 +68,7 @@ def _stored(
     if errors:
         raise ValidationError(errors)
     result: dict[str, Any] = {}
-    for key, value in answers.items():
+    for key, value in typed.items():
         if isinstance(value, UploadedFile):
             value = store_upload(
                 order_number=order.number,
@@ -119,6 +122,10 @@ def revision_create(
     )
     revision._history_user = user
     revision.save()
+    if revision.number == 1:
+        order_services.order_mapped_answers_apply(
+            order=order, user=user, answers=revision.answers
+        )
     return revision
 
 
@@ -132,10 +139,25 @@ def intake_start(
     new_customer: Mapping[str, str] | None = None,
     customer_reference: str = "",
     requested_date: datetime.date | None = None,
-    documented_statement: bool = True,
+    documented_statement: bool | None = None,
     answers: Mapping[str, Any] | None = None,
 ) -> RequirementSet:
-    """A draft order (number from the sequence) with its draft revision 1."""
+    """A draft order (number from the sequence) with its draft revision 1.
+
+    A header date or reference the form asks for itself becomes that question's
+    answer (unless answered), so what was typed in the header is not lost.
+    """
+    answers = dict(answers or {})
+    mapped = order_services.mapped_fields(form_version)
+    for target, value in (
+        (Question.MapsTo.REQUESTED_DATE, requested_date),
+        (Question.MapsTo.CUSTOMER_REFERENCE, customer_reference.strip()),
+    ):
+        question = mapped.get(target)
+        if question is not None and value and question.key not in answers:
+            answers[question.key] = (
+                value.isoformat() if isinstance(value, datetime.date) else value
+            )
     order = order_services.order_create(
         user=user,
         form_version=form_version,
@@ -203,6 +225,10 @@ def revision_answers_save(
     revision.answers = _stored(revision.order, answers, public=public)
     revision._history_user = user
     revision.save()
+    if revision.number == 1:
+        revision.order = order_services.order_mapped_answers_apply(
+            order=revision.order, user=user, answers=revision.answers
+        )
     return revision
 
 
@@ -263,12 +289,19 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     for requirement in selectors.answer_requirements(revision, questions, user):
         requirement._history_user = user
         requirement.save()
+    # The header facts mapped onto questions follow the submitted answers (a
+    # change order's new delivery date becomes the order's).
+    visible_answers = {r.key: r.value for r in revision.requirements.all()}
+    order = order_services.order_mapped_answers_apply(
+        order=order, user=user, answers=visible_answers
+    )
     revision.state = RequirementSet.State.SUBMITTED
     revision.submitted_by = user
     revision.submitted_at = timezone.now()
     revision._history_user = user
     revision.save()
     revision.order = order_services.order_mark_submitted(order=order, user=user)
+    order_services.portal_links_expire(order=order, user=user)
     events.revision_submitted.send(sender=RequirementSet, revision=revision)
     if revision.number > 1:
         change_notifications_create(revision=revision)
@@ -386,12 +419,21 @@ def change_order_start(
     reason: str,
     channel: str,
     requested_by: str,
+    request_subject: str = "",
+    request_body: str = "",
+    request_attachment: UploadedFile | None = None,
 ) -> RequirementSet:
     """Raise a change order: revision n+1 as a draft, pre-filled with the answers
     and hand-added requirements of the revision in review, or else of the last
-    accepted one. The order keeps its number, links, communications and history."""
+    accepted one. The order keeps its number, links, communications and history.
+
+    With request_subject (and optionally a body and the customer's file) the
+    customer's own request is put on file too, through events.change_requested:
+    requirements may not import communications, which files it."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     errors = {}
+    if (request_body.strip() or request_attachment) and not request_subject.strip():
+        errors["request_subject"] = "Give the customer's request a subject."
     if not reason.strip():
         errors["reason"] = "Say why the requirements change."
     if channel not in Channel.values:
@@ -432,7 +474,46 @@ def change_order_start(
         )
         copy._history_user = user
         copy.save()
+    if request_subject.strip():
+        _change_request_log(
+            revision=revision,
+            user=user,
+            subject=request_subject.strip(),
+            body=request_body,
+            attachment=request_attachment,
+        )
     return revision
+
+
+def _change_request_log(
+    *,
+    revision: RequirementSet,
+    user: User,
+    subject: str,
+    body: str,
+    attachment: UploadedFile | None,
+) -> None:
+    try:
+        events.change_requested.send(
+            sender=RequirementSet,
+            revision=revision,
+            user=user,
+            subject=subject,
+            body=body,
+            attachment=attachment,
+        )
+    except ValidationError as error:
+        # Keyed by this service's argument names, so the form shows it in place.
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                f"request_{key}" if key in ("subject", "body", "attachment") else key: (
+                    messages
+                )
+                for key, messages in error.error_dict.items()
+            }
+        ) from None
 
 
 @transaction.atomic

@@ -72,8 +72,10 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
     if draft is not None and draft.number > 1:
         messages.info(request, f"Revision {draft.number} is already being drafted.")
         return redirect("requirements:change_edit", number, draft.number)
+    posted = request.method == "POST"
     form = ChangeOrderForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         initial={"channel": order.channel},
     )
     if request.method == "POST" and form.is_valid():

@@ -342,6 +342,7 @@ def order_add(
         "confirmed_by_id": None if documented else service.pk,
         "customer_to_confirm": False,
         "contact_details": {},
+        "contact_email": "",
     }
     answers = answers_for(questions, rnd, serial)
     first_state = {

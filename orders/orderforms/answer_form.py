@@ -60,6 +60,7 @@ YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
 # Kinds whose answers can drive a show-if rule (a file's content cannot).
 CONTROLLER_KINDS = frozenset(set(Kind) - {Kind.FILE})
 TEXT_KINDS = frozenset({Kind.SHORT_TEXT, Kind.LONG_TEXT, Kind.EMAIL})
+UNIT_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL})
 REQUIRED_MESSAGE = forms.Field.default_error_messages["required"]
 
 
@@ -144,6 +145,57 @@ def answers_to_initial(
     return initial
 
 
+def _typed_one(question: Question, value: Any) -> Any:
+    """One answer in the form a submitted revision holds it, when it parses.
+
+    Text that does not parse (an unfinished draft) is kept as typed: nothing is lost.
+    """
+    kind = question.kind
+    if kind == Kind.FILE or not isinstance(value, str | list | tuple):
+        return value
+    if kind == Kind.MULTIPLE_CHOICE:
+        items = value if isinstance(value, list | tuple) else [value]
+        return [str(item) for item in items]
+    if isinstance(value, list | tuple):
+        return value
+    text = value.strip()
+    if kind == Kind.INTEGER:
+        try:
+            number = int(text)
+        except ValueError:
+            return value
+        return number if abs(number) <= INTEGER_BOUND else value
+    if kind == Kind.DECIMAL:
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            return value
+        return str(number) if number.is_finite() else value
+    if kind == Kind.YES_NO:
+        return {YES: True, NO: False}.get(text.lower(), value)
+    if kind == Kind.DATE:
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            return value
+    # Text, e-mail, single choice: kept exactly as typed (a draft loses nothing).
+    return value
+
+
+def answers_typed(
+    questions: Iterable[Question], answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Answers with each value in its typed form (5000, True, "2026-03-01"), as the
+    form's answers() gives them on submit; a draft saved with what was typed ("5000",
+    "yes") then compares equal with an accepted revision. Unknown keys are kept."""
+    by_key = {question.key: question for question in questions}
+    result: dict[str, Any] = {}
+    for key, value in answers.items():
+        question = by_key.get(key)
+        result[key] = value if question is None else _typed_one(question, value)
+    return result
+
+
 def display_value(question_or_kind: Question | str, value: Any) -> str:
     """Human text for a stored value: Yes/No, choice labels, dates, units, file name."""
     question = question_or_kind if isinstance(question_or_kind, Question) else None
@@ -165,7 +217,7 @@ def display_value(question_or_kind: Question | str, value: Any) -> str:
         except ValueError:
             return str(value)
         return f"{day.day} {day:%B %Y}"
-    if kind == Kind.DECIMAL:
+    if kind in UNIT_KINDS:
         unit = question.unit if question else ""
         return f"{value} {unit}".strip()
     if kind == Kind.FILE:
@@ -231,10 +283,16 @@ class _StoredFileField(forms.FileField):
 
 
 class _Pattern:
-    """Validator: the answer matches the question's pattern, under a time limit."""
+    """Validator: the answer matches the question's pattern, under a time limit; a
+    mismatch shows the form admin's hint when there is one."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, hint: str = "") -> None:
         self.pattern = pattern
+        self.message = (
+            f"Enter a value in the expected format: {hint.rstrip('.')}."
+            if hint
+            else "Enter a value in the expected format."
+        )
 
     def __call__(self, value: str) -> None:
         try:
@@ -246,9 +304,7 @@ class _Pattern:
                 code="pattern_timeout",
             ) from None
         if not matches:
-            raise ValidationError(
-                "Enter a value in the expected format.", code="invalid"
-            )
+            raise ValidationError(self.message, code="invalid")
 
 
 def _text_validators(question: Question) -> list:
@@ -258,7 +314,7 @@ def _text_validators(question: Question) -> list:
         regex.compile(question.pattern)
     except regex.error:
         return []  # the builder refuses bad patterns; never crash on an old one
-    return [_Pattern(question.pattern)]
+    return [_Pattern(question.pattern, question.pattern_hint.strip())]
 
 
 def _answer_length(question: Question) -> int:
@@ -268,6 +324,20 @@ def _answer_length(question: Question) -> int:
     else:
         default = textlimits.SHORT_ANSWER
     return min(question.max_length or default, textlimits.BODY)
+
+
+def _limit_messages(question: Question) -> dict[str, str]:
+    """Limit messages as the admin wrote the limit, with its unit: "at most 150 mm"
+    (Django's own would say "less than or equal to 150.000000")."""
+    unit = f" {question.unit}" if question.unit else ""
+    messages = {}
+    if question.min_value is not None:
+        low = _limit_attr(Decimal(question.min_value))
+        messages["min_value"] = f"Enter at least {low}{unit}."
+    if question.max_value is not None:
+        high = _limit_attr(Decimal(question.max_value))
+        messages["max_value"] = f"Enter at most {high}{unit}."
+    return messages
 
 
 def _field_for(question: Question) -> forms.Field:
@@ -304,6 +374,7 @@ def _field_for(question: Question) -> forms.Field:
         return forms.IntegerField(
             min_value=int(low) if low is not None else -INTEGER_BOUND,
             max_value=int(high) if high is not None else INTEGER_BOUND,
+            error_messages=_limit_messages(question),
             **common,
         )
     if kind == Kind.DECIMAL:
@@ -312,6 +383,7 @@ def _field_for(question: Question) -> forms.Field:
             decimal_places=NUMBER_DECIMAL_PLACES,
             min_value=low,
             max_value=high,
+            error_messages=_limit_messages(question),
             **common,
         )
         field.widget.attrs["step"] = "any"
@@ -433,15 +505,16 @@ class AnswerForm(forms.Form):
         self.require_complete = require_complete
         for question in self.questions:
             field = self.fields[question.key]
-            # A conditional question is required only when shown: clean() checks it,
-            # and the browser must not demand an answer to a question it hides.
-            field.required = (
-                question.required and require_complete and not question.show_if_question
-            )
+            # Marked required wherever it is shown (a draft too, so nobody learns it
+            # from a failed submit); clean() forgives a missing answer while a draft
+            # is only saved, and for a conditional question while it is hidden.
+            field.required = bool(question.required)
+            if question.show_if_question:
+                # The browser must not demand an answer to a question it may hide.
+                field.widget.use_required_attribute = lambda initial: False
             if (
                 question.required
                 and question.show_if_question
-                and require_complete
                 and "Required when shown." not in field.help_text
             ):
                 field.help_text = _help_join(field.help_text, "Required when shown.")
@@ -479,7 +552,7 @@ class AnswerForm(forms.Form):
         return helper
 
     def _wrapped(self, question: Question) -> Div:
-        if question.kind == Kind.DECIMAL and question.unit:
+        if question.kind in UNIT_KINDS and question.unit:
             inner: Any = AppendedText(question.key, question.unit)
         else:
             inner = Field(question.key)
@@ -515,11 +588,23 @@ class AnswerForm(forms.Form):
             return {question.key for question in self.questions}
         return _visible(self.questions, self._submitted_strings())
 
+    def _forgive_missing(self, key: str) -> None:
+        """Drop a "required" error: a draft may be saved unfinished."""
+        kept = [
+            error for error in self._errors[key].as_data() if error.code != "required"
+        ]
+        if kept:
+            self._errors[key] = self.error_class(kept, renderer=self.renderer)
+        else:
+            del self._errors[key]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         visible = self.visible_keys()
         for question in self.questions:
             key = question.key
+            if key in self._errors and not self.require_complete:
+                self._forgive_missing(key)
             if key not in visible:
                 # Hidden: never required, its errors dropped, its answer not kept.
                 self._errors.pop(key, None)

@@ -96,7 +96,11 @@ class QuestionForm(forms.Form):
         decimal_places=6,
         help_text="Numbers: largest answer. Multiple choice: most ticks.",
     )
-    unit = forms.CharField(max_length=30, required=False, help_text="Decimal only.")
+    unit = forms.CharField(
+        max_length=30,
+        required=False,
+        help_text="Decimal and whole number, e.g. mm, hours, pieces.",
+    )
     max_length = forms.IntegerField(
         required=False, min_value=1, help_text="Text and e-mail: most characters."
     )
@@ -104,6 +108,13 @@ class QuestionForm(forms.Form):
         max_length=200,
         required=False,
         help_text="Text and e-mail: a regular expression the whole answer matches.",
+    )
+    pattern_hint = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Pattern hint",
+        help_text="Shown when an answer does not match the pattern, e.g. "
+        "'like AB-1234'.",
     )
     allowed_file_types = forms.CharField(
         max_length=200, required=False, help_text="File: extensions, e.g. pdf,step"
@@ -121,6 +132,14 @@ class QuestionForm(forms.Form):
         required=False,
         label="…has one of these answers",
         help_text="One per line; yes/no questions answer yes or no.",
+    )
+    maps_to = forms.ChoiceField(
+        required=False,
+        label="Fills the order's",
+        choices=[("", "— nothing —"), *Question.MapsTo.choices],
+        help_text="The answer becomes this order field, so the two cannot disagree. "
+        "Requested date: a date question; reference: short text; contact e-mail: "
+        "an e-mail question.",
     )
 
     def __init__(
@@ -163,6 +182,7 @@ class QuestionForm(forms.Form):
                     Div(Field("pattern"), css_class="col-md-8"),
                     css_class="row",
                 ),
+                "pattern_hint",
                 Div(
                     Div("allowed_file_types", css_class="col-md-6"),
                     Div("max_file_size_kb", css_class="col-md-6"),
@@ -170,6 +190,7 @@ class QuestionForm(forms.Form):
                 ),
             ),
             Fieldset("Show-if rule", "show_if_question", "show_if_values"),
+            Fieldset("Order header", "maps_to"),
         )
 
     @classmethod
@@ -189,10 +210,12 @@ class QuestionForm(forms.Form):
             "unit": question.unit,
             "max_length": question.max_length,
             "pattern": question.pattern,
+            "pattern_hint": question.pattern_hint,
             "allowed_file_types": question.allowed_file_types,
             "max_file_size_kb": question.max_file_size_kb,
             "show_if_question": question.show_if_question,
             "show_if_values": "\n".join(question.show_if_values or []),
+            "maps_to": question.maps_to,
         }
 
     def item(self) -> dict[str, Any]:
@@ -220,9 +243,11 @@ class QuestionForm(forms.Form):
             "unit": data.get("unit", ""),
             "max_length": data.get("max_length"),
             "pattern": data.get("pattern", ""),
+            "pattern_hint": data.get("pattern_hint", ""),
             "allowed_file_types": data.get("allowed_file_types", ""),
             "max_file_size_kb": data.get("max_file_size_kb"),
             "show_if": rule,
+            "maps_to": data.get("maps_to", ""),
         }
 
 

@@ -7,10 +7,15 @@ The JSON format (documented in README.md):
                     "kind": "single_choice", "required": true,
                     "choices": ["Aluminium 6082", "Stainless 316L"],
                     "min_value": null, "max_value": null, "max_length": null,
-                    "pattern": "", "unit": "", "allowed_file_types": "",
+                    "pattern": "", "pattern_hint": "", "unit": "",
+                    "allowed_file_types": "",
                     "max_file_size_kb": null, "section": "Part", "position": 1,
                     "category": "stated", "discipline": "engineering",
-                    "show_if": {"question": "coating", "in": ["yes"]} or null}]}
+                    "show_if": {"question": "coating", "in": ["yes"]} or null,
+                    "maps_to": ""}]}
+
+`pattern_hint`, `maps_to` and `unit` on whole numbers are optional: files written
+before they existed import unchanged.
 
 `problems_in(data)` lists every problem of a document; the builder's services run the
 same check on the version they change, so a form that can be built can be exported and
@@ -43,6 +48,7 @@ QUESTION_KEYS = (
     "max_value",
     "max_length",
     "pattern",
+    "pattern_hint",
     "unit",
     "allowed_file_types",
     "max_file_size_kb",
@@ -51,6 +57,7 @@ QUESTION_KEYS = (
     "category",
     "discipline",
     "show_if",
+    "maps_to",
 )
 LIMIT_KEYS = (
     "choices",
@@ -58,6 +65,7 @@ LIMIT_KEYS = (
     "max_value",
     "max_length",
     "pattern",
+    "pattern_hint",
     "unit",
     "allowed_file_types",
     "max_file_size_kb",
@@ -65,10 +73,11 @@ LIMIT_KEYS = (
 # Which limits make sense for which kind; anything else is refused, not ignored, so
 # what an admin sets is what customers get.
 LIMITS_BY_KIND: dict[str, frozenset[str]] = {
-    Kind.SHORT_TEXT: frozenset({"max_length", "pattern"}),
-    Kind.LONG_TEXT: frozenset({"max_length", "pattern"}),
-    Kind.EMAIL: frozenset({"max_length", "pattern"}),
-    Kind.INTEGER: frozenset({"min_value", "max_value"}),
+    Kind.SHORT_TEXT: frozenset({"max_length", "pattern", "pattern_hint"}),
+    Kind.LONG_TEXT: frozenset({"max_length", "pattern", "pattern_hint"}),
+    Kind.EMAIL: frozenset({"max_length", "pattern", "pattern_hint"}),
+    # Whole numbers count something: hours, pieces.
+    Kind.INTEGER: frozenset({"min_value", "max_value", "unit"}),
     Kind.DECIMAL: frozenset({"min_value", "max_value", "unit"}),
     Kind.DATE: frozenset(),
     Kind.YES_NO: frozenset(),
@@ -77,6 +86,12 @@ LIMITS_BY_KIND: dict[str, frozenset[str]] = {
     Kind.FILE: frozenset({"allowed_file_types", "max_file_size_kb"}),
 }
 CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE})
+# The kind of answer each header fact takes.
+MAPS_TO_KINDS: dict[str, str] = {
+    Question.MapsTo.REQUESTED_DATE: Kind.DATE,
+    Question.MapsTo.CUSTOMER_REFERENCE: Kind.SHORT_TEXT,
+    Question.MapsTo.CONTACT_EMAIL: Kind.EMAIL,
+}
 KEY_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 EXTENSION_RE = re.compile(r"^\.?[a-zA-Z0-9]{1,10}$")
 NUMBER_LIMIT = Decimal(10) ** 14
@@ -86,6 +101,7 @@ TEXT_LIMITS = {
     "label": 300,
     "section": 120,
     "pattern": 200,
+    "pattern_hint": 200,
     "unit": 30,
     "allowed_file_types": 200,
     "help_text": textlimits.HELP,
@@ -173,6 +189,9 @@ def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]
             problems.append(("pattern", "pattern must be text"))
         elif problem := pattern_problem(pattern):
             problems.append(("pattern", problem))
+
+    if not _empty(item.get("pattern_hint")) and _empty(pattern):
+        problems.append(("pattern_hint", "pattern_hint needs a pattern"))
 
     types = item.get("allowed_file_types")
     bad_types = not isinstance(types, str) or not all(
@@ -294,7 +313,54 @@ def question_problems(
     if discipline not in disciplines:
         problems.append(("discipline", f"unknown discipline {discipline!r}"))
     problems.extend(_show_if_problems(item, earlier))
+    problems.extend(_maps_to_problems(item))
     return problems
+
+
+def _maps_to_problems(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+    target = item.get("maps_to")
+    if _empty(target):
+        return []
+    if not isinstance(target, str) or target not in MAPS_TO_KINDS:
+        return [
+            (
+                "maps_to",
+                f"unknown maps_to {target!r} (one of {', '.join(MAPS_TO_KINDS)})",
+            )
+        ]
+    wanted = MAPS_TO_KINDS[target]
+    if item.get("kind") != wanted:
+        return [
+            (
+                "maps_to",
+                f"only a {Kind(wanted).label.lower()} question can fill the "
+                f"{_header_field(target)}",
+            )
+        ]
+    return []
+
+
+def _header_field(target: str) -> str:
+    """ "order's requested delivery date" for requested_date."""
+    label = str(Question.MapsTo(target).label).split(" (")[0]
+    return label[0].lower() + label[1:]
+
+
+def maps_to_clash(
+    item: Mapping[str, Any], others: list[Mapping[str, Any]]
+) -> tuple[str, str] | None:
+    """A problem when another question already supplies the same header fact."""
+    target = item.get("maps_to")
+    if _empty(target):
+        return None
+    for other in others:
+        if isinstance(other, Mapping) and other.get("maps_to") == target:
+            return (
+                "maps_to",
+                f"question {other.get('key')!r} already fills the "
+                f"{_header_field(target)}",
+            )
+    return None
 
 
 def ordered_questions(questions: list) -> list:
@@ -349,6 +415,10 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
             item, earlier=earlier, disciplines=disciplines
         ):
             problems.append(f"{where}: {message}")
+        if isinstance(item, Mapping):
+            clash = maps_to_clash(item, list(earlier.values()))
+            if clash:
+                problems.append(f"{where}: {clash[1]}")
         if isinstance(item, Mapping) and isinstance(item.get("key"), str):
             if item["key"] in seen:
                 problems.append(f"{where}: duplicate key {item['key']!r}")
@@ -395,6 +465,7 @@ def question_to_dict(question: Question, discipline_slug: str) -> dict[str, Any]
         "max_value": _number_out(question.max_value),
         "max_length": question.max_length,
         "pattern": question.pattern,
+        "pattern_hint": question.pattern_hint,
         "unit": question.unit,
         "allowed_file_types": question.allowed_file_types,
         "max_file_size_kb": question.max_file_size_kb,
@@ -407,6 +478,7 @@ def question_to_dict(question: Question, discipline_slug: str) -> dict[str, Any]
             if question.show_if_question
             else None
         ),
+        "maps_to": question.maps_to,
     }
 
 
@@ -442,7 +514,8 @@ def question_fields(item: Mapping[str, Any], position: int) -> dict[str, Any]:
         "max_value": number("max_value"),
         "max_length": item.get("max_length") or None,
         "pattern": item.get("pattern") or "",
-        "unit": item.get("unit") or "",
+        "pattern_hint": (item.get("pattern_hint") or "").strip(),
+        "unit": (item.get("unit") or "").strip(),
         "allowed_file_types": item.get("allowed_file_types") or "",
         "max_file_size_kb": item.get("max_file_size_kb") or None,
         "section": item.get("section") or "",
@@ -450,4 +523,5 @@ def question_fields(item: Mapping[str, Any], position: int) -> dict[str, Any]:
         "category": item.get("category") or RequirementCategory.STATED,
         "show_if_question": rule.get("question", ""),
         "show_if_values": list(rule.get("in", [])),
+        "maps_to": item.get("maps_to") or "",
     }

@@ -213,6 +213,9 @@ def _check_question(
         problems.append(
             ("key", f"another question already has the key {item['key']!r}")
         )
+    clash = json_io.maps_to_clash(item, others)
+    if clash:
+        problems.append(clash)
     if problems:
         raise _field_errors(problems)
 

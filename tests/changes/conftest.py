@@ -92,6 +92,8 @@ def submitted_order(version, user, answers=None) -> RequirementSet:
         form_version=version,
         channel=Channel.PHONE,
         customer=factories.CustomerFactory(),
+        # A phone order starts undocumented; these stand for ones with a written PO.
+        documented_statement=True,
         answers=answers or ANSWERS,
     )
     return req_services.revision_submit(revision=revision, user=user)

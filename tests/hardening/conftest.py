@@ -145,6 +145,8 @@ def submitted(version, customer, user, **answers) -> Order:
         form_version=version,
         channel=Channel.PHONE,
         customer=customer,
+        # Read back from the customer's written order: signing needs no confirmation.
+        documented_statement=True,
         answers={**COMPLETE, **answers},
     )
     req_services.revision_submit(revision=revision, user=user)

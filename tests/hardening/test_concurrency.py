@@ -264,7 +264,7 @@ def enter_and_submit(browser: Browser, customer_pk: int, form_pk: int) -> str:
         "customer": customer_pk,
         "channel": "phone",
         "customer_reference": "PO-RACE",
-        "documented_statement": "on",
+        "documented_statement": "yes",
     }
     created = browser.post(reverse("orders:order_new"), {**header, "form": form_pk})
     assert created.status == 302, created.status

@@ -142,7 +142,7 @@ def _header(world: World) -> dict:
         "customer": world.order_a.customer_id,
         "channel": "phone",
         "customer_reference": "PO-1",
-        "documented_statement": "on",
+        "documented_statement": "yes",
     }
 
 

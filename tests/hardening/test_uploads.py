@@ -150,7 +150,7 @@ def _edit(client: Client, world, upload, *, submit: bool = False):
     data = {
         "customer": world.order_b.customer_id,
         "channel": "phone",
-        "documented_statement": "on",
+        "documented_statement": "yes",
         **answer_post(COMPLETE),
         "a-drawing": upload,
     }

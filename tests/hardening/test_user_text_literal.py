@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from communications import services as comm_services
 from communications.models import OutboundNotice
-from orders import form_services
 from orders import services as order_services
 from orders.models import Channel, OrderFormVersion
+from orders.orderforms import services as orderform_services
 from requirements import services as req_services
 from reviews import services as review_services
 from reviews.models import Review
@@ -96,7 +96,7 @@ def hostile(
     assert response.status_code == 302, response.content.decode()[:3000]
     version = OrderFormVersion.objects.get(form__slug="hostile")
     # The builder edits a draft: a copy of the published version.
-    form_services.version_start_draft(form=version.form, user=form_admin)
+    orderform_services.version_start_draft(form=version.form, user=form_admin)
     factories.OfferingFactory(
         order_form=version.form, name=f"Offer {BOLD}", description=f"Offer {EVIL}"
     )

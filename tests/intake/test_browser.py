@@ -20,8 +20,9 @@ def test_customer_service_enters_a_phone_order_and_submits_it(
     page.get_by_label("Order form").select_option(label="Machined parts")
     page.get_by_label("Channel").select_option(label="Phone")
     page.get_by_label("Customer's reference").fill("Call with Jo, 10:40")
-    # a phone call is no documented statement: it is confirmed with the customer later
-    page.get_by_label("The customer gave a documented statement").uncheck()
+    # a phone call is no documented statement: choosing the channel says so, and the
+    # requirements are confirmed with the customer later
+    expect(page.get_by_label("No (phone, meeting)", exact=False)).to_be_checked()
     page.get_by_role("button", name="Save draft and answer the form").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Draft SO-")

@@ -35,8 +35,9 @@ def test_staff_create_a_link_shown_once_and_revoke_it(client, service_user, draf
     client.force_login(service_user)
     url = reverse("orders:portal_link", args=[draft.order.number])
     response = client.post(url, {"action": "create"})
-    assert response.status_code == 200
-    new_url = response.context["new_url"]
+    # Post-redirect-get: a reload cannot create a second link.
+    assert response.status_code == 302
+    new_url = client.get(url).context["new_url"]
     token = new_url.rstrip("/").rsplit("/", 1)[-1]
     link = PortalLink.objects.get()
     assert link.token_hash == services.token_hash(token)
@@ -261,6 +262,7 @@ def test_staff_confirm_the_customer_of_a_catalog_request_then_submit(
     assert "confirm the customer" in page and "jo@visit.example" in page
     data = {
         "channel": Channel.WEB_PORTAL,
+        "documented_statement": "yes",
         **answer_post(COMPLETE),
         "submit": "",
     }

@@ -18,7 +18,7 @@ def header_post(customer, **extra: object) -> dict:
         "customer": customer.pk,
         "channel": Channel.PHONE,
         "customer_reference": "PO-1",
-        "documented_statement": "on",
+        "documented_statement": "yes",
     }
     data.update(extra)
     return data
@@ -84,6 +84,7 @@ def test_new_order_creates_the_customer_inline(client, service_user, intake_vers
             "new_customer_account_code": "FRESH-1",
             "channel": Channel.EMAIL,
             "form": intake_version.form.pk,
+            "documented_statement": "yes",
         },
     )
     assert Order.objects.get().customer.account_code == "FRESH-1"
@@ -137,7 +138,8 @@ def test_submit_refused_when_a_required_visible_answer_is_missing(
     assert response.context["answer_form"].errors["certificate_type"]
     draft.refresh_from_db()
     assert draft.state == RequirementSet.State.DRAFT
-    assert draft.answers == typed
+    # Kept in typed form, as a submitted revision holds them.
+    assert draft.answers == {**typed, "quantity": 5, "needs_certificate": True}
     assert draft.order.status == Order.Status.DRAFT
 
 

@@ -84,10 +84,10 @@ def test_admin_edits_questions_of_a_draft_inline(staff_client, draft):
 
 
 def test_admin_refuses_a_limit_that_does_not_fit_the_kind(staff_client, draft):
-    response = staff_client.post(change_url(draft), inline_post(draft, unit="mm"))
+    response = staff_client.post(change_url(draft), inline_post(draft, pattern="x"))
     assert response.status_code == 200
-    assert "a whole number question takes no unit" in response.content.decode()
-    assert draft.questions.get().unit == ""
+    assert "a whole number question takes no pattern" in response.content.decode()
+    assert draft.questions.get().pattern == ""
 
 
 def test_admin_shows_a_published_version_read_only(staff_client, draft):

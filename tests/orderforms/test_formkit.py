@@ -157,8 +157,9 @@ def test_integer_and_decimal_min_max(add_question, draft):
     )
     assert form_for(draft, {"qty": "500", "tol": "0.001"}).is_valid()
     errors = errors_of(draft, {"qty": "0", "tol": "2.5"})
-    assert "greater than or equal to 1" in errors["qty"][0]
-    assert "less than or equal to 2" in errors["tol"][0]
+    # As the admin wrote the limit, with its unit (not "2.000000").
+    assert errors["qty"] == ["Enter at least 1."]
+    assert errors["tol"] == ["Enter at most 2 mm."]
     errors = errors_of(draft, {"qty": "501", "tol": "0.0001"})
     assert set(errors) == {"qty", "tol"}
 
