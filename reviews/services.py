@@ -2,11 +2,12 @@
 
 review_open()        a submitted revision gets its assessment slots
 assessment_record()  a reviewer records a verdict (optimistic lock on version)
+assessments_record_can_meet()  a reviewer marks their chosen open slots "can meet"
 decision_sign()      an approver accepts or rejects, re-entering their password; the
                      signature is appended to the one hash chain
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -258,6 +259,59 @@ def assessment_record(
                 order, Order.Status.IN_REVIEW, user=user, reason="Review started"
             )
     return current
+
+
+def assessments_record_can_meet(
+    *, review: Review, user: Any, assessment_ids: Collection[int]
+) -> list[Assessment]:
+    """Record "can meet" on the chosen slots in one transaction.
+
+    Only slots of this review, of the user's disciplines and still unassessed are
+    marked; a slot someone assessed since the list was shown keeps that verdict (it
+    is left out of the result, never overwritten). Nothing chosen is an error.
+    """
+    wanted = set(assessment_ids)
+    if not wanted:
+        raise ValidationError(
+            {"assessments": "Tick at least one requirement to mark as can meet."}
+        )
+    if not roles.has_role(user, roles.REVIEWER, roles.APPROVER):
+        raise ValidationError("Only reviewers can assess requirements.")
+    with transaction.atomic():
+        # The order row first, as assessment_record and decision_sign take it.
+        order = Order.objects.select_for_update().get(pk=review.order_id)
+        current = Review.objects.select_for_update().get(pk=review.pk)
+        if current.state != Review.State.OPEN:
+            raise ValidationError(
+                "This review is closed: its assessments can no longer be changed."
+            )
+        slots = list(
+            Assessment.objects.select_for_update(of=("self",))
+            .filter(
+                review=current,
+                pk__in=wanted,
+                verdict="",
+                discipline__members=user,
+            )
+            .select_related("requirement", "discipline")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for slot in slots:
+            slot.verdict = Assessment.Verdict.CAN_MEET
+            slot.note = ""
+            slot.assessed_by = user
+            slot.assessed_at = now
+            slot.carried_from = None
+            slot.version += 1
+            slot._history_user = user
+            slot._change_reason = "Marked can meet with the user's other open items"
+            slot.save()
+        if slots and order.status == Order.Status.AWAITING_REVIEW:
+            _status_set(
+                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            )
+    return slots
 
 
 def decision_blockers(review: Review, outcome: str) -> list[str]:
