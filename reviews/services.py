@@ -66,13 +66,21 @@ def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
     return [requirement.discipline]
 
 
-def _status_set(order: Order, status: str, *, user: Any, reason: str) -> None:
-    if order.status == status:
+def _status_set(
+    order: Order,
+    status: str,
+    *,
+    user: Any,
+    reason: str,
+    change_in_review: bool = False,
+) -> None:
+    if order.status == status and order.change_in_review == change_in_review:
         return
     order.status = status
+    order.change_in_review = change_in_review
     order._history_user = user
     order._change_reason = reason[:100]
-    order.save(update_fields=["status", "updated_at"])
+    order.save(update_fields=["status", "change_in_review", "updated_at"])
 
 
 def review_open(
@@ -137,11 +145,15 @@ def review_open(
                     slot.carried_from = earlier
                 slot.save()
         order = Order.objects.select_for_update().get(pk=revision.order_id)
+        # A change to an accepted order leaves it accepted: what was agreed holds
+        # until the change is decided.
+        changing = _has_baseline(revision)
         _status_set(
             order,
-            Order.Status.AWAITING_REVIEW,
+            Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW,
             user=revision.submitted_by,
             reason=f"Revision {revision.number} submitted for review",
+            change_in_review=changing,
         )
     return review
 
