@@ -83,6 +83,18 @@ def _status_set(
     order.save(update_fields=["status", "change_in_review", "updated_at"])
 
 
+CARRIED_FORWARD = "Verdict carried forward"
+
+
+def carried_forward_reason(earlier: Assessment) -> str:
+    """The history reason of a slot that keeps an earlier verdict: whose, from when."""
+    who = earlier.assessed_by.printed_name if earlier.assessed_by else "someone"
+    return (
+        f"{CARRIED_FORWARD} from revision {earlier.review.requirement_set.number}: "
+        f"{earlier.get_verdict_display().lower()}, assessed by {who}"
+    )
+
+
 def review_open(
     *, revision: RequirementSet, carry_forward: CarryForward | None = None
 ) -> Review:
@@ -137,12 +149,16 @@ def review_open(
                 slot = Assessment(
                     review=review, requirement=requirement, discipline=discipline
                 )
+                slot._history_user = revision.submitted_by
                 if earlier is not None and earlier.verdict:
                     slot.verdict = earlier.verdict
                     slot.note = earlier.note
                     slot.assessed_by_id = earlier.assessed_by_id
                     slot.assessed_at = earlier.assessed_at
                     slot.carried_from = earlier
+                    # The audit trail shows who submitted the change as the row's
+                    # author: the reason names who gave the verdict.
+                    slot._change_reason = carried_forward_reason(earlier)[:100]
                 slot.save()
         order = Order.objects.select_for_update().get(pk=revision.order_id)
         # A change to an accepted order leaves it accepted: what was agreed holds
@@ -182,7 +198,9 @@ def carry_forward_from_previous(
         return {}
     earlier = {
         (a.requirement.key, a.discipline_id): a
-        for a in previous.assessments.select_related("requirement").exclude(verdict="")
+        for a in previous.assessments.select_related(
+            "requirement", "assessed_by", "review__requirement_set"
+        ).exclude(verdict="")
     }
     mapping: dict[tuple[int, int], Assessment] = {}
     for requirement in revision.requirements.select_related("discipline"):

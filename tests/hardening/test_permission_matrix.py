@@ -48,6 +48,7 @@ def post(*statuses: int) -> Expect:
 MATRIX: dict[str, Expect] = {
     "home": get(302, 200, 200, 200, 200, 200),
     "healthz": get(200, 200, 200, 200, 200, 200),
+    "favicon": get(301, 301, 301, 301, 301, 301),
     "orderforms:form_list": get(302, 403, 403, 403, 200, 200),
     "orderforms:form_create": get(302, 403, 403, 403, 403, 200),
     "orderforms:form_import": get(302, 403, 403, 403, 403, 200),
