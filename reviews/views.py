@@ -25,6 +25,36 @@ REVIEWERS = (roles.REVIEWER, roles.APPROVER)
 READERS = (roles.AUDITOR, roles.CUSTOMER_SERVICE)
 
 
+def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
+    """The user's unassessed slots in page order (from the prefetched rows)."""
+    if review.state != Review.State.OPEN:
+        return []
+    return [
+        a
+        for a in review.assessments.all()
+        if not a.verdict and a.discipline_id in discipline_ids
+    ]
+
+
+class _OpenPath:
+    """The user's open slots in page order, to link each row to the next one."""
+
+    def __init__(self, review: Review, discipline_ids: set[int]) -> None:
+        self.discipline_ids = discipline_ids
+        self.mine = _open_of(review, discipline_ids)
+        self.position = {a.pk: i for i, a in enumerate(review.assessments.all())}
+
+    def after(self, assessment: Assessment) -> Assessment | None:
+        """The next open slot after this row; wraps round to the first so the
+        keyboard path never dead-ends."""
+        if assessment.discipline_id not in self.discipline_ids:
+            return None
+        here = self.position.get(assessment.pk, -1)
+        others = [a for a in self.mine if a.pk != assessment.pk]
+        later = [a for a in others if self.position[a.pk] > here]
+        return (later or others or [None])[0]
+
+
 def _row(
     assessment: Assessment,
     discipline_ids: set[int],
@@ -33,6 +63,7 @@ def _row(
     conflict: str = "",
     saved: bool = False,
     errors: list[str] | None = None,
+    path: _OpenPath | None = None,
 ) -> dict[str, object]:
     """What one assessment row shows, and its form if this user may assess it."""
     editable = (
@@ -53,40 +84,15 @@ def _row(
         "conflict": conflict,
         "saved": saved,
         "errors": errors or [],
-        "next_open": _next_open(review, discipline_ids, assessment),
+        "next_open": (path or _OpenPath(review, discipline_ids)).after(assessment),
     }
-
-
-def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
-    """The user's unassessed slots in page order (from the prefetched rows)."""
-    if review.state != Review.State.OPEN:
-        return []
-    return [
-        a
-        for a in review.assessments.all()
-        if not a.verdict and a.discipline_id in discipline_ids
-    ]
-
-
-def _next_open(
-    review: Review, discipline_ids: set[int], after: Assessment
-) -> Assessment | None:
-    """The user's next open slot after this one, for the row's skip link; wraps
-    round to the first so the keyboard path never dead-ends."""
-    mine = [a for a in _open_of(review, discipline_ids) if a.pk != after.pk]
-    if after.discipline_id not in discipline_ids:
-        return None
-    slots = list(review.assessments.all())
-    position = {a.pk: index for index, a in enumerate(slots)}
-    here = position.get(after.pk, -1)
-    later = [a for a in mine if position[a.pk] > here]
-    return (later or mine or [None])[0]
 
 
 def _review_page(
     request: HttpRequest, review: Review, bound: dict[str, object] | None = None
 ) -> HttpResponse:
     discipline_ids = selectors.discipline_ids_of(request.user)
+    path = _OpenPath(review, discipline_ids)
     groups = []
     for group in selectors.assessments_by_discipline(review):
         rows, carried = [], []
@@ -94,13 +100,13 @@ def _review_page(
             if bound and bound["assessment"].pk == assessment.pk:
                 row = bound
             else:
-                row = _row(assessment, discipline_ids, review)
+                row = _row(assessment, discipline_ids, review, path=path)
             # Carried-forward verdicts still hold: folded away so the page starts
             # with what needs a look, unless this row has something to report.
             fold = assessment.carried_from_id and row is not bound
             (carried if fold else rows).append(row)
         groups.append({"group": group, "rows": rows, "carried_rows": carried})
-    my_open = _open_of(review, discipline_ids)
+    my_open = path.mine
     context = {
         "review": review,
         "groups": groups,
