@@ -293,11 +293,11 @@ def _orders_name(rows: list[TimelineRow]) -> None:
         .values_list("id", "number")
         .distinct()
     )
-    now = timezone.now()
     for row in rows:
         row.order_number = numbers.get(row.concerns_order)
-        moment = row.history_date.replace(microsecond=0) + dt.timedelta(seconds=1)
-        row.as_of = min(moment, now.replace(microsecond=0))
+        # Not clamped to now: a link followed within that second is refused as a
+        # future moment, never silently shown without the change.
+        row.as_of = row.history_date.replace(microsecond=0) + dt.timedelta(seconds=1)
 
 
 def timeline_rows(flt: TimelineFilter, *, chunk_size: int = 2000) -> Iterator[dict]:

@@ -2,10 +2,13 @@
 carried forward with their original assessor; the trail names related objects and
 links each order-related change to the order as of then."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import Order
 from reviews.models import Assessment
@@ -91,7 +94,11 @@ def test_timeline_rows_of_an_order_link_its_as_of_view(client, change_review, au
     # Rows of the order, its revisions, requirements and assessments all link it.
     assert page.count(link) >= 10
     at = re.search(re.escape(link) + r"([0-9T:-]+)", page).group(1)
-    snapshot = client.get(reverse("audit:order_as_of", args=[number]), {"at": at})
+    # Followed a few seconds later (the moment is to the second, after the change).
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=3), tick=False):
+        snapshot = client.get(reverse("audit:order_as_of", args=[number]), {"at": at})
     assert snapshot.status_code == 200
-    assert "Choose a moment" not in snapshot.content.decode()
+    html = snapshot.content.decode()
+    assert "Choose a moment" not in html
+    assert 'data-testid="order-status">Accepted — change in review</dd>' in html
     assert Assessment.objects.filter(review=change_review).exists()
