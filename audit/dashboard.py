@@ -99,17 +99,27 @@ class Dashboard:
         }
 
 
+CHANGE_IN_REVIEW = ("accepted_change_in_review", "Accepted — change in review")
+
+
 def orders_by_status() -> list[tuple[str, str, int]]:
-    """(status, label, count) for every status, zeros included (1 query)."""
-    counts = dict(
+    """(status, label, count) for every status, zeros included (1 query). Accepted
+    orders with a change in review are counted apart: still accepted, but busy."""
+    counts: dict[str, int] = {}
+    for status, changing, n in (
         Order.objects.order_by()
-        .values_list("status")
+        .values_list("status", "change_in_review")
         .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    return [
-        (value, label, counts.get(value, 0)) for value, label in Order.Status.choices
-    ]
+        .values_list("status", "change_in_review", "n")
+    ):
+        key = CHANGE_IN_REVIEW[0] if changing else status
+        counts[key] = counts.get(key, 0) + n
+    rows = []
+    for value, label in Order.Status.choices:
+        rows.append((value, label, counts.get(value, 0)))
+        if value == Order.Status.ACCEPTED:
+            rows.append((*CHANGE_IN_REVIEW, counts.get(CHANGE_IN_REVIEW[0], 0)))
+    return rows
 
 
 def review_turnaround(

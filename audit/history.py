@@ -34,6 +34,12 @@ class HistoryEntry:
 
     @property
     def change(self) -> str:
+        # A slot created with an earlier verdict was not assessed by whoever
+        # submitted the change: say so (the assessor is in its fields).
+        if self.record.history_type == "+" and getattr(
+            self.record, "carried_from_id", None
+        ):
+            return "Created with a verdict carried forward"
         return CHANGE_TYPES.get(self.record.history_type, self.record.history_type)
 
 
@@ -73,7 +79,8 @@ def _field_changes(
 
 
 def object_history(model: type[models.Model], object_id: int) -> list[HistoryEntry]:
-    """The object's history rows, newest first, each with what it changed (1 query)."""
+    """The object's history rows, newest first, each with what it changed: one
+    query, plus one per kind of related object its foreign keys name."""
     records = list(
         history_model(model)
         .objects.filter(**{model._meta.pk.attname: object_id})
@@ -85,8 +92,51 @@ def object_history(model: type[models.Model], object_id: int) -> list[HistoryEnt
     for record in records:
         entries.append(HistoryEntry(record, _field_changes(record, previous)))
         previous = record
+    _name_related(model, entries)
     entries.reverse()
     return entries
+
+
+def _name_related(model: type[models.Model], entries: list[HistoryEntry]) -> None:
+    """Foreign keys read "Acme Ltd (#5)", not "5": one query per related model."""
+    fields = {
+        f.attname: f.related_model
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey)
+    }
+    wanted: dict[type[models.Model], set[object]] = {}
+    for entry in entries:
+        for change in entry.changes:
+            if change.name in fields:
+                ids = wanted.setdefault(fields[change.name], set())
+                ids.update(v for v in (change.old, change.new) if v is not None)
+    if not wanted:
+        return
+    # select_related(): names like "Form v2" read their non-null parents too.
+    names = {
+        related: related._default_manager.select_related().in_bulk(ids)
+        for related, ids in wanted.items()
+        if ids
+    }
+
+    def named(related: type[models.Model], value: object) -> object:
+        if value is None:
+            return None
+        found = names.get(related, {}).get(value)
+        return f"{found} (#{value})" if found is not None else f"#{value}"
+
+    for entry in entries:
+        entry.changes = [
+            FieldChange(
+                c.name,
+                c.label,
+                named(fields[c.name], c.old),
+                named(fields[c.name], c.new),
+            )
+            if c.name in fields
+            else c
+            for c in entry.changes
+        ]
 
 
 # --- an order as of a moment -------------------------------------------------

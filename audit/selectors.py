@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -28,6 +28,9 @@ from audit.registry import (
 from orders.models import Order
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+# reviews.services.CARRIED_FORWARD: the reason a slot created with an earlier
+# verdict carries (the audit workspace reads history, it imports no app).
+CARRIED_FORWARD = "Verdict carried forward"
 COLUMNS = (
     "history_id",
     "history_date",
@@ -92,11 +95,19 @@ class TimelineRow:
     object_id: int
     object_label: str | None
     history_username: str | None
+    concerns_order: int | None = None
     user: object = None
     model_name: str = ""
+    # The order the change concerns, and a moment just after it, for the as-of link.
+    order_number: str | None = None
+    as_of: dt.datetime | None = None
 
     @property
     def change(self) -> str:
+        if self.history_type == "+" and (self.history_change_reason or "").startswith(
+            CARRIED_FORWARD
+        ):
+            return "Carried forward"
         return CHANGE_TYPES.get(self.history_type, self.history_type)
 
     @property
@@ -162,8 +173,38 @@ def _after(label: str, cursor: Cursor) -> Q:
     return earlier
 
 
+def _order_id(model: type[models.Model]) -> models.Expression:
+    """The id of the order a row of model belongs to, through live tables (each hop
+    a primary-key look-up that PostgreSQL defers past the page's LIMIT)."""
+    path = order_path(model)
+    if path is None:
+        return Value(None, output_field=models.IntegerField())
+    if not path:
+        return F("id")
+    if len(path) == 1:
+        return F(path[0].attname)
+    return _hops(path)
+
+
+def _hops(path: tuple[models.Field, ...]) -> models.Expression:
+    """For a path a -> b -> ... -> order: b's order id, looked up from a's key."""
+    first, rest = path[0], path[1:]
+    target = first.related_model
+    if len(rest) == 1:
+        inner = target._default_manager.filter(pk=OuterRef(first.attname))
+        return Subquery(inner.values(rest[0].attname)[:1])
+    inner = target._default_manager.filter(pk=OuterRef(first.attname)).annotate(
+        order_ref=_hops(rest)
+    )
+    return Subquery(inner.values("order_ref")[:1])
+
+
 def _table_query(
-    model: type[models.Model], flt: TimelineFilter, cursor: Cursor | None
+    model: type[models.Model],
+    flt: TimelineFilter,
+    cursor: Cursor | None,
+    *,
+    with_order: bool = False,
 ) -> models.QuerySet:
     label = model._meta.label_lower
     query = _bounds(flt)
@@ -182,15 +223,24 @@ def _table_query(
             object_label=Cast(F(name_field) if name_field else F(pk_name), CharField()),
             history_username=F("history_user__username"),
         )
-        .values(*COLUMNS)
+        .annotate(**({"concerns_order": _order_id(model)} if with_order else {}))
+        .values(*COLUMNS, *(("concerns_order",) if with_order else ()))
     )
 
 
 def timeline_queryset(
-    flt: TimelineFilter, *, cursor: Cursor | None = None, limit: int | None = None
+    flt: TimelineFilter,
+    *,
+    cursor: Cursor | None = None,
+    limit: int | None = None,
+    with_order: bool = False,
 ) -> models.QuerySet | None:
-    """The filtered timeline, newest first, as one UNION ALL query (None: empty)."""
-    parts = [_table_query(model, flt, cursor) for model in flt.models()]
+    """The filtered timeline, newest first, as one UNION ALL query (None: empty).
+    with_order adds each row's order id (pages link the order's as-of view)."""
+    parts = [
+        _table_query(model, flt, cursor, with_order=with_order)
+        for model in flt.models()
+    ]
     if not parts:
         return None
     if len(parts) == 1:
@@ -218,15 +268,36 @@ def timeline_page(
     flt: TimelineFilter, *, cursor: Cursor | None = None, size: int = 50
 ) -> TimelinePage:
     """One page of the timeline and the cursor of the next (two queries)."""
-    queryset = timeline_queryset(flt, cursor=cursor, limit=size + 1)
+    queryset = timeline_queryset(flt, cursor=cursor, limit=size + 1, with_order=True)
     rows = [_row(values) for values in queryset] if queryset is not None else []
     next_cursor = rows[size - 1].cursor if len(rows) > size else None
     rows = rows[:size]
     user_ids = {row.history_user_id for row in rows if row.history_user_id}
     users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    _orders_name(rows)
     for row in rows:
         row.user = users.get(row.history_user_id)
     return TimelinePage(rows=rows, next_cursor=next_cursor, users=users)
+
+
+def _orders_name(rows: list[TimelineRow]) -> None:
+    """Each row's order number (one query) and the moment to see it as of: the
+    next whole second, so the change itself is included."""
+    order_ids = {row.concerns_order for row in rows if row.concerns_order}
+    if not order_ids:
+        return
+    numbers = dict(
+        history_model(Order)
+        .objects.filter(id__in=order_ids)
+        .order_by()
+        .values_list("id", "number")
+        .distinct()
+    )
+    for row in rows:
+        row.order_number = numbers.get(row.concerns_order)
+        # Not clamped to now: a link followed within that second is refused as a
+        # future moment, never silently shown without the change.
+        row.as_of = row.history_date.replace(microsecond=0) + dt.timedelta(seconds=1)
 
 
 def timeline_rows(flt: TimelineFilter, *, chunk_size: int = 2000) -> Iterator[dict]:

@@ -256,6 +256,9 @@ class Order(models.Model):
     customer_reference = models.CharField(max_length=100, blank=True)
     requested_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    # An accepted order whose change order is being reviewed stays accepted (what
+    # was agreed still holds); this says a change is in review. Services set it.
+    change_in_review = models.BooleanField(default=False, db_default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -323,6 +326,12 @@ class Order(models.Model):
                 ),
                 name="order_status_valid",
             ),
+            # Only an accepted order has an agreement for a change to be reviewed
+            # against.
+            models.CheckConstraint(
+                condition=Q(change_in_review=False) | Q(status="accepted"),
+                name="order_change_in_review_only_accepted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -330,6 +339,23 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:order_detail", args=[self.number])
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: an accepted order stays "Accepted" while a
+        change to it is reviewed."""
+        if self.change_in_review:
+            return f"{self.get_status_display()} — change in review"
+        return self.get_status_display()
+
+    @property
+    def confirmation_recordable(self) -> bool:
+        """Whether "Record customer confirmation" still applies: no documented
+        statement, not confirmed yet, not decided (the service refuses then)."""
+        return self.customer_confirmation_missing and self.status not in (
+            self.Status.ACCEPTED,
+            self.Status.REJECTED,
+        )
 
     @property
     def customer_confirmation_missing(self) -> bool:

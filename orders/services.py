@@ -283,14 +283,21 @@ def order_confirmation_record(
     return order
 
 
-def order_mark_submitted(*, order: Order, user: User | None) -> Order:
+def order_mark_submitted(
+    *, order: Order, user: User | None, has_baseline: bool = False
+) -> Order:
     """Status after a requirement revision is submitted (called inside its transaction).
 
     Only requirements.services.revision_submit calls this: the status follows the
-    revision, never a form.
+    revision, never a form. has_baseline: an earlier revision was accepted, so the
+    order stays accepted (what was agreed still holds) with a change in review.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    order.status = Order.Status.AWAITING_REVIEW
+    if has_baseline and order.status == Order.Status.ACCEPTED:
+        order.change_in_review = True
+    else:
+        order.status = Order.Status.AWAITING_REVIEW
+        order.change_in_review = False
     if order.submitted_at is None:
         order.submitted_at = timezone.now()
     order._history_user = user

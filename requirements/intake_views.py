@@ -111,6 +111,7 @@ def _timeline(order: Order, revisions: list[RequirementSet]) -> list[dict]:
                     "who": revision.submitted_by,
                 }
             )
+    events.extend(_decisions(revisions))
     if order.confirmed_at:
         events.append(
             {
@@ -121,6 +122,26 @@ def _timeline(order: Order, revisions: list[RequirementSet]) -> list[dict]:
             }
         )
     return sorted(events, key=lambda event: event["when"])
+
+
+def _decisions(revisions: list[RequirementSet]) -> list[dict]:
+    """Who accepted or rejected each revision, and when, with the reasons.
+
+    The revisions come with review__decision__decided_by (revision_history), the
+    reviews app's reverse relations followed by name: no query, no import."""
+    events = []
+    for revision in revisions:
+        review = getattr(revision, "review", None)
+        decision = getattr(review, "decision", None) if review else None
+        if decision is None:
+            continue
+        text = f"Revision {revision.number} {decision.get_outcome_display().lower()}"
+        if decision.reasons:
+            text += f": {decision.reasons}"
+        events.append(
+            {"when": decision.decided_at, "text": text, "who": decision.decided_by}
+        )
+    return events
 
 
 @require_safe

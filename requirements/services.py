@@ -273,7 +273,11 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         )
     # A change that changes nothing is refused, except while another revision is
     # in review: then it withdraws that revision's changes.
-    if revision.number > 1 and order.status == Order.Status.ACCEPTED:
+    if (
+        revision.number > 1
+        and order.status == Order.Status.ACCEPTED
+        and not order.change_in_review
+    ):
         diff = _change_diff(revision, questions)
         if diff.is_empty:
             raise ValidationError(
@@ -300,7 +304,13 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     revision.submitted_at = timezone.now()
     revision._history_user = user
     revision.save()
-    revision.order = order_services.order_mark_submitted(order=order, user=user)
+    revision.order = order_services.order_mark_submitted(
+        order=order,
+        user=user,
+        has_baseline=order.revisions.filter(
+            number__lt=revision.number, state=RequirementSet.State.ACCEPTED
+        ).exists(),
+    )
     order_services.portal_links_expire(order=order, user=user)
     events.revision_submitted.send(sender=RequirementSet, revision=revision)
     if revision.number > 1:

@@ -72,3 +72,33 @@ class DecisionForm(forms.Form):
         ):
             self.add_error("reasons", "Give the reasons for the rejection.")
         return data
+
+
+class CanMeetForm(forms.Form):
+    """The confirmation of "mark all my open items as can meet": every open slot of
+    the reviewer's is offered ticked; unticking one leaves it for a verdict of its
+    own (an exception with conditions, say)."""
+
+    assessments = forms.TypedMultipleChoiceField(
+        label="Requirements to mark as can meet",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={
+            "required": "Tick at least one requirement to mark as can meet.",
+            "invalid_choice": "Someone assessed one of these requirements while you "
+            "were choosing: the list below is up to date, check it and confirm again.",
+        },
+    )
+
+    def __init__(self, *args: Any, slots: list[Assessment], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"assessments": [slot.pk for slot in slots]})
+        super().__init__(*args, **kwargs)
+        self.slots = slots
+        self.fields["assessments"].choices = [
+            (slot.pk, f"{slot.requirement.statement} ({slot.discipline.name})")
+            for slot in slots
+        ]
+
+    def rows(self) -> list[tuple[Any, Assessment]]:
+        """Each checkbox with the slot it stands for, to show its value beside it."""
+        return list(zip(self["assessments"], self.slots, strict=True))

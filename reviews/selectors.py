@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from orderreview import roles
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.models import Discipline
 from requirements.models import Requirement
@@ -30,6 +31,20 @@ from reviews.models import Assessment, Decision, Review, Signature
 
 def discipline_ids_of(user: Any) -> set[int]:
     return set(Discipline.objects.filter(members=user).values_list("pk", flat=True))
+
+
+def assessments_open_for(review: Review, user: Any) -> list[Assessment]:
+    """The user's still-open slots of an open review: unassessed, in a discipline
+    they hold, in page order. What "mark all my open items" offers."""
+    if review.state != Review.State.OPEN or not roles.has_role(
+        user, roles.REVIEWER, roles.APPROVER
+    ):
+        return []
+    return list(
+        Assessment.objects.filter(review=review, verdict="", discipline__members=user)
+        .select_related("requirement", "discipline")
+        .order_by("discipline__name", "requirement__position", "requirement__pk")
+    )
 
 
 def _slot_count(slots: QuerySet[Assessment]) -> Coalesce:

@@ -2,11 +2,12 @@
 
 review_open()        a submitted revision gets its assessment slots
 assessment_record()  a reviewer records a verdict (optimistic lock on version)
+assessments_record_can_meet()  a reviewer marks their chosen open slots "can meet"
 decision_sign()      an approver accepts or rejects, re-entering their password; the
                      signature is appended to the one hash chain
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -65,13 +66,33 @@ def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
     return [requirement.discipline]
 
 
-def _status_set(order: Order, status: str, *, user: Any, reason: str) -> None:
-    if order.status == status:
+def _status_set(
+    order: Order,
+    status: str,
+    *,
+    user: Any,
+    reason: str,
+    change_in_review: bool = False,
+) -> None:
+    if order.status == status and order.change_in_review == change_in_review:
         return
     order.status = status
+    order.change_in_review = change_in_review
     order._history_user = user
     order._change_reason = reason[:100]
-    order.save(update_fields=["status", "updated_at"])
+    order.save(update_fields=["status", "change_in_review", "updated_at"])
+
+
+CARRIED_FORWARD = "Verdict carried forward"
+
+
+def carried_forward_reason(earlier: Assessment) -> str:
+    """The history reason of a slot that keeps an earlier verdict: whose, from when."""
+    who = earlier.assessed_by.printed_name if earlier.assessed_by else "someone"
+    return (
+        f"{CARRIED_FORWARD} from revision {earlier.review.requirement_set.number}: "
+        f"{earlier.get_verdict_display().lower()}, assessed by {who}"
+    )
 
 
 def review_open(
@@ -128,19 +149,27 @@ def review_open(
                 slot = Assessment(
                     review=review, requirement=requirement, discipline=discipline
                 )
+                slot._history_user = revision.submitted_by
                 if earlier is not None and earlier.verdict:
                     slot.verdict = earlier.verdict
                     slot.note = earlier.note
                     slot.assessed_by_id = earlier.assessed_by_id
                     slot.assessed_at = earlier.assessed_at
                     slot.carried_from = earlier
+                    # The audit trail shows who submitted the change as the row's
+                    # author: the reason names who gave the verdict.
+                    slot._change_reason = carried_forward_reason(earlier)[:100]
                 slot.save()
         order = Order.objects.select_for_update().get(pk=revision.order_id)
+        # A change to an accepted order leaves it accepted: what was agreed holds
+        # until the change is decided.
+        changing = _has_baseline(revision)
         _status_set(
             order,
-            Order.Status.AWAITING_REVIEW,
+            Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW,
             user=revision.submitted_by,
             reason=f"Revision {revision.number} submitted for review",
+            change_in_review=changing,
         )
     return review
 
@@ -169,7 +198,9 @@ def carry_forward_from_previous(
         return {}
     earlier = {
         (a.requirement.key, a.discipline_id): a
-        for a in previous.assessments.select_related("requirement").exclude(verdict="")
+        for a in previous.assessments.select_related(
+            "requirement", "assessed_by", "review__requirement_set"
+        ).exclude(verdict="")
     }
     mapping: dict[tuple[int, int], Assessment] = {}
     for requirement in revision.requirements.select_related("discipline"):
@@ -258,6 +289,59 @@ def assessment_record(
                 order, Order.Status.IN_REVIEW, user=user, reason="Review started"
             )
     return current
+
+
+def assessments_record_can_meet(
+    *, review: Review, user: Any, assessment_ids: Collection[int]
+) -> list[Assessment]:
+    """Record "can meet" on the chosen slots in one transaction.
+
+    Only slots of this review, of the user's disciplines and still unassessed are
+    marked; a slot someone assessed since the list was shown keeps that verdict (it
+    is left out of the result, never overwritten). Nothing chosen is an error.
+    """
+    wanted = set(assessment_ids)
+    if not wanted:
+        raise ValidationError(
+            {"assessments": "Tick at least one requirement to mark as can meet."}
+        )
+    if not roles.has_role(user, roles.REVIEWER, roles.APPROVER):
+        raise ValidationError("Only reviewers can assess requirements.")
+    with transaction.atomic():
+        # The order row first, as assessment_record and decision_sign take it.
+        order = Order.objects.select_for_update().get(pk=review.order_id)
+        current = Review.objects.select_for_update().get(pk=review.pk)
+        if current.state != Review.State.OPEN:
+            raise ValidationError(
+                "This review is closed: its assessments can no longer be changed."
+            )
+        slots = list(
+            Assessment.objects.select_for_update(of=("self",))
+            .filter(
+                review=current,
+                pk__in=wanted,
+                verdict="",
+                discipline__members=user,
+            )
+            .select_related("requirement", "discipline")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for slot in slots:
+            slot.verdict = Assessment.Verdict.CAN_MEET
+            slot.note = ""
+            slot.assessed_by = user
+            slot.assessed_at = now
+            slot.carried_from = None
+            slot.version += 1
+            slot._history_user = user
+            slot._change_reason = "Marked can meet with the user's other open items"
+            slot.save()
+        if slots and order.status == Order.Status.AWAITING_REVIEW:
+            _status_set(
+                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            )
+    return slots
 
 
 def decision_blockers(review: Review, outcome: str) -> list[str]:

@@ -13,6 +13,11 @@ urlpatterns = [
         views.assessment_save,
         name="assessment_save",
     ),
+    path(
+        "reviews/<int:pk>/can-meet/",
+        views.assessments_can_meet,
+        name="assessments_can_meet",
+    ),
     path("reviews/<int:pk>/sign/", views.decision_sign, name="decision_sign"),
     path(
         "orders/<str:number>/record/<int:revision>/",

@@ -13,15 +13,46 @@ from django.views.decorators.http import (
 )
 
 from orderreview import roles
+from orderreview.forms import form_errors_add
 from orderreview.roles import role_required
 from requirements import selectors as req_selectors
 from reviews import pdf, selectors, services
-from reviews.forms import AssessmentForm, DecisionForm
+from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm
 from reviews.models import Assessment, Decision, Review
 
 REVIEWERS = (roles.REVIEWER, roles.APPROVER)
 # Customer service follows its orders through review; auditors read everything.
 READERS = (roles.AUDITOR, roles.CUSTOMER_SERVICE)
+
+
+def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
+    """The user's unassessed slots in page order (from the prefetched rows)."""
+    if review.state != Review.State.OPEN:
+        return []
+    return [
+        a
+        for a in review.assessments.all()
+        if not a.verdict and a.discipline_id in discipline_ids
+    ]
+
+
+class _OpenPath:
+    """The user's open slots in page order, to link each row to the next one."""
+
+    def __init__(self, review: Review, discipline_ids: set[int]) -> None:
+        self.discipline_ids = discipline_ids
+        self.mine = _open_of(review, discipline_ids)
+        self.position = {a.pk: i for i, a in enumerate(review.assessments.all())}
+
+    def after(self, assessment: Assessment) -> Assessment | None:
+        """The next open slot after this row; wraps round to the first so the
+        keyboard path never dead-ends."""
+        if assessment.discipline_id not in self.discipline_ids:
+            return None
+        here = self.position.get(assessment.pk, -1)
+        others = [a for a in self.mine if a.pk != assessment.pk]
+        later = [a for a in others if self.position[a.pk] > here]
+        return (later or others or [None])[0]
 
 
 def _row(
@@ -32,6 +63,7 @@ def _row(
     conflict: str = "",
     saved: bool = False,
     errors: list[str] | None = None,
+    path: _OpenPath | None = None,
 ) -> dict[str, object]:
     """What one assessment row shows, and its form if this user may assess it."""
     editable = (
@@ -52,6 +84,7 @@ def _row(
         "conflict": conflict,
         "saved": saved,
         "errors": errors or [],
+        "next_open": (path or _OpenPath(review, discipline_ids)).after(assessment),
     }
 
 
@@ -59,20 +92,27 @@ def _review_page(
     request: HttpRequest, review: Review, bound: dict[str, object] | None = None
 ) -> HttpResponse:
     discipline_ids = selectors.discipline_ids_of(request.user)
+    path = _OpenPath(review, discipline_ids)
     groups = []
     for group in selectors.assessments_by_discipline(review):
-        rows = []
+        rows, carried = [], []
         for assessment in group.assessments:
             if bound and bound["assessment"].pk == assessment.pk:
-                rows.append(bound)
+                row = bound
             else:
-                rows.append(_row(assessment, discipline_ids, review))
-        groups.append({"group": group, "rows": rows})
+                row = _row(assessment, discipline_ids, review, path=path)
+            # Carried-forward verdicts still hold: folded away so the page starts
+            # with what needs a look, unless this row has something to report.
+            fold = assessment.carried_from_id and row is not bound
+            (carried if fold else rows).append(row)
+        groups.append({"group": group, "rows": rows, "carried_rows": carried})
+    my_open = path.mine
     context = {
         "review": review,
         "groups": groups,
         "overdue": selectors.is_overdue(review),
         "pending": sum(g["group"].pending for g in groups),
+        "my_open": my_open,
         "can_sign": review.state == Review.State.OPEN
         and roles.has_role(request.user, roles.APPROVER),
         # A change order's review shows what changed against the baseline, removed
@@ -80,7 +120,8 @@ def _review_page(
         "diff": req_selectors.revision_diff(review.requirement_set)
         if review.requirement_set.number > 1
         else None,
-        "carried": sum(
+        "carried": sum(len(g["carried_rows"]) for g in groups)
+        + sum(
             1 for g in groups for row in g["rows"] if row["assessment"].carried_from_id
         ),
     }
@@ -164,11 +205,40 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
         return redirect(
             f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
         )
-    discipline_ids = {assessment.discipline_id}
+    discipline_ids = selectors.discipline_ids_of(request.user)
     row = _row(assessment, discipline_ids, review, form, conflict, saved, errors)
     if request.htmx:
         return render(request, "reviews/_assessment_row.html", {"row": row})
     return _review_page(request, selectors.review_get(pk), bound=row)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(*REVIEWERS)
+def assessments_can_meet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the reviewer's open items "can meet" at once, after a confirmation that
+    lists them (all ticked) so the exceptions can be unticked first."""
+    review = selectors.review_get(pk)
+    slots = selectors.assessments_open_for(review, request.user)
+    # An empty POST (nothing ticked) must still be a bound form with its error.
+    data = request.POST if request.method == "POST" else None
+    form = CanMeetForm(data, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["assessments"]
+        try:
+            marked = services.assessments_record_can_meet(
+                review=review, user=request.user, assessment_ids=chosen
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            skipped = len(chosen) - len(marked)
+            text = f"Marked {len(marked)} requirement(s) as can meet."
+            if skipped:
+                text += f" {skipped} had been assessed by someone else meanwhile."
+            messages.success(request, text)
+            return redirect("reviews:review_detail", pk=review.pk)
+    context = {"review": review, "form": form, "slots": slots}
+    return render(request, "reviews/assessments_can_meet.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -317,7 +317,8 @@ def order_add(
         "accepted": "accepted",
         "rejected": "rejected",
         "change_accepted": "accepted",
-        "change_open": rnd.choice(["awaiting_review", "in_review"]),
+        # A change in review leaves the order accepted (what was agreed holds).
+        "change_open": "accepted",
     }[state]
     documented = rnd.random() > 0.05
     confirmed_at = None if documented else created_at + timedelta(hours=3)
@@ -332,6 +333,7 @@ def order_add(
         "customer_reference": f"PO-{rnd.randint(10000, 99999)}",
         "requested_date": (created_at + timedelta(days=rnd.randint(14, 90))).date(),
         "status": status,
+        "change_in_review": state == "change_open",
         "entered_by_id": service.pk,
         "created_at": created_at,
         "updated_at": created_at,
@@ -431,7 +433,8 @@ def order_add(
                 revision=rev2,
                 requirements=reqs2,
                 outcome="accept" if decided else None,
-                started=status == "in_review",
+                # Half the changes in review have a fresh verdict already.
+                started=not decided and serial % 2 == 0,
                 earlier=earlier,
             )
             last_change = closed2 or rev2["submitted_at"]

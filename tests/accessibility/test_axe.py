@@ -30,6 +30,7 @@ ROLE_PAGES = {
         "home",
         "reviews:my_reviews",
         "reviews:review_detail",
+        "reviews:assessments_can_meet",
         "orders:order_detail",
         "reviews:acceptance_record",
     ],

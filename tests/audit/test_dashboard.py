@@ -76,6 +76,7 @@ def test_orders_by_status(history):
         ("awaiting_review", "Awaiting review", 0),
         ("in_review", "In review", 2),
         ("accepted", "Accepted", 5),
+        ("accepted_change_in_review", "Accepted — change in review", 0),
         ("rejected", "Rejected", 0),
     ]
 

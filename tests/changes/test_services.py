@@ -179,7 +179,10 @@ def test_re_review_carries_forward_unchanged_and_asks_only_for_changed_and_added
     assert (marking.verdict, marking.discipline) == ("", engineering)
     assert review.assessments.filter(verdict="").count() == 2
     accepted_order.refresh_from_db()
-    assert accepted_order.status == Order.Status.AWAITING_REVIEW
+    # Still accepted (what was agreed holds), with its change in review.
+    assert accepted_order.status == Order.Status.ACCEPTED
+    assert accepted_order.change_in_review
+    assert accepted_order.status_label == "Accepted — change in review"
 
 
 def test_an_accepted_change_becomes_the_orders_baseline(

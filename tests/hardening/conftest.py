@@ -291,6 +291,7 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "assessment_pk": str(w.slot_a.pk),
         },
         "reviews:decision_sign": {"pk": str(w.review_a.pk)},
+        "reviews:assessments_can_meet": {"pk": str(w.review_a.pk)},
         "reviews:acceptance_record": {"number": a, "revision": "1"},
         "reviews:acceptance_record_pdf": {"number": a, "revision": "1"},
         "communications:communication_detail": comm,

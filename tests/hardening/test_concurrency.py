@@ -541,7 +541,13 @@ def test_a_change_order_racing_a_decision_loses_nothing(
     review.refresh_from_db()
     change_review = Review.objects.get(requirement_set=change)
     assert change_review.state == Review.State.OPEN
-    assert order.status == Order.Status.AWAITING_REVIEW
+    # Accepted first: the order stays accepted while its change is reviewed.
+    # Changed first: nothing was ever agreed, the change is simply in review.
+    assert (order.status, order.change_in_review) == (
+        (Order.Status.ACCEPTED, True)
+        if first == "decision"
+        else (Order.Status.AWAITING_REVIEW, False)
+    )
     assert Review.objects.filter(order=order, state=Review.State.OPEN).count() == 1
     if first == "decision":
         assert isinstance(signed, Decision), signed

@@ -48,6 +48,7 @@ def post(*statuses: int) -> Expect:
 MATRIX: dict[str, Expect] = {
     "home": get(302, 200, 200, 200, 200, 200),
     "healthz": get(200, 200, 200, 200, 200, 200),
+    "favicon": get(301, 301, 301, 301, 301, 301),
     "orderforms:form_list": get(302, 403, 403, 403, 200, 200),
     "orderforms:form_create": get(302, 403, 403, 403, 403, 200),
     "orderforms:form_import": get(302, 403, 403, 403, 403, 200),
@@ -91,6 +92,7 @@ MATRIX: dict[str, Expect] = {
     "reviews:review_detail": get(302, 200, 200, 200, 200, 403),
     "reviews:assessment_save": post(302, 403, 200, 403, 403, 403),
     "reviews:decision_sign": get(302, 403, 403, 200, 403, 403),
+    "reviews:assessments_can_meet": get(302, 403, 200, 200, 403, 403),
     "reviews:acceptance_record": get(302, 200, 200, 200, 200, 403),
     "reviews:acceptance_record_pdf": get(302, 200, 200, 200, 200, 403),
     "orders:customer_list": get(302, 200, 403, 403, 200, 403),

@@ -118,4 +118,6 @@ def test_change_order_carries_forward_verdicts_of_unchanged_requirements_only(
     assert second.assessments.get(discipline=engineering).carried_from is not None
     assert second.assessments.get(discipline=commercial).verdict == ""
     second.order.refresh_from_db()
-    assert second.order.status == Order.Status.AWAITING_REVIEW
+    # What was agreed still holds while the change is reviewed.
+    assert second.order.status == Order.Status.ACCEPTED
+    assert second.order.change_in_review

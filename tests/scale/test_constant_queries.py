@@ -152,12 +152,17 @@ PAGES = {
     "audit timeline": Page(
         "auditor",
         lambda: reverse("audit:timeline"),
-        6,
+        7,
         f"{SESSION}; one page of the UNION ALL of history tables; the users who "
-        "made those changes; the user filter",
+        "made those changes; the numbers of the orders they concern (as-of "
+        "links); the user filter",
     ),
     "object history": Page(
-        "auditor", _order_history, 4, f"{SESSION}; the object's history rows"
+        "auditor",
+        _order_history,
+        7,
+        f"{SESSION}; the object's history rows; the names its foreign keys point "
+        "at: customers, form versions with their form, users",
     ),
     "dashboard": Page(
         "approver",
