@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from orderreview import dashboard
+from audit import dashboard
 from orders import services as order_services
 from orders.models import Order
 from tests.changes.conftest import assess_all, raise_change, sign, submitted_order
