@@ -21,6 +21,9 @@ def axe_violations(page: Page, base_url: str) -> list[dict]:
     axe is loaded from our own static files (vendored from npm), so the page's
     Content Security Policy stays as strict in the test as in production.
     """
+    # A page still loading (after a click that navigates) has no <head> to add the
+    # script to yet: wait until it has loaded, as a person's tools would.
+    page.wait_for_load_state("load")
     page.add_script_tag(url=f"{base_url}/static/vendor/axe/axe.min.js")
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [

@@ -98,8 +98,27 @@ def commercial(db):
 # --- browser ---------------------------------------------------------------
 
 
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's order: database tests, then transactional ones, then the rest."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = item.fixturenames
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    ) or ("transactional_db" in fixtures or "live_server" in fixtures)
+    if transactional:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium: skipped with a reason locally, a failure in CI."""
+    """Django's test order again, after every plugin has had its say, then browser
+    tests need Chromium: skipped with a reason locally, a failure in CI.
+
+    pytest-playwright groups its browser-parametrised tests, which put transactional
+    tests (their flush empties the disciplines a migration seeded) in front of
+    ordinary database tests that read those rows."""
+    items.sort(key=_django_order)
     if CHROMIUM:
         return
     if os.environ.get("CI", "").lower() == "true":

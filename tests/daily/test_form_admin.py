@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from devtools.demo import demo_forms_seed
 from orders.models import Question
 from orders.orderforms import json_io
 from orders.orderforms import services as orderform_services
@@ -181,7 +182,7 @@ def test_demo_forms_map_their_delivery_date_reference_and_contact(engineering):
 
     for slug in ("quality", "production", "commercial"):
         factories.discipline(slug)
-    orderform_services.demo_forms_seed()
+    demo_forms_seed()
     mapped = set(
         Question.objects.exclude(maps_to="").values_list(
             "version__form__slug", "maps_to"

@@ -61,6 +61,7 @@ def test_a_customer_created_inline_keeps_the_contact_e_mail_and_is_acknowledged(
             "new_customer_phone": "+44 2",
             "channel": Channel.EMAIL,
             "form": intake_version.form.pk,
+            "documented_statement": "yes",
         },
     )
     order = Order.objects.get()
@@ -75,7 +76,7 @@ def test_a_customer_created_inline_keeps_the_contact_e_mail_and_is_acknowledged(
     data = {
         "customer": customer.pk,
         "channel": Channel.EMAIL,
-        "documented_statement": "on",
+        "documented_statement": "yes",
         **answer_post(COMPLETE),
         "submit": "1",
     }
@@ -100,6 +101,7 @@ def test_a_bad_contact_e_mail_is_explained_beside_the_field_and_nothing_is_lost(
             "new_customer_email": "not an address",
             "channel": Channel.EMAIL,
             "form": intake_version.form.pk,
+            "documented_statement": "yes",
         },
     )
 
@@ -121,6 +123,7 @@ def test_a_customer_created_without_e_mail_is_warned_about_at_once(
             "new_customer_account_code": "QUIET-1",
             "channel": Channel.PHONE,
             "form": intake_version.form.pk,
+            "documented_statement": "yes",
         },
         follow=True,
     )
@@ -195,7 +198,7 @@ def test_a_customer_created_from_a_catalog_request_keeps_the_requesters_contact(
         "new_customer_phone": "+44 1234",
         "channel": Channel.WEB_PORTAL,
         "customer_reference": "RFQ-9",
-        "documented_statement": "on",
+        "documented_statement": "yes",
         **answer_post(COMPLETE),
         "submit": "1",
     }
@@ -228,7 +231,7 @@ def test_choosing_an_existing_customer_for_a_catalog_draft_ignores_the_prefill(
         "new_customer_name": "Visit Ltd",
         "new_customer_email": "jo@visit.example",
         "channel": Channel.WEB_PORTAL,
-        "documented_statement": "on",
+        "documented_statement": "yes",
         **answer_post(COMPLETE),
         "save": "1",
     }
