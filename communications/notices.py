@@ -135,20 +135,3 @@ def validate_template(*, kind: str, subject: str, body: str) -> tuple[str, str]:
     if errors:
         raise ValidationError(errors)
     return rendered["subject"].strip(), rendered["body"]
-
-
-def format_value(value: Any) -> str:
-    """A requirement's JSON value as the customer should read it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(format_value(item) for item in value)
-    if isinstance(value, dict):
-        if "amount" in value:
-            return f"{value.get('amount')} {value.get('unit', '')}".strip()
-        if "name" in value:
-            return str(value["name"])
-        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
-    return str(value)

@@ -1,5 +1,8 @@
 """Reviewing, signing and the acceptance record."""
 
+import json
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,14 +17,33 @@ from django.views.decorators.http import (
 
 from orderreview import roles
 from orderreview.roles import role_required
+from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
-from reviews import pdf, selectors, services
+from reviews import pdf, record, selectors, services, signing
 from reviews.forms import AssessmentForm, DecisionForm
 from reviews.models import Assessment, Decision, Review
 
 REVIEWERS = (roles.REVIEWER, roles.APPROVER)
 # Customer service follows its orders through review; auditors read everything.
 READERS = (roles.AUDITOR, roles.CUSTOMER_SERVICE)
+
+
+# Who may download an order's file answers (requirements' requirement_file view).
+FILE_READERS = (
+    roles.CUSTOMER_SERVICE,
+    roles.AUDITOR,
+    roles.REVIEWER,
+    roles.APPROVER,
+)
+
+
+def _file_url(requirement: Any, order_number: str, user: Any) -> str:
+    """The download link of a stored file answer, for those allowed to read it."""
+    if stored_upload_path(requirement.value, order_number) is None:
+        return ""
+    if not roles.has_role(user, *FILE_READERS):
+        return ""
+    return reverse("orders:requirement_file", args=[order_number, requirement.pk])
 
 
 def _row(
@@ -32,6 +54,7 @@ def _row(
     conflict: str = "",
     saved: bool = False,
     errors: list[str] | None = None,
+    user: Any = None,
 ) -> dict[str, object]:
     """What one assessment row shows, and its form if this user may assess it."""
     editable = (
@@ -52,6 +75,7 @@ def _row(
         "conflict": conflict,
         "saved": saved,
         "errors": errors or [],
+        "file_url": _file_url(assessment.requirement, review.order.number, user),
     }
 
 
@@ -66,7 +90,7 @@ def _review_page(
             if bound and bound["assessment"].pk == assessment.pk:
                 rows.append(bound)
             else:
-                rows.append(_row(assessment, discipline_ids, review))
+                rows.append(_row(assessment, discipline_ids, review, user=request.user))
         groups.append({"group": group, "rows": rows})
     context = {
         "review": review,
@@ -165,17 +189,43 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
             f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
         )
     discipline_ids = {assessment.discipline_id}
-    row = _row(assessment, discipline_ids, review, form, conflict, saved, errors)
+    row = _row(
+        assessment,
+        discipline_ids,
+        review,
+        form,
+        conflict,
+        saved,
+        errors,
+        user=request.user,
+    )
     if request.htmx:
         return render(request, "reviews/_assessment_row.html", {"row": row})
     return _review_page(request, selectors.review_get(pk), bound=row)
 
 
+def _seen_content(form: DecisionForm) -> dict[str, Any] | None:
+    """The content the sign page showed, when the form carries it intact."""
+    try:
+        content = json.loads(form.data.get("content") or "null")
+    except ValueError:
+        return None
+    if not isinstance(content, dict):
+        return None
+    if signing.content_hash(content) != form.data.get("content_hash"):
+        return None
+    return content
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(roles.APPROVER)
 def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign what is shown: the page carries the content to sign and its hash, and
+    a signature over content that changed since is refused with the differences."""
     review = selectors.review_get(pk)
+    to_sign = signing.review_content_to_sign(selectors.review_for_content(pk))
     form = DecisionForm(request.POST or None)
+    changes: list[signing.ContentDifference] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_sign(
@@ -185,7 +235,11 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 reasons=form.cleaned_data["reasons"],
                 password=form.cleaned_data["password"],
                 request=request,
+                seen_content_hash=form.cleaned_data["content_hash"],
             )
+        except services.SignedContentChanged as error:
+            form.add_error(None, error)
+            to_sign = error.current
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -195,24 +249,60 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 number=review.order.number,
                 revision=review.requirement_set.number,
             )
+    if form.is_bound:
+        seen = _seen_content(form)
+        if seen is not None and signing.content_hash(seen) != signing.content_hash(
+            to_sign
+        ):
+            changes = signing.content_differences(seen, to_sign)
+        # The hidden fields always describe what this page shows now.
+        form.data = form.data.copy()
+        form.data["content"] = signing.canonical_json(to_sign)
+        form.data["content_hash"] = signing.content_hash(to_sign)
+    else:
+        form.initial = {
+            "content": signing.canonical_json(to_sign),
+            "content_hash": signing.content_hash(to_sign),
+        }
     context = {
         "review": review,
         "form": form,
+        "to_sign": to_sign,
+        "rows": record.record_rows(to_sign, _discipline_names(review)),
+        "content_hash": signing.content_hash(to_sign),
+        "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
         "self_approval": services.self_approval(review, request.user),
     }
     return render(request, "reviews/decision_sign.html", context)
 
 
-def _record_context(review: Review) -> dict[str, object]:
+def _discipline_names(review: Review) -> dict[str, str]:
+    return {a.discipline.slug: a.discipline.name for a in review.assessments.all()}
+
+
+def _record_context(review: Review, user: Any) -> dict[str, object]:
+    signatures = selectors.record_signatures(review)
+    shown = record.record_content(
+        review, signatures[0].signature if signatures else None
+    )
+    files = {
+        r.key: _file_url(r, review.order.number, user)
+        for r in review.requirement_set.requirements.all()
+    }
     return {
         "review": review,
         "order": review.order,
         "revision": review.requirement_set,
-        "requirements": list(review.requirement_set.requirements.all()),
-        "groups": selectors.assessments_by_discipline(review),
+        "record": shown,
+        "rows": [
+            {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
+        ],
         "decision": getattr(review, "decision", None),
-        "signatures": selectors.record_signatures(review),
+        "signatures": signatures,
+        # Verified only when the hashes hold and today's rows still say what was
+        # signed, apart from legitimate edits history explains.
+        "content_intact": not shown.unexplained_changes,
     }
 
 
@@ -220,7 +310,9 @@ def _record_context(review: Review) -> dict[str, object]:
 @role_required(*REVIEWERS, read_only=READERS)
 def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
-    return render(request, "reviews/acceptance_record.html", _record_context(review))
+    return render(
+        request, "reviews/acceptance_record.html", _record_context(review, request.user)
+    )
 
 
 @require_safe
@@ -229,7 +321,7 @@ def acceptance_record_pdf(
     request: HttpRequest, number: str, revision: int
 ) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
-    content = pdf.acceptance_record_pdf(_record_context(review))
+    content = pdf.acceptance_record_pdf(_record_context(review, request.user))
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{number}-rev{revision}-acceptance-record.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -241,6 +333,7 @@ def acceptance_record_pdf(
 def signatures_verify(request: HttpRequest) -> HttpResponse:
     context = {
         "report": selectors.chain_report(),
+        "content_problems": list(record.content_problems()),
         "signatures": selectors.latest_signatures(),
     }
     return render(request, "reviews/signatures_verify.html", context)
