@@ -488,3 +488,51 @@ def test_a_reviewer_added_requirement_on_a_submitted_revision_is_refused(accepte
             discipline=accepted.requirements.first().discipline,
             source=Requirement.Source.REVIEWER,
         )
+
+
+# --- 13.9: the PDF prints every character or marks it visibly -----------------------
+
+
+def test_the_pdf_prints_chinese_symbols_and_marks_what_no_font_draws(
+    client, media, unit_version, service_user, assessor, approver, reviewer
+):
+    revision = _submitted(unit_version, service_user)
+    for slot in revision.review.assessments.all():
+        services.assessment_record(
+            assessment=slot,
+            user=assessor,
+            verdict="conditions",
+            note="张伟 confirms ≥ 12 mm 😀 🧠",
+            version=slot.version,
+        )
+    _sign(revision.review, approver)
+    text = _pdf_text(_record(client, reviewer, revision, pdf=True))
+    assert "张伟 confirms ≥ 12 mm 😀" in text
+    assert "[U+1F9E0]" in text  # no shipped font draws it: marked, not dropped
+    assert "?" not in text.replace("??", "")
+
+
+def test_content_differences_name_each_changed_field_in_words():
+    before = {
+        "order": {"customer_name": "Acme"},
+        "requirements": [{"key": "k", "statement": "Length", "display": "12 mm"}],
+        "assessments": [
+            {"requirement": "k", "discipline": "engineering", "verdict": "can_meet"}
+        ],
+    }
+    after = {
+        "order": {"customer_name": "Acme Ltd"},
+        "requirements": [{"key": "k", "statement": "Length", "display": "13 mm"}],
+        "assessments": [
+            {"requirement": "k", "discipline": "engineering", "verdict": "conditions"}
+        ],
+    }
+    found = [
+        (d.label, d.before, d.after) for d in signing.content_differences(before, after)
+    ]
+    assert found == [
+        ("Customer name", "Acme", "Acme Ltd"),
+        ("Requirement “Length”: value as shown", "12 mm", "13 mm"),
+        ("Assessment of “Length” by engineering: verdict", "can_meet", "conditions"),
+    ]
+    assert signing.content_differences(before, before) == []
