@@ -4,53 +4,11 @@ from a rejected change (issue 13 item 10)."""
 
 import pytest
 
-from orders.models import RequirementCategory
-from requirements.diff import COMPARED, ChangedRequirement, requirement_differs
-from requirements.models import Requirement
 from reviews import services as review_services
 from reviews.models import Assessment
 from tests.changes.conftest import assess_all, raise_change, sign, submitted_order
 
 pytestmark = pytest.mark.django_db
-
-
-def _requirement(**changes) -> Requirement:
-    fields = {
-        "key": "length",
-        "statement": "Length",
-        "value": "12",
-        "category": RequirementCategory.STATED,
-        "discipline_id": 1,
-        "source": Requirement.Source.FORM,
-        "position": 1,
-    }
-    return Requirement(**{**fields, **changes})
-
-
-@pytest.mark.parametrize(
-    ("field", "new"),
-    [
-        ("statement", "Overall length"),
-        ("value", "13"),
-        ("category", RequirementCategory.STATUTORY),
-        ("discipline_id", 2),
-    ],
-)
-def test_a_change_in_one_compared_field_is_a_change_of_that_field_only(field, new):
-    old, changed = _requirement(), _requirement(**{field: new})
-    assert requirement_differs(old, changed)
-    assert ChangedRequirement(old=old, new=changed).fields == [field]
-
-
-@pytest.mark.parametrize(
-    ("field", "new"), [("position", 9), ("source", Requirement.Source.STAFF)]
-)
-def test_where_a_requirement_sits_or_came_from_is_not_a_change(field, new):
-    assert not requirement_differs(_requirement(), _requirement(**{field: new}))
-
-
-def test_the_compared_fields_are_what_a_review_assesses():
-    assert COMPARED == ("statement", "value", "category", "discipline_id")
 
 
 def _verdicts(review) -> dict[str, Assessment]:
