@@ -91,7 +91,6 @@ def _user(user: Any) -> dict[str, object] | None:
 # it was made with (Signature.content_format) and is always recomputed with that
 # format's builder: a builder, once signatures were made with it, never changes.
 CONTENT_FORMAT = 2
-CONTENT_FORMATS = (1, 2)
 
 
 def _body_v1(review: Any) -> dict[str, object]:

@@ -242,3 +242,13 @@ def test_content_differences_name_each_changed_field_in_words():
         ("Assessment of “Length” by engineering: verdict", "can_meet", "conditions"),
     ]
     assert signing.content_differences(before, before) == []
+
+
+def test_canonical_json_refuses_nan_and_values_without_one_spelling():
+    with pytest.raises(ValueError):
+        signing.canonical_json({"x": float("nan")})
+    with pytest.raises(TypeError, match="^set is not canonical JSON$"):
+        signing.canonical_json({"x": {1}})
+    assert signing.canonical_json({"d": datetime.date(2026, 1, 2)}) == (
+        '{"d":"2026-01-02"}'
+    )
