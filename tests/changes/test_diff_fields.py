@@ -77,3 +77,27 @@ def test_an_identical_revision_is_an_empty_diff():
     diff = diff_requirements(revision=None, baseline=None, new=same, old=same)
     assert diff.is_empty and diff.affected == []
     assert RevisionDiff(revision=None, baseline=None).is_empty
+
+
+def test_a_diff_that_only_removes_is_not_empty_and_lists_removals_by_position():
+    old = [
+        _requirement(key="a", position=3),
+        _requirement(key="b", position=1),
+        _requirement(key="c", position=2),
+    ]
+    diff = diff_requirements(revision=None, baseline=None, new=[], old=old)
+    assert not diff.is_empty
+    assert [r.key for r in diff.removed] == ["b", "c", "a"]
+    empty = RevisionDiff(revision=None, baseline=None)
+    assert (empty.added, empty.removed, empty.changed, empty.unchanged) == (
+        [],
+        [],
+        [],
+        [],
+    )
+
+
+def test_a_changed_requirement_cannot_be_altered_after_the_diff():
+    change = ChangedRequirement(old=_requirement(), new=_requirement(value="13"))
+    with pytest.raises(AttributeError):
+        change.new = _requirement()
