@@ -191,7 +191,7 @@ def test_new_signatures_use_format_2_and_it_carries_what_a_person_read():
 
 def test_an_unknown_content_format_is_refused():
     review, decision = golden_review()
-    with pytest.raises(ValueError, match="unknown signed content format 3"):
+    with pytest.raises(ValueError, match="^unknown signed content format 3$"):
         signing.review_content(review, decision, content_format=3)
 
 
@@ -252,3 +252,139 @@ def test_canonical_json_refuses_nan_and_values_without_one_spelling():
     assert signing.canonical_json({"d": datetime.date(2026, 1, 2)}) == (
         '{"d":"2026-01-02"}'
     )
+
+
+def _every_field(n: int) -> dict:
+    person = {"username": f"u{n}", "printed_name": f"P{n}"}
+    return {
+        "format": n,
+        "order": {
+            name: f"{name}{n}"
+            for name in (
+                "number",
+                "customer",
+                "customer_name",
+                "customer_reference",
+                "channel",
+                "requested_date",
+            )
+        },
+        "revision": {
+            "number": n,
+            "reason": f"r{n}",
+            "submitted_by": person,
+            "submitted_at": f"t{n}",
+        },
+        "requirements": [
+            {
+                "key": "k",
+                "statement": f"S{n}",
+                "display": f"d{n}",
+                "value": n,
+                "category": f"c{n}",
+                "discipline": f"x{n}",
+                "source": f"s{n}",
+            },
+            {"key": f"only{n}", "statement": f"Only {n}"},
+        ],
+        "assessments": [
+            {
+                "requirement": "k",
+                "discipline": "eng",
+                "verdict": f"v{n}",
+                "note": "" if n == 1 else "n",
+                "assessed_by": person,
+                "assessed_at": f"a{n}",
+                "carried_from": None if n == 1 else 7,
+            },
+            {"requirement": f"only{n}", "discipline": "eng"},
+        ],
+        "decision": {
+            "outcome": f"o{n}",
+            "reasons": f"w{n}",
+            "decided_by": person,
+            "decided_at": f"at{n}",
+        },
+    }
+
+
+def test_every_compared_field_has_its_label_and_both_values_in_words():
+    found = [
+        (d.section, d.label, d.field, d.before, d.after)
+        for d in signing.content_differences(_every_field(1), _every_field(2))
+    ]
+    assert found == [
+        ("format", "Content format", "format", "1", "2"),
+        ("order", "Order number", "number", "number1", "number2"),
+        ("order", "Customer account code", "customer", "customer1", "customer2"),
+        ("order", "Customer name", "customer_name", "customer_name1", "customer_name2"),
+        (
+            "order",
+            "Customer reference",
+            "customer_reference",
+            "customer_reference1",
+            "customer_reference2",
+        ),
+        ("order", "Channel", "channel", "channel1", "channel2"),
+        (
+            "order",
+            "Requested date",
+            "requested_date",
+            "requested_date1",
+            "requested_date2",
+        ),
+        ("revision", "Revision number", "number", "1", "2"),
+        ("revision", "Reason", "reason", "r1", "r2"),
+        ("revision", "Submitted by", "submitted_by", "P1 (u1)", "P2 (u2)"),
+        ("revision", "Submitted at", "submitted_at", "t1", "t2"),
+        ("requirement", "Requirement “S1”: statement", "statement", "S1", "S2"),
+        ("requirement", "Requirement “S1”: value as shown", "display", "d1", "d2"),
+        ("requirement", "Requirement “S1”: value", "value", "1", "2"),
+        ("requirement", "Requirement “S1”: category", "category", "c1", "c2"),
+        ("requirement", "Requirement “S1”: discipline", "discipline", "x1", "x2"),
+        ("requirement", "Requirement “S1”: source", "source", "s1", "s2"),
+        ("requirement", "Requirement “Only 1”", "", "present", "removed"),
+        ("requirement", "Requirement “Only 2”", "", "—", "added"),
+        ("assessment", "Assessment of “S1” by eng: verdict", "verdict", "v1", "v2"),
+        (
+            "assessment",
+            "Assessment of “S1” by eng: conditions / reason",
+            "note",
+            "—",
+            "n",
+        ),
+        (
+            "assessment",
+            "Assessment of “S1” by eng: assessed by",
+            "assessed_by",
+            "P1 (u1)",
+            "P2 (u2)",
+        ),
+        (
+            "assessment",
+            "Assessment of “S1” by eng: assessed at",
+            "assessed_at",
+            "a1",
+            "a2",
+        ),
+        (
+            "assessment",
+            "Assessment of “S1” by eng: carried forward from",
+            "carried_from",
+            "—",
+            "7",
+        ),
+        ("assessment", "Assessment of “Only 1” by eng", "", "present", "removed"),
+        ("assessment", "Assessment of “Only 2” by eng", "", "—", "added"),
+        ("decision", "Decision", "outcome", "o1", "o2"),
+        ("decision", "Reasons", "reasons", "w1", "w2"),
+        ("decision", "Decided by", "decided_by", "P1 (u1)", "P2 (u2)"),
+        ("decision", "Decided at", "decided_at", "at1", "at2"),
+    ]
+
+
+def test_a_content_without_a_decision_compares_without_one():
+    before = {k: v for k, v in _every_field(1).items() if k != "decision"}
+    assert signing.content_differences(before, before) == []
+    with_decision = signing.content_differences(before, _every_field(1))
+    assert [d.section for d in with_decision] == ["decision"] * 4
