@@ -14,7 +14,7 @@ from django.db import models
 
 from audit.registry import history_model
 from audit.selectors import CHANGE_TYPES
-from orders.models import Customer, Discipline, Order
+from orders.models import Customer, Discipline, Order, Question
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review
 
@@ -208,8 +208,21 @@ def order_as_of(order_id: int, at: dt.datetime) -> OrderSnapshot:
     )
     if revisions:
         snapshot.current = _revision_as_of(revisions[-1], at)
+        _display_values(snapshot.current.requirements)
     snapshot.names = _names(snapshot)
     return snapshot
+
+
+def _display_values(requirements: list[models.Model]) -> None:
+    """Each requirement's value as the record shows it (unit, Yes/No, file name and
+    SHA-256), through the one display function. One query for the questions;
+    published questions never change, so today's row is the one answered."""
+    from orders.orderforms.answer_form import display_value
+
+    question_ids = {item.question_id for item in requirements} - {None}
+    questions = Question.objects.in_bulk(question_ids)
+    for item in requirements:
+        item.shown = display_value(questions.get(item.question_id), item.value)
 
 
 def _revision_as_of(revision: models.Model, at: dt.datetime) -> RevisionSnapshot:

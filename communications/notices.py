@@ -220,23 +220,6 @@ def retry_context(notice: Any) -> dict[str, Any] | None:
     return None
 
 
-def format_value(value: Any) -> str:
-    """A requirement's JSON value as the customer should read it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(format_value(item) for item in value)
-    if isinstance(value, dict):
-        if "amount" in value:
-            return f"{value.get('amount')} {value.get('unit', '')}".strip()
-        if "name" in value:
-            return str(value["name"])
-        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
-    return str(value)
-
-
 def notice_recipient(order: Any) -> str:
     """Where a customer notice for an order goes: the contact e-mail the order's
     form answered (a question mapped to it), else the customer's address."""

@@ -23,6 +23,7 @@ from communications.models import (
 )
 from orderreview.models import User
 from orders.models import Customer, Order, OrderForm
+from orders.orderforms.answer_form import display_value
 
 logger = logging.getLogger(__name__)
 
@@ -302,10 +303,10 @@ def notice_queue_decision(*, review: Any, decision: Any) -> OutboundNotice | Non
         context["requirements"] = [
             {
                 "statement": requirement.statement,
-                "value": notices.format_value(requirement.value),
+                "value": display_value(requirement.question, requirement.value),
                 "category": requirement.get_category_display(),
             }
-            for requirement in revision.requirements.all()
+            for requirement in revision.requirements.select_related("question")
         ]
         context["conditions"] = [
             {

@@ -9,6 +9,7 @@ checks first so the message stands next to the field. The communications app kee
 its own, narrower list for attachments.
 """
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -122,6 +123,14 @@ def upload_errors(
     return list(dict.fromkeys(errors))
 
 
+def _file_sha256(upload: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def store_upload(
     *,
     order_number: str,
@@ -140,8 +149,11 @@ def store_upload(
         raise ValidationError({key: errors})
     name = get_valid_filename(PurePath(upload.name or "upload").name) or "upload"
     folder = f"uploads/{get_valid_filename(order_number)}/{get_valid_filename(key)}"
+    # Recorded at upload: the signed content names exactly which file was agreed.
+    sha256 = _file_sha256(upload)
     path = default_storage.save(f"{folder}/{name}", upload)
     return {
+        "sha256": sha256,
         "name": name,
         "path": path,
         "size": upload.size,

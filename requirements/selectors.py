@@ -54,8 +54,7 @@ def requirements_by_category(revision: RequirementSet) -> list[CategoryGroup]:
 
 
 def requirement_display(requirement: Requirement) -> str:
-    if requirement.question is None:
-        return "" if requirement.value is None else str(requirement.value)
+    """A requirement's value as a person reads it (orders.formkit.display_value)."""
     return display_value(requirement.question, requirement.value)
 
 

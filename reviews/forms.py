@@ -63,6 +63,15 @@ class DecisionForm(forms.Form):
         ),
         help_text="Signing needs your password again.",
     )
+    # What the page showed: signing is refused when the content changed since.
+    content_hash = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form does not say what you were shown: reload the "
+            "page, read what you sign, and sign again."
+        },
+    )
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

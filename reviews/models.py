@@ -172,6 +172,9 @@ class Signature(models.Model):
     meaning = models.CharField(max_length=200)
     signed_at = models.DateTimeField()
     content = models.JSONField()
+    # Which builder (reviews.signing) made content: a signature is always verified
+    # with the format it was made with. Rows from before formats existed are 1.
+    content_format = models.PositiveSmallIntegerField(default=1)
     content_hash = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
     signature_hash = models.CharField(max_length=64, unique=True)

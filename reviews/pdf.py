@@ -1,107 +1,150 @@
 """The acceptance record as a PDF, written by fpdf2 (pure Python, no system libraries).
 
-fpdf2's built-in Helvetica covers Latin-1 only, so text outside it is transliterated
-where Unicode allows and replaced by "?" otherwise; the web page stays the full record.
+Text is drawn with fonts shipped in reviews/fonts/ (DejaVu Sans, with Droid Sans
+Fallback for Chinese, Japanese and Korean; licences beside them), so names and
+values print as typed. A character none of them can draw is printed as [U+XXXX]:
+visibly marked, never dropped or turned into "?".
+
+The record prints what was signed (reviews.record.record_content), and says
+"verified" only when the hashes hold and today's rows still match the signed
+content apart from legitimate, recorded edits.
 """
 
-import unicodedata
-from datetime import UTC
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from reviews.templatetags.reviews_tags import requirement_value
+FONTS = Path(__file__).resolve().parent / "fonts"
+SANS = "DejaVuSans"
+MONO = "DejaVuSansMono"
+FALLBACK = "DroidSansFallback"
+_FILES = {
+    (SANS, ""): "DejaVuSans.ttf",
+    (SANS, "B"): "DejaVuSans-Bold.ttf",
+    (MONO, ""): "DejaVuSansMono.ttf",
+    (FALLBACK, ""): "DroidSansFallback.ttf",
+}
 
-_REPLACEMENTS = {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+
+@cache
+def _drawable() -> frozenset[int]:
+    """Code points the regular text fonts (sans and its fallback) can draw."""
+    points: set[int] = set()
+    for name in (_FILES[(SANS, "")], _FILES[(FALLBACK, "")]):
+        font = TTFont(FONTS / name, lazy=True)
+        points.update(font.getBestCmap())
+        font.close()
+    return frozenset(points)
 
 
-def _latin1(text: object) -> str:
-    value = str(text)
-    for old, new in _REPLACEMENTS.items():
-        value = value.replace(old, new)
-    try:
-        value.encode("latin-1")
-        return value
-    except UnicodeEncodeError:
-        pass
-    decomposed = unicodedata.normalize("NFKD", value)
-    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return (
-        unicodedata.normalize("NFC", kept)
-        .encode("latin-1", "replace")
-        .decode("latin-1")
+def printable(text: object) -> str:
+    """Text as the PDF can draw it: each character no shipped font has becomes
+    [U+XXXX], so nothing typed disappears silently."""
+    drawable = _drawable()
+    return "".join(
+        ch if ord(ch) in drawable or ch in "\n\t" else f"[U+{ord(ch):04X}]"
+        for ch in str(text)
     )
 
 
-def _when(value: Any) -> str:
+def _when(value: datetime | None) -> str:
     if value is None:
         return "-"
     return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 class _Record(FPDF):
+    def setup_fonts(self) -> None:
+        for (family, style), name in _FILES.items():
+            self.add_font(family, style, str(FONTS / name))
+        self.set_fallback_fonts([FALLBACK])
+
     def heading(self, text: str) -> None:
         self.ln(3)
-        self.set_font("Helvetica", "B", 12)
-        self.multi_cell(0, 7, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("Helvetica", "", 10)
+        self.line_of(text, bold=True, size=12)
 
     def line_of(self, text: str, *, bold: bool = False, size: int = 10) -> None:
-        self.set_font("Helvetica", "B" if bold else "", size)
-        self.multi_cell(0, 5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("Helvetica", "", 10)
+        self.set_font(SANS, "B" if bold else "", size)
+        self.multi_cell(0, 5, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(SANS, "", 10)
+
+
+def _person(value: object) -> str:
+    return value.get("printed_name", "") if isinstance(value, dict) else ""
 
 
 def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
     """Render the acceptance record context (see views._record_context)."""
-    order = context["order"]
+    record = context["record"]
     revision = context["revision"]
     review = context["review"]
     decision = context["decision"]
+    order = record.order
     doc = _Record(format="A4")
-    doc.set_title(f"Acceptance record {order.number} rev. {revision.number}")
+    doc.setup_fonts()
+    doc.set_title(f"Acceptance record {order.get('number')} rev. {revision.number}")
     doc.set_author("OrderReview")
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     doc.line_of(
-        f"Acceptance record - {order.number}, revision {revision.number}",
+        f"Acceptance record - {order.get('number')}, revision {revision.number}",
         bold=True,
         size=15,
     )
-    doc.line_of(f"Customer: {order.customer.name} ({order.customer.account_code})")
-    doc.line_of(f"Customer reference: {order.customer_reference or '-'}")
+    if record.signed:
+        doc.line_of("Values as signed (read from the signed content).")
+    doc.line_of(f"Customer: {order.get('customer_name')} ({order.get('customer')})")
+    doc.line_of(f"Customer reference: {order.get('customer_reference') or '-'}")
     doc.line_of(f"Review: {review.get_state_display()}, due {review.due_date}")
 
     doc.heading("Requirements and assessments")
-    for group in context["groups"]:
-        doc.line_of(str(group.discipline), bold=True)
-        for assessment in group.assessments:
-            requirement = assessment.requirement
-            doc.line_of(
-                f"- {requirement.statement}: {requirement_value(requirement.value)}"
-            )
-            verdict = assessment.get_verdict_display()
-            who = (
-                f" - {assessment.assessed_by.printed_name}, "
-                f"{_when(assessment.assessed_at)}"
-                if assessment.assessed_by
-                else ""
-            )
-            doc.line_of(f"    {verdict}{who}")
-            if assessment.note:
-                doc.line_of(f"    Conditions / reason: {assessment.note}")
+    discipline = None
+    for row in record.rows:
+        if row.discipline != discipline:
+            discipline = row.discipline
+            doc.line_of(discipline, bold=True)
+        doc.line_of(f"- {row.statement}: {row.value}")
+        who = (
+            f" - {row.assessed_by}, {_when(row.assessed_at)}" if row.assessed_by else ""
+        )
+        doc.line_of(f"    {row.verdict or 'Not yet assessed'}{who}")
+        if row.note:
+            doc.line_of(f"    Conditions / reason: {row.note}")
 
     doc.heading("Decision")
-    if decision is None:
+    signed_decision = record.decision
+    if decision is None or signed_decision is None:
         doc.line_of("Not decided yet.")
     else:
+        who = _person(signed_decision.get("decided_by"))
         doc.line_of(
-            f"{decision.get_outcome_display()} by {decision.decided_by.printed_name}"
-            f", {_when(decision.decided_at)}"
+            f"{decision.get_outcome_display()} by {who}, {_when(decision.decided_at)}"
         )
-        if decision.reasons:
-            doc.line_of(f"Reasons: {decision.reasons}")
+        if signed_decision.get("reasons"):
+            doc.line_of(f"Reasons: {signed_decision['reasons']}")
+
+    if record.legitimate_changes:
+        doc.heading("Changed since signing (recorded edits)")
+        for change in record.legitimate_changes:
+            item = change.difference
+            doc.line_of(
+                f"{item.label}: \u201c{item.before}\u201d when signed, "
+                f"\u201c{item.after}\u201d now - {change.explained_by}"
+            )
+    if record.unexplained_changes:
+        doc.heading("WARNING: records differ from the signed content")
+        doc.line_of("No history explains these differences: possible tampering.")
+        for change in record.unexplained_changes:
+            item = change.difference
+            doc.line_of(
+                f"{item.label}: \u201c{item.before}\u201d when signed, "
+                f"\u201c{item.after}\u201d now"
+            )
 
     doc.heading("Signatures")
     for item in context["signatures"]:
@@ -111,7 +154,8 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         )
         doc.line_of(f"Meaning: {signature.meaning}")
         doc.line_of(f"Signed at: {_when(signature.signed_at)}")
-        doc.set_font("Courier", "", 8)
+        doc.line_of(f"Signed content format: {signature.content_format}")
+        doc.set_font(MONO, "", 8)
         for label, value in (
             ("content SHA-256  ", signature.content_hash),
             ("previous hash    ", signature.previous_hash),
@@ -119,7 +163,12 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
             ("chain key id     ", signature.key_id),
         ):
             doc.multi_cell(0, 4, f"{label}{value}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        verdict = "verified" if item.check.ok else f"BROKEN: {item.check.problem}"
+        if not item.check.ok:
+            verdict = f"BROKEN: {item.check.problem}"
+        elif record.unexplained_changes:
+            verdict = "FAILED: today's records differ from the signed content"
+        else:
+            verdict = "verified"
         doc.line_of(f"Verification: {verdict}")
         doc.ln(2)
     if not context["signatures"]:

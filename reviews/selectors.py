@@ -111,7 +111,7 @@ def _assessments() -> Prefetch:
     return Prefetch(
         "assessments",
         queryset=Assessment.objects.select_related(
-            "requirement",
+            "requirement__question",
             "discipline",
             "assessed_by",
             "carried_from__review__requirement_set",
@@ -142,7 +142,7 @@ def review_for_record(number: str, revision: int) -> Review:
         _assessments(),
         Prefetch(
             "requirement_set__requirements",
-            queryset=Requirement.objects.select_related("discipline"),
+            queryset=Requirement.objects.select_related("discipline", "question"),
         ),
         Prefetch(
             "decision__signatures",
@@ -151,6 +151,24 @@ def review_for_record(number: str, revision: int) -> Review:
     )
     return get_object_or_404(
         queryset, order__number=number, requirement_set__number=revision
+    )
+
+
+def review_for_content(pk: int) -> Review:
+    """A review with every relation the signed content reads, prefetched: a fixed
+    number of queries however many requirements it has."""
+    return (
+        Review.objects.select_related(
+            "order__customer", "requirement_set__submitted_by"
+        )
+        .prefetch_related(
+            "requirement_set__requirements__discipline",
+            "requirement_set__requirements__question",
+            "assessments__requirement",
+            "assessments__discipline",
+            "assessments__assessed_by",
+        )
+        .get(pk=pk)
     )
 
 
@@ -199,9 +217,13 @@ def record_signatures(review: Review) -> list[VerifiedSignature]:
     # The predecessor of the chain's first record is the genesis hash; any other
     # previous_hash must name an existing, earlier record.
     first_pk = Signature.objects.order_by("pk").values_list("pk", flat=True).first()
-    current = signing.content_hash(signing.review_content(review, decision))
     result = []
     for signature in signatures:
+        current = signing.content_hash(
+            signing.review_content(
+                review, decision, content_format=signature.content_format
+            )
+        )
         check = signing.signature_check(signature, None)
         if signature.pk == first_pk:
             linked = signature.previous_hash == signing.GENESIS_HASH

@@ -22,7 +22,7 @@ from orderreview import events, roles
 from orders.models import Discipline, Order
 from requirements.diff import requirement_differs
 from requirements.models import Requirement, RequirementSet
-from reviews import heads, signing
+from reviews import heads, selectors, signing
 from reviews.models import Assessment, Decision, Review, Signature
 
 # (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
@@ -53,6 +53,19 @@ class AssessmentConflict(ValidationError):
             f"“{value}”. Your change was not saved; check the newer value and "
             "save again if yours should replace it.",
             code="conflict",
+        )
+        self.current = current
+
+
+class SignedContentChanged(ValidationError):
+    """What would be signed changed since the approver's page showed it."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(
+            "The review changed after this page was opened: the differences are "
+            "shown below. Nothing was signed; read the content again and sign if "
+            "you still agree.",
+            code="content_changed",
         )
         self.current = current
 
@@ -261,7 +274,9 @@ def assessment_record(
         )
         current = (
             Assessment.objects.select_for_update(of=("self",))
-            .select_related("review", "discipline", "assessed_by")
+            .select_related(
+                "review", "discipline", "assessed_by", "requirement__question"
+            )
             .get(pk=assessment.pk)
         )
         if current.review.state != Review.State.OPEN:
@@ -395,6 +410,7 @@ def decision_sign(
     reasons: str,
     password: str,
     request: HttpRequest | None = None,
+    seen_content_hash: str | None = None,
 ) -> Decision:
     """Accept or reject a review and sign it (21 CFR 11.50, 11.70, 11.200).
 
@@ -440,6 +456,10 @@ def decision_sign(
         problems = decision_blockers(review, outcome)
         if problems:
             raise ValidationError(problems)
+        if seen_content_hash is not None:
+            current = signing.review_content_to_sign(_review_for_content(review.pk))
+            if signing.content_hash(current) != seen_content_hash:
+                raise SignedContentChanged(current)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [signing.CHAIN_LOCK_KEY])
         now = timezone.now()
@@ -494,20 +514,13 @@ def _has_baseline(revision: RequirementSet) -> bool:
     ).exists()
 
 
+def _review_for_content(review_pk: int) -> Review:
+    return selectors.review_for_content(review_pk)
+
+
 def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Signature:
     """Append one signature at the chain head. The caller holds the chain lock."""
-    review = (
-        Review.objects.select_related(
-            "order__customer", "requirement_set__submitted_by"
-        )
-        .prefetch_related(
-            "requirement_set__requirements__discipline",
-            "assessments__requirement",
-            "assessments__discipline",
-            "assessments__assessed_by",
-        )
-        .get(pk=decision.review_id)
-    )
+    review = _review_for_content(decision.review_id)
     content = signing.review_content(review, decision)
     head = Signature.objects.order_by("-pk").values_list("signature_hash", flat=True)
     previous_hash = head.first() or signing.GENESIS_HASH
@@ -530,6 +543,7 @@ def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Sig
         meaning=meaning,
         signed_at=signed_at,
         content=content,
+        content_format=signing.CONTENT_FORMAT,
         content_hash=digest,
         previous_hash=previous_hash,
         signature_hash=signature_hash,

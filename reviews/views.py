@@ -1,5 +1,8 @@
 """Reviewing, signing and the acceptance record."""
 
+import json
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,8 +18,9 @@ from django.views.decorators.http import (
 from orderreview import roles
 from orderreview.forms import form_errors_add
 from orderreview.roles import role_required
+from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
-from reviews import pdf, selectors, services
+from reviews import pdf, record, selectors, services, signing
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm
 from reviews.models import Assessment, Decision, Review
 
@@ -55,6 +59,24 @@ class _OpenPath:
         return (later or others or [None])[0]
 
 
+# Who may download an order's file answers (requirements' requirement_file view).
+FILE_READERS = (
+    roles.CUSTOMER_SERVICE,
+    roles.AUDITOR,
+    roles.REVIEWER,
+    roles.APPROVER,
+)
+
+
+def _file_url(requirement: Any, order_number: str, user: Any) -> str:
+    """The download link of a stored file answer, for those allowed to read it."""
+    if stored_upload_path(requirement.value, order_number) is None:
+        return ""
+    if not roles.has_role(user, *FILE_READERS):
+        return ""
+    return reverse("orders:requirement_file", args=[order_number, requirement.pk])
+
+
 def _row(
     assessment: Assessment,
     discipline_ids: set[int],
@@ -64,6 +86,7 @@ def _row(
     saved: bool = False,
     errors: list[str] | None = None,
     path: _OpenPath | None = None,
+    user: Any = None,
 ) -> dict[str, object]:
     """What one assessment row shows, and its form if this user may assess it."""
     editable = (
@@ -85,6 +108,7 @@ def _row(
         "saved": saved,
         "errors": errors or [],
         "next_open": (path or _OpenPath(review, discipline_ids)).after(assessment),
+        "file_url": _file_url(assessment.requirement, review.order.number, user),
     }
 
 
@@ -100,7 +124,9 @@ def _review_page(
             if bound and bound["assessment"].pk == assessment.pk:
                 row = bound
             else:
-                row = _row(assessment, discipline_ids, review, path=path)
+                row = _row(
+                    assessment, discipline_ids, review, path=path, user=request.user
+                )
             # Carried-forward verdicts still hold: folded away so the page starts
             # with what needs a look, unless this row has something to report.
             fold = assessment.carried_from_id and row is not bound
@@ -206,10 +232,32 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
             f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
         )
     discipline_ids = selectors.discipline_ids_of(request.user)
-    row = _row(assessment, discipline_ids, review, form, conflict, saved, errors)
+    row = _row(
+        assessment,
+        discipline_ids,
+        review,
+        form,
+        conflict,
+        saved,
+        errors,
+        user=request.user,
+    )
     if request.htmx:
         return render(request, "reviews/_assessment_row.html", {"row": row})
     return _review_page(request, selectors.review_get(pk), bound=row)
+
+
+def _seen_content(form: DecisionForm) -> dict[str, Any] | None:
+    """The content the sign page showed, when the form carries it intact."""
+    try:
+        content = json.loads(form.data.get("content") or "null")
+    except ValueError:
+        return None
+    if not isinstance(content, dict):
+        return None
+    if signing.content_hash(content) != form.data.get("content_hash"):
+        return None
+    return content
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -244,8 +292,12 @@ def assessments_can_meet(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(roles.APPROVER)
 def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign what is shown: the page carries the content to sign and its hash, and
+    a signature over content that changed since is refused with the differences."""
     review = selectors.review_get(pk)
+    to_sign = signing.review_content_to_sign(selectors.review_for_content(pk))
     form = DecisionForm(request.POST or None)
+    changes: list[signing.ContentDifference] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_sign(
@@ -255,7 +307,11 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 reasons=form.cleaned_data["reasons"],
                 password=form.cleaned_data["password"],
                 request=request,
+                seen_content_hash=form.cleaned_data["content_hash"],
             )
+        except services.SignedContentChanged as error:
+            form.add_error(None, error)
+            to_sign = error.current
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -265,26 +321,61 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 number=review.order.number,
                 revision=review.requirement_set.number,
             )
+    if form.is_bound:
+        seen = _seen_content(form)
+        if seen is not None and signing.content_hash(seen) != signing.content_hash(
+            to_sign
+        ):
+            changes = signing.content_differences(seen, to_sign)
+        # The hidden fields always describe what this page shows now.
+        form.data = form.data.copy()
+        form.data["content"] = signing.canonical_json(to_sign)
+        form.data["content_hash"] = signing.content_hash(to_sign)
+    else:
+        form.initial = {
+            "content": signing.canonical_json(to_sign),
+            "content_hash": signing.content_hash(to_sign),
+        }
     context = {
         "review": review,
         "form": form,
+        "to_sign": to_sign,
+        "rows": record.record_rows(to_sign, _discipline_names(review)),
+        "content_hash": signing.content_hash(to_sign),
+        "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
         "self_approval": services.self_approval(review, request.user),
     }
     return render(request, "reviews/decision_sign.html", context)
 
 
-def _record_context(review: Review) -> dict[str, object]:
+def _discipline_names(review: Review) -> dict[str, str]:
+    return {a.discipline.slug: a.discipline.name for a in review.assessments.all()}
+
+
+def _record_context(review: Review, user: Any) -> dict[str, object]:
     signatures = selectors.record_signatures(review)
+    shown = record.record_content(
+        review, signatures[0].signature if signatures else None
+    )
+    files = {
+        r.key: _file_url(r, review.order.number, user)
+        for r in review.requirement_set.requirements.all()
+    }
     return {
         "review": review,
         "order": review.order,
         "revision": review.requirement_set,
-        "requirements": list(review.requirement_set.requirements.all()),
-        "groups": selectors.assessments_by_discipline(review),
+        "record": shown,
+        "rows": [
+            {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
+        ],
         "decision": getattr(review, "decision", None),
         "signatures": signatures,
         "chain_failures": selectors.record_chain_failures(review, signatures),
+        # Verified only when the hashes hold and today's rows still say what was
+        # signed, apart from legitimate edits history explains.
+        "content_intact": not shown.unexplained_changes,
     }
 
 
@@ -292,7 +383,9 @@ def _record_context(review: Review) -> dict[str, object]:
 @role_required(*REVIEWERS, read_only=READERS)
 def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
-    return render(request, "reviews/acceptance_record.html", _record_context(review))
+    return render(
+        request, "reviews/acceptance_record.html", _record_context(review, request.user)
+    )
 
 
 @require_safe
@@ -302,7 +395,10 @@ def acceptance_record_pdf(
 ) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
     # The chain head when printed: a copy of it kept outside the database.
-    context = {**_record_context(review), "chain_head": selectors.chain_head()}
+    context = {
+        **_record_context(review, request.user),
+        "chain_head": selectors.chain_head(),
+    }
     content = pdf.acceptance_record_pdf(context)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{number}-rev{revision}-acceptance-record.pdf"
@@ -315,6 +411,7 @@ def acceptance_record_pdf(
 def signatures_verify(request: HttpRequest) -> HttpResponse:
     context = {
         "report": selectors.chain_report(),
+        "content_problems": list(record.content_problems()),
         "signatures": selectors.latest_signatures(),
     }
     return render(request, "reviews/signatures_verify.html", context)

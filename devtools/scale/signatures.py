@@ -22,10 +22,14 @@ def sign(
     signing.new_signature_hash (keyed), so the hashes are the service's."""
     users = {u.pk: u for u in ctx.users.values()}
     disciplines = ctx.discipline_slugs
+    questions = {
+        q.pk: q for _, version_questions in ctx.versions for q in version_questions
+    }
 
     def req_ns(row: dict) -> SimpleNamespace:
         return SimpleNamespace(
             pk=row["id"],
+            question=questions.get(row.get("question_id")),
             position=row["position"],
             key=row["key"],
             statement=row["statement"],
@@ -96,6 +100,7 @@ def sign(
         "meaning": meaning,
         "signed_at": signed_at,
         "content": content,
+        "content_format": signing.CONTENT_FORMAT,
         "content_hash": digest,
         "previous_hash": ctx.head,
         "signature_hash": signature_hash,

@@ -196,19 +196,28 @@ def answers_typed(
     return result
 
 
-def display_value(question_or_kind: Question | str, value: Any) -> str:
-    """Human text for a stored value: Yes/No, choice labels, dates, units, file name."""
+def display_value(question_or_kind: Question | str | None, value: Any) -> str:
+    """Human text for a stored value: Yes/No, choice labels, dates, units, a file's
+    name with its SHA-256 (never its storage path).
+
+    The one display function for requirement values: pages, the PDF, notices, CSV
+    and the signed content (format 2) all show what it returns, so what a reviewer
+    read is what an approver signs. Without a question (a requirement typed by
+    hand) the value's JSON type decides.
+    """
     question = question_or_kind if isinstance(question_or_kind, Question) else None
-    kind = question.kind if question else str(question_or_kind)
+    kind = question.kind if question else str(question_or_kind or "")
     if value is None or value == "" or value == []:
         return "—"
     labels = dict(question_choices(question)) if question else {}
-    if kind == Kind.YES_NO:
+    if kind == Kind.YES_NO or (not kind and isinstance(value, bool)):
         if isinstance(value, bool):
             return "Yes" if value else "No"
         return {YES: "Yes", NO: "No"}.get(str(value), str(value))
-    if kind == Kind.MULTIPLE_CHOICE and isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(item), str(item)) for item in value)
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            labels.get(str(item), display_value(None, item)) for item in value
+        )
     if kind == Kind.SINGLE_CHOICE:
         return labels.get(str(value), str(value))
     if kind == Kind.DATE:
@@ -220,11 +229,21 @@ def display_value(question_or_kind: Question | str, value: Any) -> str:
     if kind in UNIT_KINDS:
         unit = question.unit if question else ""
         return f"{value} {unit}".strip()
+    if isinstance(value, Mapping):
+        if kind == Kind.FILE or {"name", "path"} <= value.keys():
+            return file_display(value)
+        return "; ".join(f"{k}: {display_value(None, v)}" for k, v in value.items())
     if kind == Kind.FILE:
-        if isinstance(value, Mapping):
-            return str(value.get("name", ""))
         return str(getattr(value, "name", value))
     return str(value)
+
+
+def file_display(value: Mapping[str, Any]) -> str:
+    """A stored file answer as people know it: its name and, when recorded at
+    upload, the SHA-256 of its content (which file exactly was agreed)."""
+    name = str(value.get("name") or "file")
+    digest = value.get("sha256")
+    return f"{name} (SHA-256 {digest})" if digest else name
 
 
 # --- fields ---------------------------------------------------------------------------

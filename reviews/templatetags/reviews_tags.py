@@ -1,4 +1,4 @@
-"""Review data for other apps' pages (home, order detail) and value formatting."""
+"""Review data for other apps' pages (home, order detail)."""
 
 from typing import Any
 
@@ -10,23 +10,6 @@ from reviews import selectors
 from reviews.models import Review
 
 register = template.Library()
-
-
-@register.filter
-def requirement_value(value: Any) -> str:
-    """A requirement's JSON value as a person reads it."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(requirement_value(item) for item in value)
-    if isinstance(value, dict) and {"name", "path"} <= value.keys():
-        # An uploaded file's stored description: people know it by its name.
-        return str(value["name"])
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {requirement_value(v)}" for k, v in value.items())
-    return str(value)
 
 
 @register.inclusion_tag("reviews/_home_queue_items.html", takes_context=True)

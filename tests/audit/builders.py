@@ -24,9 +24,12 @@ def save(instance: object, *, by: object = None, reason: str | None = None) -> o
     return instance
 
 
-def submitted_order(*, by: object, requirements: int = 2, number: int = 1):
-    """An order with a submitted revision and its requirements."""
-    order = factories.OrderFactory(entered_by=by)
+def submitted_order(
+    *, by: object, requirements: int = 2, number: int = 1, **order_fields: object
+):
+    """An order with a submitted revision and its requirements (order_fields are
+    set at entry: once submitted, the database refuses changes to them)."""
+    order = factories.OrderFactory(entered_by=by, **order_fields)
     revision = factories.RequirementSetFactory(order=order, number=number)
     items = [
         factories.RequirementFactory(requirement_set=revision, position=i)

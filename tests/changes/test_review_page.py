@@ -65,11 +65,3 @@ def test_re_review_page_query_count_is_constant(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count("Operation ") >= rows
-
-
-def test_an_uploaded_file_shows_by_its_name_on_review_pages():
-    from reviews.templatetags.reviews_tags import requirement_value
-
-    stored = {"name": "drawing.pdf", "path": "uploads/x/drawing.pdf", "size": 3}
-    assert requirement_value(stored) == "drawing.pdf"
-    assert requirement_value({"a": 1}) == "a: 1"

@@ -8,7 +8,7 @@ from communications.models import OutboundNotice
 from orders.models import Channel, Order, RequirementCategory
 from requirements import selectors
 from requirements import services as req_services
-from requirements.models import ChangeNotification, Requirement, RequirementSet
+from requirements.models import ChangeNotification, RequirementSet
 from reviews import services as review_services
 from reviews.models import Assessment, Review
 from tests import factories
@@ -27,19 +27,29 @@ def _slots(review: Review) -> dict[str, Assessment]:
 
 
 def test_a_change_order_starts_prefilled_with_the_accepted_answers_and_keeps_the_number(
-    accepted_order, service_user, engineering
+    change_version, service_user, team, approver, engineering
 ):
-    revision1 = accepted_order.revisions.get()
-    added = Requirement(
-        requirement_set=revision1,
-        key="staff-1",
+    # The staff requirement is added while revision 1 is a draft: once submitted,
+    # the database refuses any change to a revision's requirements.
+    intake = req_services.intake_start(
+        user=service_user,
+        form_version=change_version,
+        channel=Channel.PHONE,
+        customer=factories.CustomerFactory(),
+        answers={"part_number": "AX-100", "quantity": 250, "finish": "anodised"},
+    )
+    added = req_services.requirement_add(
+        revision=intake,
+        user=service_user,
         statement="Deburr all edges",
         category=RequirementCategory.ORGANISATION,
         discipline=engineering,
-        source=Requirement.Source.STAFF,
-        position=10_000,
     )
-    added.save()
+    revision1 = req_services.revision_submit(revision=intake, user=service_user)
+    assess_all(revision1.review, team)
+    sign(revision1.review, approver)
+    accepted_order = revision1.order
+    accepted_order.refresh_from_db()
 
     draft = req_services.change_order_start(
         order=accepted_order,
@@ -58,7 +68,7 @@ def test_a_change_order_starts_prefilled_with_the_accepted_answers_and_keeps_the
     )
     copy = draft.requirements.get()
     assert (copy.key, copy.statement, copy.source) == (
-        "staff-1",
+        added.key,
         added.statement,
         "staff",
     )

@@ -39,6 +39,7 @@ from reviews.models import Assessment, Decision, Review, Signature
 from tests.conftest import _user_with_role
 from tests.factories import TEST_PASSWORD
 from tests.hardening.conftest import COMPLETE, answer_post, submitted
+from tests.signing_form import seen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -398,7 +399,12 @@ def test_parallel_signing_gives_one_decision_per_review_and_a_linear_chain(
     signers = [Browser(server.base).log_in(n) for n in ("approver", "approver2")]
     for review in reviews:
         url = reverse("reviews:decision_sign", args=[review.pk])
-        data = {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD}
+        data = {
+            "outcome": "accept",
+            "reasons": "",
+            "password": TEST_PASSWORD,
+            **seen(review),
+        }
         answers = in_parallel(
             [lambda b=b, u=url, d=data: b.post(u, d) for b in signers]
         )

@@ -24,6 +24,7 @@ from orders.models import Channel
 from requirements import services as req_services
 from tests.factories import TEST_PASSWORD
 from tests.hardening.conftest import COMPLETE, PDF, World, answer_post, history_rows
+from tests.signing_form import seen
 
 EXAMPLES = settings(
     max_examples=20,
@@ -276,7 +277,12 @@ TARGETS = [
         lambda w: reverse("reviews:decision_sign", args=[w.review_a.pk]),
         # Accepting is refused while slots are open, so the review stays undecided
         # and every example meets the signing form.
-        lambda w: {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD},
+        lambda w: {
+            "outcome": "accept",
+            "reasons": "",
+            "password": TEST_PASSWORD,
+            **seen(w.review_a),
+        },
         ["outcome", "reasons", "password"],
     ),
     Target(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from reviews.models import Decision
 from tests.factories import TEST_PASSWORD
 from tests.hardening.conftest import database_url, history_rows
+from tests.signing_form import seen
 from tests.urlwalk import endpoints
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -38,7 +39,12 @@ def _login(client: Client, username: str, password: str):
 def _sign(client: Client, review, password: str):
     return client.post(
         reverse("reviews:decision_sign", args=[review.pk]),
-        {"outcome": "reject", "reasons": "Cannot source it", "password": password},
+        {
+            "outcome": "reject",
+            "reasons": "Cannot source it",
+            "password": password,
+            **seen(review),
+        },
     )
 
 

@@ -18,11 +18,13 @@ def submit_revision(
     with revision_submitted as requirements.services.revision_submit sends it."""
     if revision is None:
         revision = factories.RequirementSetFactory(
-            state=RequirementSet.State.SUBMITTED,
             order__status=Order.Status.AWAITING_REVIEW,
             **{f"order__{key}": value for key, value in order_kwargs.items()},
         )
+        # Submitted in one save, as revision_submit does: the database refuses
+        # changes to a revision once it is submitted.
         revision.submitted_by = revision.created_by
+        revision.state = RequirementSet.State.SUBMITTED
         revision.save()
     for discipline in disciplines:
         factories.RequirementFactory(requirement_set=revision, discipline=discipline)

@@ -31,18 +31,23 @@ def raw(sql: str, params: list) -> None:
         cursor.execute(sql, params)
 
 
-def tamper(sql: str, params: list) -> None:
-    """Change a signature with its append-only trigger switched off for a moment,
-    as someone with direct database access could."""
+def tamper(
+    sql: str,
+    params: list,
+    *,
+    table: str = "reviews_signature",
+    trigger: str = "reviews_signature_append_only",
+) -> None:
+    """Change a row with its guarding trigger switched off for a moment, as
+    someone with direct database access (the owner) could."""
     # Django's foreign keys are deferred: run their pending checks first, since
     # PostgreSQL refuses ALTER TABLE on a table with pending trigger events.
     raw("SET CONSTRAINTS ALL IMMEDIATE", [])
-    trigger = "reviews_signature_append_only"
-    raw(f"ALTER TABLE reviews_signature DISABLE TRIGGER {trigger}", [])
+    raw(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}", [])
     try:
         raw(sql, params)
     finally:
-        raw(f"ALTER TABLE reviews_signature ENABLE TRIGGER {trigger}", [])
+        raw(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}", [])
 
 
 def test_raw_sql_cannot_update_a_signature(signed):
@@ -184,15 +189,29 @@ def test_acceptance_record_shows_a_tampered_signature_as_failed(
     assert "signature fields do not match" in page
 
 
-def test_acceptance_record_notices_records_changed_after_signing(
+def test_acceptance_record_shows_signed_values_and_fails_when_rows_were_tampered(
     client, signed, assessed_review, approver
 ):
     requirement = assessed_review.requirement_set.requirements.first()
-    requirement.value = "something else"
-    requirement.save()
+    signed_value = requirement.value
+    # The database refuses this; only its owner, with the trigger off, gets past.
+    tamper(
+        "UPDATE requirements_requirement SET value = '\"something else\"' "
+        "WHERE id = %s",
+        [requirement.pk],
+        table="requirements_requirement",
+        trigger="requirements_requirement_frozen",
+    )
     client.force_login(approver)
     order = assessed_review.order
     response = client.get(reverse("reviews:acceptance_record", args=[order.number, 1]))
     page = response.content.decode()
-    assert 'data-verification="ok"' in page
-    assert "differ from the content this signature covers" in page
+    # The hashes still hold, but the record is not reported as verified: the rows
+    # differ from what was signed and no history explains it.
+    assert 'data-verification="ok"' not in page
+    assert 'data-verification="broken"' in page
+    assert 'data-changes="tampered"' in page
+    assert "no history explains it" in page
+    # The table shows the signed value, not the tampered one.
+    assert f"<td data-value>{signed_value}</td>" in page
+    assert "<td data-value>something else</td>" not in page

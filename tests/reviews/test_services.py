@@ -7,6 +7,7 @@ from orders.models import Order
 from requirements.models import RequirementSet
 from reviews import services, signing
 from reviews.models import Decision, Review, Signature
+from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.reviews.conftest import assess, slot, submit_revision
 
@@ -204,27 +205,36 @@ def test_confirmed_customer_requirements_can_be_accepted(
     assert sign(review, approver).outcome == "accept"
 
 
+def _entered_by(role: str, person, engineering) -> Review:
+    """A review whose order or revision person entered, set before submission (the
+    database refuses changes to a submitted order's signed fields and revision)."""
+    if role == "entered_by":
+        return submit_revision(engineering, entered_by=person)
+    revision = factories.RequirementSetFactory(**{role: person})
+    revision.state = RequirementSet.State.SUBMITTED
+    revision.submitted_by = revision.submitted_by or revision.order.entered_by
+    revision.save()
+    return submit_revision(engineering, revision=revision)
+
+
 @pytest.mark.parametrize("role", ["entered_by", "created_by", "submitted_by"])
 def test_approver_cannot_sign_an_order_or_revision_they_entered(
-    assessed_review, approver, role
+    reviewer, approver, engineering, role
 ):
-    target = assessed_review.order if role == "entered_by" else None
-    target = target or assessed_review.requirement_set
-    setattr(target, role, approver)
-    target.save()
+    review = _entered_by(role, approver, engineering)
+    assess(slot(review, engineering), reviewer)
     with pytest.raises(ValidationError, match="segregation of duties"):
-        sign(assessed_review, approver)
+        sign(review, approver)
     assert not Decision.objects.exists()
 
 
 def test_self_approval_is_allowed_when_the_setting_relaxes_it(
-    settings, assessed_review, approver
+    settings, reviewer, approver, engineering
 ):
     settings.REVIEW_ALLOW_SELF_APPROVAL = True
-    order = assessed_review.order
-    order.entered_by = approver
-    order.save()
-    assert sign(assessed_review, approver).outcome == "accept"
+    review = _entered_by("entered_by", approver, engineering)
+    assess(slot(review, engineering), reviewer)
+    assert sign(review, approver).outcome == "accept"
 
 
 def test_reviewer_without_approver_role_cannot_sign(assessed_review, reviewer):

@@ -15,6 +15,7 @@ from reviews.models import Assessment, Decision, Review, Signature
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.reviews.conftest import assess, slot, submit_revision
+from tests.signing_form import seen
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +323,12 @@ def test_signing_with_the_password_redirects_to_the_record(
 ):
     response = login(client, approver).post(
         sign_url(assessed_review),
-        {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD},
+        {
+            "outcome": "accept",
+            "reasons": "",
+            "password": TEST_PASSWORD,
+            **seen(assessed_review),
+        },
     )
     assert response.status_code == 302
     assert response.url == record_url(assessed_review)
@@ -334,7 +340,12 @@ def test_wrong_password_shows_an_error_and_signs_nothing(
 ):
     response = login(client, approver).post(
         sign_url(assessed_review),
-        {"outcome": "reject", "reasons": "Keep me", "password": "wrong"},
+        {
+            "outcome": "reject",
+            "reasons": "Keep me",
+            "password": "wrong",
+            **seen(assessed_review),
+        },
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -351,7 +362,12 @@ def test_reject_without_reasons_is_shown_beside_the_field(
 ):
     response = login(client, approver).post(
         sign_url(assessed_review),
-        {"outcome": "reject", "reasons": "", "password": TEST_PASSWORD},
+        {
+            "outcome": "reject",
+            "reasons": "",
+            "password": TEST_PASSWORD,
+            **seen(assessed_review),
+        },
     )
     assert response.status_code == 200
     assert "Give the reasons for the rejection." in response.content.decode()
@@ -359,14 +375,15 @@ def test_reject_without_reasons_is_shown_beside_the_field(
 
 
 def test_sign_page_refuses_self_approval_with_a_message(
-    client, assessed_review, approver
+    client, reviewer, approver, engineering
 ):
-    order = assessed_review.order
-    order.entered_by = approver
-    order.save()
+    # Entered by the approver before submission: a submitted order's signed fields
+    # are frozen by the database.
+    review = submit_revision(engineering, entered_by=approver)
+    assess(slot(review, engineering), reviewer)
     response = login(client, approver).post(
-        sign_url(assessed_review),
-        {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD},
+        sign_url(review),
+        {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD, **seen(review)},
     )
     assert response.status_code == 200
     assert "segregation of duties" in response.content.decode()
@@ -376,7 +393,7 @@ def test_sign_page_refuses_self_approval_with_a_message(
 def test_accepting_an_incomplete_review_shows_why(client, review, approver):
     response = login(client, approver).post(
         sign_url(review),
-        {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD},
+        {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD, **seen(review)},
     )
     assert response.status_code == 200
     assert "still open" in response.content.decode()
@@ -474,7 +491,8 @@ def test_acceptance_record_pdf_is_a_valid_pdf_naming_the_signer(
     assert response.content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Zoë Åkesson-Smith" in text
+    # Printed as typed, em dash included (the PDF once turned it into "-").
+    assert "Zoë Åkesson—Smith" in text
     assert "Approved: capability confirmed" in text
     assert assessed_review.order.number in text
     assert Signature.objects.get().signature_hash in text.replace("\n", "")
@@ -504,8 +522,10 @@ def test_verification_page_for_approvers_and_auditors_with_constant_queries(
         sign(review, approver)
     login(client, auditor)
     # session, user, groups, every signature for the chain, decisions without a
-    # signature, the latest with their reviews and orders
-    with django_assert_num_queries(6):
+    # signature, the latest with their reviews and orders; the content check: the
+    # signatures with their decisions, their reviews with order/customer/revision,
+    # the revisions' requirements, the reviews' assessments (per batch of 200)
+    with django_assert_num_queries(10):
         response = client.get(reverse("reviews:signatures_verify"))
     page = response.content.decode()
     assert f"intact: {rows} signature(s)" in page

@@ -192,8 +192,10 @@ def _extra_rows(count: int) -> None:
     # Saved by a person, as in the app: the timeline's newest rows then name a user
     # at both sizes (a page where nobody is named skips the user look-up).
     target._history_user = User.objects.get(username="service")
+    # (The confirmation note, not the customer reference: a submitted order's
+    # signed fields are refused by the database.)
     for index in range(count):
-        target.customer_reference = f"PO-{index}"
+        target.confirmation_method = f"Phone call {index}"
         target.save()
 
 

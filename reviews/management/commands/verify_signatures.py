@@ -3,16 +3,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reviews import selectors
+from reviews import record, selectors
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every signature's content and chain HMAC in order, check that "
-        "every decision has its signature and that the chain holds every head in "
-        "the heads log, print the chain head, and exit non-zero naming the first "
-        "failure. --head proves a head written down earlier is still in the chain; "
-        "--heads-log checks a copy of the heads log instead of the configured one."
+        "Recompute every signature's content and chain HMAC in order, recompute "
+        "every signed content from today's records, check that every decision has "
+        "its signature and that the chain holds every head in the heads log, print "
+        "the chain head, and exit non-zero naming every failure. --head proves a "
+        "head written down earlier is still in the chain; --heads-log checks a copy "
+        "of the heads log instead of the configured one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,19 +44,29 @@ class Command(BaseCommand):
                     "the database."
                 )
             )
+        lines = [] if report.ok else [report.summary]
         if options["head"]:
             found = self._head_found(options["head"], report.count)
             if found is None:
-                raise CommandError(
+                lines.insert(
+                    0,
                     f"Head {options['head'].strip()} is NOT in the signature chain: "
-                    "the chain was rewritten or shortened since it was written down. "
-                    + report.summary
+                    "the chain was rewritten or shortened since it was written down.",
                 )
-            if report.ok:
+            elif report.ok:
                 self.stdout.write(found)
-        if not report.ok:
-            raise CommandError(report.summary)
-        self.stdout.write(self.style.SUCCESS(report.summary))
+        lines += [
+            f"Signed content differs: {p.summary}" for p in record.content_problems()
+        ]
+        if lines:
+            if report.ok:
+                lines.append(report.summary)
+            raise CommandError("\n".join(lines))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report.summary}; every signed content matches today's records"
+            )
+        )
 
     def _head_found(self, head_hash: str, count: int) -> str | None:
         signature = selectors.head_lookup(head_hash)
