@@ -100,6 +100,7 @@ def _submitted(version, user) -> RequirementSet:
         user=user,
         form_version=version,
         channel=Channel.PHONE,
+        documented_statement=True,  # the customer followed up with a written order
         customer=factories.CustomerFactory(name="Acme Brackets", account_code="ACME"),
         answers={
             "length": "12",

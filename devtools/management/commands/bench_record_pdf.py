@@ -7,7 +7,6 @@ built in memory, never saved, so this runs against any database without writing.
 
 import datetime as dt
 import time
-from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -24,46 +23,52 @@ def _text(limit: int) -> str:
 
 
 def largest_record_context(requirements: int) -> dict:
-    """The acceptance record context of the largest record the limits allow."""
-    from orderreview.models import User
-    from orders.models import Customer, Discipline, Order
-    from requirements.models import Requirement, RequirementSet
-    from reviews.models import Assessment, Decision, Review
+    """The acceptance record context of the largest record the limits allow, as
+    reviews.views builds it: the signed content's rows and the live objects."""
+    from orders.models import Customer, Order
+    from requirements.models import RequirementSet
+    from reviews.models import Decision, Review
+    from reviews.record import RecordContent, RecordRow
 
     now = timezone.now()
-    signer = User(username="approver", first_name="A" * 150, last_name="B" * 150)
+    name = "A" * 150 + " " + "B" * 150
     customer = Customer(name="C" * 200, account_code="A" * 40)
     order = Order(number="SO-2026-000001", customer=customer)
-    order.customer_reference = "R" * 100
-    revision = RequirementSet(number=1, reason=_text(textlimits.NOTE))
-    review = Review(state="decided", due_date=dt.date(2026, 12, 1))
-    discipline = Discipline(name="D" * 80, slug="d")
-    assessments = [
-        Assessment(
-            requirement=Requirement(
-                statement=_text(textlimits.NOTE), value=_text(textlimits.NOTE)
-            ),
-            discipline=discipline,
-            verdict="conditions",
+    rows = [
+        RecordRow(
+            key=f"q{index}",
+            discipline="D" * 80,
+            statement=_text(textlimits.NOTE),
+            category="Stated by the customer",
+            value=_text(textlimits.NOTE),
+            verdict="Can meet with conditions",
             note=_text(textlimits.NOTE),
-            assessed_by=signer,
+            assessed_by=name,
             assessed_at=now,
+            carried=False,
         )
-        for _ in range(requirements)
+        for index in range(requirements)
     ]
-    decision = Decision(
-        outcome="accept",
-        reasons=_text(textlimits.NOTE),
-        decided_by=signer,
-        decided_at=now,
-    )
+    content = {
+        "order": {
+            "number": order.number,
+            "customer": customer.account_code,
+            "customer_name": customer.name,
+            "customer_reference": "R" * 100,
+        },
+        "decision": {
+            "outcome": "accept",
+            "reasons": _text(textlimits.NOTE),
+            "decided_by": {"username": "approver", "printed_name": name},
+            "decided_at": now.isoformat(),
+        },
+    }
     return {
-        "review": review,
+        "review": Review(state="decided", due_date=dt.date(2026, 12, 1)),
         "order": order,
-        "revision": revision,
-        "requirements": [a.requirement for a in assessments],
-        "groups": [SimpleNamespace(discipline=discipline, assessments=assessments)],
-        "decision": decision,
+        "revision": RequirementSet(number=1, reason=_text(textlimits.NOTE)),
+        "record": RecordContent(signed=True, content=content, rows=rows),
+        "decision": Decision(outcome="accept", decided_at=now),
         "signatures": [],
     }
 
