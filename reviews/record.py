@@ -9,7 +9,7 @@ explains is reported as tampering.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +20,13 @@ from orders.models import RequirementCategory
 from orders.orderforms.answer_form import display_value
 from requirements.models import Requirement
 from reviews import signing
-from reviews.models import Assessment, Review, Signature
+from reviews.models import Assessment, Decision, Review, Signature
 
 # Differences history may explain: (section, field) -> how to look it up.
 CUSTOMER_FIELDS = {"customer": "account_code", "customer_name": "name"}
+# Header facts a change order's mapped answers may move, each with an order history
+# row (the database freezes the rest of the order once it left draft).
+ORDER_HEADER_FIELDS = {"requested_date", "customer_reference"}
 PERSON_FIELDS = {"submitted_by", "assessed_by", "decided_by"}
 
 
@@ -153,6 +156,28 @@ def _customer_change(order: Any, name: str, difference: Any, since: datetime) ->
     return ""
 
 
+def _order_change(order: Any, difference: Any, since: datetime) -> str:
+    """Who moved a header fact (a later revision's mapped answer) to its current
+    value after signing, if the order's history says so."""
+    records = order.history.filter(history_date__gt=since).order_by(
+        "history_date", "history_id"
+    )
+    for record in records.select_related("history_user"):
+        value = getattr(record, difference.field)
+        if (str(value) if value not in (None, "") else "—") == difference.after:
+            who = record.history_user.printed_name if record.history_user else "—"
+            reason = (
+                f": {record.history_change_reason}"
+                if record.history_change_reason
+                else ""
+            )
+            return (
+                f"changed by {who} on {record.history_date:%Y-%m-%d %H:%M} UTC "
+                f"(order history{reason})"
+            )
+    return ""
+
+
 def _person_change(difference: Any, signed_value: Any, since: datetime) -> str:
     """A signed person's printed name changed later through their account."""
     if not isinstance(signed_value, dict) or "username" not in signed_value:
@@ -191,6 +216,22 @@ def _text_person(value: Any) -> str:
     return ""
 
 
+def readable(difference: signing.ContentDifference) -> signing.ContentDifference:
+    """A difference as a person reads it: verdicts and outcomes by their labels
+    ("Can meet with conditions"), not their stored codes."""
+    labels = {
+        "verdict": _labels(Assessment.Verdict.choices),
+        "outcome": _labels(Decision.Outcome.choices),
+    }.get(difference.field)
+    if not labels:
+        return difference
+    return replace(
+        difference,
+        before=labels.get(difference.before, difference.before),
+        after=labels.get(difference.after, difference.after),
+    )
+
+
 def explain(
     differences: list[signing.ContentDifference],
     *,
@@ -206,10 +247,12 @@ def explain(
             why = _customer_change(
                 order, CUSTOMER_FIELDS[difference.field], difference, since
             )
+        elif difference.section == "order" and difference.field in ORDER_HEADER_FIELDS:
+            why = _order_change(order, difference, since)
         elif difference.field in PERSON_FIELDS:
             signed_value = _signed_value(content, difference)
             why = _person_change(difference, signed_value, since)
-        changes.append(Change(difference=difference, explained_by=why))
+        changes.append(Change(difference=readable(difference), explained_by=why))
     return changes
 
 

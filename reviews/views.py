@@ -326,7 +326,10 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         if seen is not None and signing.content_hash(seen) != signing.content_hash(
             to_sign
         ):
-            changes = signing.content_differences(seen, to_sign)
+            changes = [
+                record.readable(difference)
+                for difference in signing.content_differences(seen, to_sign)
+            ]
         # The hidden fields always describe what this page shows now.
         form.data = form.data.copy()
         form.data["content"] = signing.canonical_json(to_sign)

@@ -379,8 +379,9 @@ def test_a_verdict_changed_after_the_sign_page_opened_refuses_the_signature(
     page = response.content.decode()
     assert response.status_code == 200
     assert "changed after this page was opened" in page
-    assert "“Can meet” → “Can meet with conditions”" not in page  # raw values shown
-    assert "“can_meet” → “conditions”" in page
+    # The difference reads as the approver knows it, not as stored codes.
+    assert "“Can meet” → “Can meet with conditions”" in page
+    assert "“can_meet” → “conditions”" not in page
     assert "Only with a 2 mm tolerance" in page
     assert not Signature.objects.exists()
     # Signing again from the refreshed page signs what it now shows.
