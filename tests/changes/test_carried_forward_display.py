@@ -10,7 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Order
+from orders.models import Channel, Order
+from requirements import services as req_services
 from reviews.models import Assessment
 from tests import factories
 from tests.changes.conftest import raise_change
@@ -69,11 +70,20 @@ def test_audit_timeline_shows_who_gave_a_carried_forward_verdict(
 
 
 def test_object_history_names_the_customer_instead_of_its_id(
-    client, accepted_order, auditor, service_user
+    client, change_version, auditor, service_user
 ):
-    before = accepted_order.customer
+    # A draft's customer may still change (a submitted order's is frozen).
+    before = factories.CustomerFactory(name="Alpha Tooling")
+    draft = req_services.intake_start(
+        user=service_user,
+        form_version=change_version,
+        channel=Channel.EMAIL,
+        customer=before,
+        documented_statement=True,
+        answers={},
+    )
     after = factories.CustomerFactory(name="Beta Tooling")
-    order = Order.objects.get(pk=accepted_order.pk)
+    order = Order.objects.get(pk=draft.order_id)
     order.customer = after
     order._history_user = service_user
     order.save()

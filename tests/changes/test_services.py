@@ -35,6 +35,7 @@ def test_a_change_order_starts_prefilled_with_the_accepted_answers_and_keeps_the
         user=service_user,
         form_version=change_version,
         channel=Channel.PHONE,
+        documented_statement=True,  # the phone order was followed by a written PO
         customer=factories.CustomerFactory(),
         answers={"part_number": "AX-100", "quantity": 250, "finish": "anodised"},
     )

@@ -122,8 +122,8 @@ def flip_and_relink(
             (
                 "INSERT INTO reviews_signature (id, decision_id, signer_id, "
                 "printed_name, meaning, signed_at, content, content_hash, "
-                "previous_hash, signature_hash, key_id) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s)",
+                "previous_hash, signature_hash, key_id, content_format) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s)",
                 [
                     s.pk,
                     s.decision_id,
@@ -136,6 +136,7 @@ def flip_and_relink(
                     s.previous_hash,
                     s.signature_hash,
                     s.key_id,
+                    s.content_format,
                 ],
             )
             for s in rewritten

@@ -38,13 +38,27 @@ def test_signatures_from_before_the_key_verify_after_migrating_and_are_named_unk
     for review in reviews:
         assess(slot(review, engineering), reviewer)
     made = [_sign(review, approver) for review in reviews[:2]]
-    # Back to the schema before keys, and the two signatures as the old code
-    # wrote them: plain SHA-256 links, no key id.
+    # The old code signed format-1 content (no display values) ...
+    old_contents = {
+        signature.pk: signing.review_content(
+            signature.decision.review, signature.decision, content_format=1
+        )
+        for signature in made
+    }
+    # ... then back to the schema before keys, and the two signatures as the old
+    # code wrote them: format-1 content, plain SHA-256 links, no key id.
     call_command("migrate", "reviews", "0003", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE reviews_signature DISABLE TRIGGER USER")
         previous = signing.GENESIS_HASH
         for signature in made:
+            content = old_contents[signature.pk]
+            signature.content_hash = signing.content_hash(content)
+            cursor.execute(
+                "UPDATE reviews_signature SET content = %s::jsonb, content_hash = %s "
+                "WHERE id = %s",
+                [signing.canonical_json(content), signature.content_hash, signature.pk],
+            )
             signature.previous_hash = previous
             fields = {name: getattr(signature, name) for name in HASHED}
             digest = signing.sha256_hex(

@@ -40,8 +40,9 @@ def _newest_order(**filters: object) -> Order:
 
 
 def _largest_open_review() -> Review:
+    # A change order's review: the page's longest path (it also shows the diff).
     return (
-        Review.objects.filter(state="open")
+        Review.objects.filter(state="open", requirement_set__number__gt=1)
         .annotate(n=Count("assessments"))
         .order_by("-n", "-pk")
         .first()
