@@ -65,5 +65,5 @@ def test_a_change_order_moving_the_mapped_delivery_date_is_a_recorded_edit(
     ).content.decode()
     assert "2027-03-01" in page  # the value as signed
     assert "Changed since signing" in page
-    assert "data-changes=\"tampered\"" not in page
+    assert 'data-changes="tampered"' not in page
     assert "order history" in page  # who moved it, from the order's history
