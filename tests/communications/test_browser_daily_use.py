@@ -89,3 +89,33 @@ def test_notice_and_communication_pages_pass_axe(page: Page, live_server, servic
     page.goto(live_server.url + reverse("home"))
     expect(page.get_by_text("Notices that could not be sent")).to_be_visible()
     assert axe_violations(page, live_server.url) == []
+
+
+def test_a_notice_shows_the_e_mail_with_its_line_breaks(
+    page: Page, live_server, service_user
+):
+    # Bootstrap's text-wrap is white-space: normal: the e-mail that goes out as
+    # three paragraphs was read back on its page as one.
+    notice = factories.OutboundNoticeFactory(
+        body="Dear Jo,\n\nthank you.\n\nKind regards,\nCustomer service"
+    )
+    log_in(page, live_server.url, "service")
+
+    page.goto(live_server.url + notice.get_absolute_url())
+
+    text = page.get_by_text("Dear Jo,").inner_text()
+    assert "Dear Jo,\n\nthank you." in text
+    assert "Kind regards,\nCustomer service" in text
+
+
+def test_an_auditor_reads_a_notice_template_with_its_line_breaks(
+    page: Page, live_server, auditor
+):
+    log_in(page, live_server.url, "auditor")
+    page.goto(
+        live_server.url
+        + reverse("communications:template_edit", args=["acknowledgement"])
+    )
+
+    text = page.get_by_test_id("template-body").inner_text()
+    assert "Kind regards,\nCustomer service" in text
