@@ -70,9 +70,12 @@ class OrderHeaderForm(forms.Form):
     new_customer_contact_name = forms.CharField(
         label="New customer: contact person", required=False, max_length=200
     )
+    # 254 as the customer's column: the form field's own default (320) let longer
+    # addresses reach the database.
     new_customer_email = forms.EmailField(
         label="New customer: contact e-mail",
         required=False,
+        max_length=254,
         help_text="Strongly recommended: without an e-mail address no notice "
         "(acknowledgement, decision, change) can be sent to this customer.",
     )
@@ -332,7 +335,7 @@ class ContactForm(forms.Form):
 
     name = forms.CharField(label="Your name", max_length=200)
     company = forms.CharField(label="Company", max_length=200, required=False)
-    email = forms.EmailField(label="E-mail")
+    email = forms.EmailField(label="E-mail", max_length=254)
     phone = forms.CharField(label="Phone", max_length=50, required=False)
     reference = forms.CharField(
         label="Your reference (optional)", max_length=100, required=False

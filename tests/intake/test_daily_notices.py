@@ -60,6 +60,7 @@ def test_a_customer_created_inline_keeps_the_contact_e_mail_and_is_acknowledged(
             "new_customer_email": "sam@fresh.example",
             "new_customer_phone": "+44 2",
             "channel": Channel.EMAIL,
+            "documented_statement": "yes",
             "form": intake_version.form.pk,
             "documented_statement": "yes",
         },
@@ -112,6 +113,47 @@ def test_a_bad_contact_e_mail_is_explained_beside_the_field_and_nothing_is_lost(
     assert not Customer.objects.filter(account_code="FRESH-1").exists()
 
 
+def test_an_over_long_contact_e_mail_is_explained_beside_the_field(
+    client, service_user, intake_version
+):
+    # The form's EmailField allows 320 characters, the customer's column 254: the
+    # model's refusal landed above the form, away from the field.
+    client.force_login(service_user)
+    address = "a" * 300 + "@example.com"
+    response = client.post(
+        NEW_ORDER,
+        {
+            "new_customer_name": "Fresh Co",
+            "new_customer_account_code": "FRESH-1",
+            "new_customer_email": address,
+            "channel": Channel.EMAIL,
+            "form": intake_version.form.pk,
+            "documented_statement": "yes",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "new_customer_email" in response.context["header"].errors
+    assert not response.context["header"].non_field_errors()
+    assert f'value="{address}"' in response.content.decode()
+    assert not Customer.objects.filter(account_code="FRESH-1").exists()
+
+
+def test_an_over_long_catalog_e_mail_is_refused_beside_the_field_not_a_500(
+    intake_version,
+):
+    # 320 characters passed the form; the receipt's 254-character column failed.
+    address = "a" * 300 + "@example.com"
+    contact = {**CONTACT, "c-email": address}
+
+    response = Client().post(catalog_url(), {**contact, **answer_post(COMPLETE)})
+
+    assert response.status_code == 200
+    assert "email" in response.context["contact"].errors
+    assert f'value="{address}"' in response.content.decode()
+    assert not Order.objects.exists()
+
+
 def test_a_customer_created_without_e_mail_is_warned_about_at_once(
     client, service_user, intake_version
 ):
@@ -122,6 +164,7 @@ def test_a_customer_created_without_e_mail_is_warned_about_at_once(
             "new_customer_name": "Quiet Co",
             "new_customer_account_code": "QUIET-1",
             "channel": Channel.PHONE,
+            "documented_statement": "no",
             "form": intake_version.form.pk,
             "documented_statement": "yes",
         },
