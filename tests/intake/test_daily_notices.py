@@ -60,7 +60,6 @@ def test_a_customer_created_inline_keeps_the_contact_e_mail_and_is_acknowledged(
             "new_customer_email": "sam@fresh.example",
             "new_customer_phone": "+44 2",
             "channel": Channel.EMAIL,
-            "documented_statement": "yes",
             "form": intake_version.form.pk,
             "documented_statement": "yes",
         },
@@ -166,7 +165,6 @@ def test_a_customer_created_without_e_mail_is_warned_about_at_once(
             "channel": Channel.PHONE,
             "documented_statement": "no",
             "form": intake_version.form.pk,
-            "documented_statement": "yes",
         },
         follow=True,
     )
