@@ -172,6 +172,28 @@ def intake_start(
 
 
 @transaction.atomic
+def _contact_into_mapped_answers(
+    form_version: OrderFormVersion, contact: Mapping[str, str], answers: Mapping
+) -> dict[str, Any]:
+    """The visitor's reference and e-mail, typed once beside their name, also answer
+    the questions mapped onto those header facts when left empty: the answer is the
+    header's one source, so otherwise the reference would be blanked at once."""
+    answers = dict(answers)
+    mapped = order_services.mapped_fields(form_version)
+    for target, field in (
+        (Question.MapsTo.CUSTOMER_REFERENCE, "reference"),
+        (Question.MapsTo.CONTACT_EMAIL, "email"),
+    ):
+        question = mapped.get(target)
+        if (
+            question is not None
+            and not answers.get(question.key)
+            and contact.get(field)
+        ):
+            answers[question.key] = contact[field]
+    return answers
+
+
 def catalog_request_create(
     *,
     form_version: OrderFormVersion,
@@ -182,6 +204,7 @@ def catalog_request_create(
 
     It points at the placeholder customer until staff name the real one.
     """
+    answers = _contact_into_mapped_answers(form_version, contact, answers)
     order = order_services.order_create(
         user=None,
         form_version=form_version,

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from communications.models import OutboundNotice
-from orders.models import Channel, Customer, Order
+from orders.models import Channel, Customer, Order, Question
+from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +284,35 @@ def test_choosing_an_existing_customer_for_a_catalog_draft_ignores_the_prefill(
     order.refresh_from_db()
     assert order.customer == customer
     assert not Customer.objects.filter(name="Visit Ltd").exists()
+
+
+def test_a_catalog_reference_survives_a_form_that_maps_the_reference_to_a_question(
+    intake_version, engineering
+):
+    # The form asks for the purchase order number as the header's customer
+    # reference; the visitor gave theirs beside their name and left the question
+    # empty. The reference must stay on the order, not be blanked by the question.
+    draft = factories.OrderFormVersionFactory(form=intake_version.form, number=99)
+    for question in intake_version.questions.all():
+        question.pk = None
+        question.version = draft
+        question.save()
+    factories.QuestionFactory(
+        version=draft,
+        key="purchase_order",
+        label="Purchase order number",
+        maps_to=Question.MapsTo.CUSTOMER_REFERENCE,
+        position=99,
+        discipline=engineering,
+    )
+    intake_version.status = "retired"
+    intake_version.save()
+    factories.publish_version(draft)
+
+    response = Client().post(catalog_url(), {**CONTACT, **answer_post(COMPLETE)})
+
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.customer_reference == "RFQ-9"
+    requirement = order.revisions.get().answers
+    assert requirement["purchase_order"] == "RFQ-9"
