@@ -81,6 +81,8 @@ def test_submitting_the_order_expires_its_unused_links(client, service_user, dra
     client.force_login(service_user)
     page = client.get(reverse("orders:portal_link", args=[draft.order.number]))
     assert page.content.decode().count(">expired<") == 2
+    # Nothing left to revoke: an expired link offers no Revoke button.
+    assert 'value="revoke"' not in page.content.decode()
 
 
 def test_a_customer_submit_expires_the_other_links(client, service_user, draft):
