@@ -301,6 +301,10 @@ SIGNING_CHAIN_KEY_ID, SIGNING_CHAIN_KEYS = signing_chain_keys(
 SIGNING_CHAIN_HEADS_LOG = Path(
     env_str("SIGNING_CHAIN_HEADS_LOG", str(BASE_DIR / "var" / "chain-heads.log"))
 )
+# Signatures made before the chain was keyed are plain SHA-256: only those up to this
+# signature id are accepted unkeyed (write it down when upgrading; a new install
+# keeps 0), so nobody can relabel a rewritten chain as "legacy".
+SIGNING_CHAIN_LEGACY_UNTIL = env_int("SIGNING_CHAIN_LEGACY_UNTIL", 0)
 
 # Public pages (customer portal, catalog requests) count requests per client IP in
 # Django's database cache: a PostgreSQL table (created by the orders migrations), so

@@ -27,6 +27,14 @@ class DisciplineAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list:
+        # Signed records name a discipline by its slug: renaming it later would make
+        # every record of that discipline differ from what was signed.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: object = None) -> dict:
+        return {} if obj is not None else self.prepopulated_fields
+
 
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):

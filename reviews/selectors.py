@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from orderreview import roles
 from orderreview.chainkeys import LEGACY_KEY_ID
-from orders.models import Discipline
-from requirements.models import Requirement
+from orders.models import Discipline, Order
+from requirements.models import Requirement, RequirementSet
 from reviews import heads, signing
 from reviews.models import Assessment, Decision, Review, Signature
 
@@ -303,12 +303,61 @@ def heads_log_check(
     return problems, f"Heads log {path}: {len(logged)} head(s) compared."
 
 
+def state_failures() -> list[str]:
+    """Order, revision and review states that no signed decision backs: a status
+    written around the services (an order flipped to accepted, a revision marked
+    decided without a decision) is as much a forgery as an altered signature."""
+    failures = [
+        f"decision #{d.pk} ({d.review.order.number} rev. "
+        f"{d.review.requirement_set.number}) says {d.outcome}, but its review is "
+        f"{d.review.state} and its revision {d.review.requirement_set.state}"
+        for d in Decision.objects.select_related(
+            "review__order", "review__requirement_set"
+        ).exclude(
+            Q(review__state=Review.State.DECIDED)
+            & (
+                Q(
+                    outcome=Decision.Outcome.ACCEPT,
+                    review__requirement_set__state="accepted",
+                )
+                | Q(
+                    outcome=Decision.Outcome.REJECT,
+                    review__requirement_set__state="rejected",
+                )
+            )
+        )
+    ]
+    failures += [
+        f"{r.order.number} rev. {r.number} is {r.state} without a signed decision"
+        for r in RequirementSet.objects.select_related("order")
+        .filter(state__in=["accepted", "rejected"])
+        .filter(Q(review__isnull=True) | Q(review__decision__isnull=True))
+    ]
+    failures += [
+        f"order {number} is accepted, but no revision of it was accepted"
+        for number in Order.objects.filter(status=Order.Status.ACCEPTED)
+        .exclude(revisions__state="accepted")
+        .values_list("number", flat=True)
+    ]
+    failures += [
+        f"order {number} is rejected, but a revision of it was accepted"
+        for number in Order.objects.filter(status=Order.Status.REJECTED)
+        .filter(revisions__state="accepted")
+        .distinct()
+        .values_list("number", flat=True)
+    ]
+    return failures
+
+
 def chain_report(heads_log: Path | None = None) -> signing.ChainReport:
-    """The chain recomputed, decisions without a signature, and the heads kept
-    outside the database (heads_log, or the configured log if it exists)."""
+    """The chain recomputed, decisions without a signature, states no signed
+    decision backs, and the heads kept outside the database (heads_log, or the
+    configured log if it exists)."""
     report = signing.chain_verify(signatures_in_chain_order())
     problems, note = heads_log_check(heads_log, report.head_pk)
-    return report.with_failures(*_unsigned_failures(), *problems, note=note)
+    return report.with_failures(
+        *_unsigned_failures(), *state_failures(), *problems, note=note
+    )
 
 
 def head_lookup(head_hash: str) -> Signature | None:

@@ -424,8 +424,9 @@ class SignatureCheck:
             return "it does not link to the previous signature"
         if not self.keying_ok:
             return (
-                "it is unkeyed (plain SHA-256) yet follows keyed signatures: only "
-                "signatures made before the chain was keyed may be unkeyed"
+                "it is unkeyed (plain SHA-256): only signatures made before the "
+                "chain was keyed (up to SIGNING_CHAIN_LEGACY_UNTIL, and before any "
+                "keyed one) may be unkeyed"
             )
         return ""
 
@@ -521,11 +522,19 @@ class ChainReport:
 
 
 def chain_verify(
-    signatures: Iterable[Any], keys: Mapping[str, str] | None = None
+    signatures: Iterable[Any],
+    keys: Mapping[str, str] | None = None,
+    legacy_until: int | None = None,
 ) -> ChainReport:
-    """Walk the chain in primary-key order and report the first broken record."""
+    """Walk the chain in primary-key order and report the first broken record.
+
+    An unkeyed (plain SHA-256) signature passes only if no keyed one came before
+    it and its id is at most legacy_until (SIGNING_CHAIN_LEGACY_UNTIL): the ones
+    made before the upgrade, which the installation wrote down."""
     if keys is None:
         keys = chain_keys()[1]
+    if legacy_until is None:
+        legacy_until = getattr(settings, "SIGNING_CHAIN_LEGACY_UNTIL", 0)
     expected_previous = GENESIS_HASH
     head = GENESIS_HASH
     head_pk = None
@@ -537,7 +546,8 @@ def chain_verify(
         check = signature_check(signature, expected_previous, keys)
         if not check.keyed:
             unkeyed += 1
-            check = replace(check, keying_ok=not seen_keyed)
+            legacy = not seen_keyed and signature.pk <= legacy_until
+            check = replace(check, keying_ok=legacy)
         seen_keyed = seen_keyed or check.keyed
         if broken is None and not check.ok:
             broken = (signature.pk, check.problem)

@@ -169,7 +169,7 @@ def test_relinking_as_unkeyed_legacy_signatures_is_found(chain):
     flip_and_relink(chain, chain[1], key_id="sha256-unkeyed", key=None)
     message = verify_fails()
     assert f"BROKEN at signature #{chain[1].pk}" in message
-    assert "unkeyed (plain SHA-256) yet follows keyed signatures" in message
+    assert "it is unkeyed (plain SHA-256): only signatures made before" in message
 
 
 def test_relinking_with_a_key_of_the_forgers_own_is_found(chain):
@@ -182,10 +182,12 @@ def test_relinking_with_a_key_of_the_forgers_own_is_found(chain):
 
 
 def test_rewriting_the_whole_chain_as_unkeyed_is_found_by_the_heads_log(
-    chain, client, auditor
+    chain, client, auditor, settings
 ):
-    """The first link has no keyed predecessor to betray it: the heads written
-    outside the database do."""
+    """Even where the legacy cut-off would admit the rewritten links (an install
+    that upgraded with this many signatures), the heads written outside the
+    database find the rewrite; with a new install's cut-off the chain alone does."""
+    settings.SIGNING_CHAIN_LEGACY_UNTIL = chain[-1].pk
     written_down = chain[-1].signature_hash
     call_command("verify_signatures", "--head", written_down)
     flip_and_relink(chain, chain[0], key_id="sha256-unkeyed", key=None)
@@ -197,6 +199,7 @@ def test_rewriting_the_whole_chain_as_unkeyed_is_found_by_the_heads_log(
         key=None,
     )
     assert signing.chain_verify(Signature.objects.order_by("pk")).ok
+    assert not signing.chain_verify(Signature.objects.order_by("pk"), legacy_until=0).ok
 
     message = verify_fails()
     assert "the chain was rewritten" in message
@@ -222,7 +225,7 @@ def test_the_auditor_page_and_the_record_show_a_relinked_forgery(
         reverse("reviews:acceptance_record", args=[review.order.number, 1])
     ).content.decode()
     assert 'data-verification="broken"' in record
-    assert "yet follows keyed signatures" in record
+    assert "only signatures made before the chain was keyed" in record
 
 
 def test_truncate_is_refused_on_signatures_decisions_and_history(chain):

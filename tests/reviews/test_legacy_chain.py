@@ -32,7 +32,7 @@ def _sign(review, approver) -> Signature:
 
 @pytest.mark.django_db(transaction=True)
 def test_signatures_from_before_the_key_verify_after_migrating_and_are_named_unkeyed(
-    engineering, reviewer, approver, capsys, chain_heads_log
+    engineering, reviewer, approver, capsys, chain_heads_log, settings
 ):
     reviews = [submit_revision(engineering) for _ in range(3)]
     for review in reviews:
@@ -77,6 +77,8 @@ def test_signatures_from_before_the_key_verify_after_migrating_and_are_named_unk
             )
             previous = digest
         cursor.execute("ALTER TABLE reviews_signature ENABLE TRIGGER USER")
+    # The installation writes down its last legacy signature when it upgrades.
+    settings.SIGNING_CHAIN_LEGACY_UNTIL = made[-1].pk
     # The old code kept no heads log (this one logged the keyed originals).
     chain_heads_log.unlink()
     call_command("migrate", "reviews", verbosity=0)

@@ -522,10 +522,12 @@ def test_verification_page_for_approvers_and_auditors_with_constant_queries(
         sign(review, approver)
     login(client, auditor)
     # session, user, groups, every signature for the chain, decisions without a
-    # signature, the latest with their reviews and orders; the content check: the
-    # signatures with their decisions, their reviews with order/customer/revision,
-    # the revisions' requirements, the reviews' assessments (per batch of 200)
-    with django_assert_num_queries(10):
+    # signature, the states no decision backs (decisions, revisions, accepted and
+    # rejected orders: 4), the latest with their reviews and orders; the content
+    # check: the signatures with their decisions, their reviews with
+    # order/customer/revision, the revisions' requirements, the reviews'
+    # assessments (per batch of 200)
+    with django_assert_num_queries(14):
         response = client.get(reverse("reviews:signatures_verify"))
     page = response.content.decode()
     assert f"intact: {rows} signature(s)" in page
