@@ -101,7 +101,8 @@ def _parse(text: str, number: int) -> LoggedHead:
             signed_at=str(entry.get("signed_at", "")),
             line=number,
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+        # 1e999 is valid JSON whose int() overflows; a list has no .get().
         raise HeadsLogError(
             f"line {number} is not a chain head: {text[:80]!r}"
         ) from None

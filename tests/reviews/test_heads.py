@@ -34,6 +34,17 @@ def test_a_line_that_is_not_a_head_makes_the_log_unreadable(tmp_path):
         heads.heads_read(log)
 
 
+@pytest.mark.parametrize(
+    "line", ['{"signature": 1e999, "hash": "x"}', '["signature", 1]', "17"]
+)
+def test_a_head_line_of_the_wrong_shape_is_unreadable_not_a_crash(tmp_path, line):
+    # Valid JSON, wrong shape: a 500 on the record and verify pages before.
+    log = tmp_path / "heads.log"
+    log.write_text(line + "\n")
+    with pytest.raises(heads.HeadsLogError, match="line 1 is not a chain head"):
+        heads.heads_read(log)
+
+
 def test_a_chain_shortened_by_many_signatures_is_one_finding():
     logged = [head(pk) for pk in range(1, 101)]
     chain = {pk: f"{pk:064x}" for pk in range(1, 41)}
