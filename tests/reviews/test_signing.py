@@ -142,8 +142,11 @@ def test_signatures_from_before_the_key_still_verify_and_are_reported_unkeyed():
     old = legacy(signing.GENESIS_HASH, 1)
     older_still = legacy(old.signature_hash, 2)
     new = link(older_still.signature_hash, 3)
-    report = signing.chain_verify([old, older_still, new])
+    # The installation wrote down signature 2 as its last legacy one.
+    report = signing.chain_verify([old, older_still, new], legacy_until=2)
     assert report.ok
+    # Without that, unkeyed links are a break: nobody can relabel a chain legacy.
+    assert signing.chain_verify([old, older_still, new], legacy_until=0).broken_pk == 1
     assert report.unkeyed == 2
     assert "2 of them unkeyed legacy signature(s)" in report.summary
 
@@ -151,9 +154,10 @@ def test_signatures_from_before_the_key_still_verify_and_are_reported_unkeyed():
 def test_an_unkeyed_link_after_a_keyed_one_breaks_the_chain():
     keyed = link(signing.GENESIS_HASH, 1)
     forged = legacy(keyed.signature_hash, 2)
-    report = signing.chain_verify([keyed, forged])
+    # Even within the legacy cut-off, an unkeyed link after a keyed one breaks.
+    report = signing.chain_verify([keyed, forged], legacy_until=2)
     assert (report.ok, report.broken_pk) == (False, 2)
-    assert "unkeyed (plain SHA-256) yet follows keyed signatures" in report.problem
+    assert "only signatures made before the chain was keyed" in report.problem
 
 
 def test_after_rotation_old_signatures_verify_under_their_key_id(settings):
