@@ -9,7 +9,7 @@
     return;
   }
   const undocumented = ["phone", "in_person"];
-  channel.addEventListener("change", function () {
+  function suggestForChannel() {
     const radios = document.querySelectorAll('input[name="documented_statement"]');
     if (Array.from(radios).some((radio) => radio.checked)) {
       return;
@@ -20,5 +20,9 @@
         no.checked = true;
       }
     }
-  });
+  }
+  channel.addEventListener("change", suggestForChannel);
+  // the channel may have been chosen before this file loaded (slow network, a form
+  // re-shown after an error): apply the same rule to what is already selected
+  suggestForChannel();
 })();
