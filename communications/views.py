@@ -33,18 +33,15 @@ from orderreview import idempotency
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import (
-    APPROVER,
-    AUDITOR,
+    AUDITORS,
+    CUSTOMER_READERS,
     CUSTOMER_SERVICE,
     FORM_ADMIN,
-    REVIEWER,
+    ORDER_OPENERS,
     has_role,
     role_required,
 )
 from orders.models import Order
-
-# Who may open an order's page (requirements.intake_views admits the same roles).
-ORDER_READERS = (AUDITOR, REVIEWER, APPROVER)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -57,7 +54,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @require_safe
-@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+@role_required(CUSTOMER_SERVICE, read_only=AUDITORS)
 def communication_list(request: HttpRequest) -> HttpResponse:
     form = CommunicationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -122,7 +119,7 @@ def _create_initial(request: HttpRequest) -> dict:
 
 
 @require_safe
-@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+@role_required(CUSTOMER_SERVICE, read_only=AUDITORS)
 def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         communication = selectors.communication_detail(pk)
@@ -148,8 +145,8 @@ def _detail_page(
             "follow_up_form": follow_up_form,
             "attachment_form": attachment_form,
             "received_ago": received_ago(communication.occurred_at),
-            "can_open_customer": has_role(request.user, CUSTOMER_SERVICE, AUDITOR),
-            "can_open_order": has_role(request.user, CUSTOMER_SERVICE, *ORDER_READERS),
+            "can_open_customer": has_role(request.user, *CUSTOMER_READERS),
+            "can_open_order": has_role(request.user, *ORDER_OPENERS),
         },
     )
 
@@ -205,7 +202,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+@role_required(CUSTOMER_SERVICE, read_only=AUDITORS)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(CommunicationAttachment, pk=pk)
     try:
@@ -239,7 +236,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(FORM_ADMIN, read_only=(AUDITOR,))
+@role_required(FORM_ADMIN, read_only=AUDITORS)
 def offering_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -284,7 +281,7 @@ def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_safe
-@role_required(FORM_ADMIN, read_only=(AUDITOR,))
+@role_required(FORM_ADMIN, read_only=AUDITORS)
 def template_list(request: HttpRequest) -> HttpResponse:
     stored = {template.kind: template for template in NoticeTemplate.objects.all()}
     templates = [
@@ -295,7 +292,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(FORM_ADMIN, read_only=(AUDITOR,))
+@role_required(FORM_ADMIN, read_only=AUDITORS)
 def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in NoticeKind.values:
         raise Http404
@@ -356,7 +353,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_safe
-@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+@role_required(CUSTOMER_SERVICE, read_only=AUDITORS)
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
@@ -373,7 +370,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(CUSTOMER_SERVICE, read_only=(AUDITOR,))
+@role_required(CUSTOMER_SERVICE, read_only=AUDITORS)
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(
         OutboundNotice.objects.select_related(

@@ -17,6 +17,26 @@ APPROVER = "Approver"
 AUDITOR = "Auditor"
 FORM_ADMIN = "Form admin"
 ALL_ROLES = (CUSTOMER_SERVICE, REVIEWER, APPROVER, AUDITOR, FORM_ADMIN)
+
+# Named groups of roles, for role_required, has_role and the services that check a
+# role themselves. Each says who, by what they do; define a new one here, not in a view.
+# Who assesses requirements and decides reviews (approvers also review).
+REVIEWING = (REVIEWER, APPROVER)
+# Who reads orders without changing them: reviewers to assess, auditors everything.
+ORDER_READERS = (AUDITOR, REVIEWER, APPROVER)
+# Who may open an order's page and download its files.
+ORDER_OPENERS = (CUSTOMER_SERVICE, *ORDER_READERS)
+# Who reads a review without taking part in it.
+REVIEW_READERS = (AUDITOR, CUSTOMER_SERVICE)
+# Who opens reviews and acceptance records from an order's page.
+REVIEW_OPENERS = (*REVIEWING, *REVIEW_READERS)
+# Who is told of a change order and acknowledges it.
+CHANGE_NOTIFIED = (CUSTOMER_SERVICE, REVIEWER, APPROVER)
+# Who reads customers' pages and the communications on file: customer service, who
+# keeps them, and auditors.
+CUSTOMER_READERS = (CUSTOMER_SERVICE, AUDITOR)
+# Read-only access for auditors, where the working role is another.
+AUDITORS = (AUDITOR,)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Model permissions each group gets, for the Django admin. Views check roles, not these.

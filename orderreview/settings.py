@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "communications",
     # On top of the domain apps: reads over all of them, imported by none.
     "audit",
+    "pages",
     "devtools",
 ]
 

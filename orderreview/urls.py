@@ -6,7 +6,6 @@ from orderreview import views
 from orderreview.auth import LockoutPasswordChangeView
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -29,7 +28,8 @@ urlpatterns = [
     path("", include("reviews.urls")),
     # Change orders (/orders/<number>/changes/...) and /notifications/.
     path("", include("requirements.urls")),
-    path("", include("requirements.intake_urls")),
+    # Home, the order and customer pages, the portal and the catalog request.
+    path("", include("pages.urls")),
 ]
 
 handler403 = "orderreview.views.permission_denied"

@@ -1,15 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
-
-
-@require_safe
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's work queue; the queues fill in as the apps that own them land."""
-    return render(request, "home.html")
 
 
 @require_safe

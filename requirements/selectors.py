@@ -208,6 +208,11 @@ def notifications_for(user: Any) -> QuerySet[ChangeNotification]:
     )
 
 
+def notifications_pending(user: Any, limit: int = 5) -> list[ChangeNotification]:
+    """A person's unacknowledged change notifications, newest first: one query."""
+    return list(notifications_for(user).filter(acknowledged_at__isnull=True)[:limit])
+
+
 def unacknowledged_count(user: Any) -> int:
     return ChangeNotification.objects.filter(
         user=user, acknowledged_at__isnull=True

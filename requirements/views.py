@@ -1,7 +1,7 @@
 """Change orders (ISO 9001 8.2.4): raise one, edit its draft, see what it changes,
 and the notifications that make affected people aware of it.
 
-The answer form is bound and saved exactly as intake does it (intake_views), so a
+The answer form is bound and saved as on a draft order's page (draft_editing), so a
 change order's draft keeps everything typed the same way.
 """
 
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -21,13 +22,15 @@ from orderreview.roles import role_required
 from orders.forms import RequirementForm
 from orders.models import Order
 from requirements import selectors, services
+from requirements.draft_editing import (
+    answers_bind,
+    answers_save,
+    draft_post_response,
+)
 from requirements.forms import AcknowledgeForm, ChangeOrderForm
-from requirements.intake_views import _bind_answers, _save_answers
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 
 CS = roles.CUSTOMER_SERVICE
-READERS = (roles.AUDITOR, roles.REVIEWER, roles.APPROVER)
-NOTIFIED = (roles.CUSTOMER_SERVICE, roles.REVIEWER, roles.APPROVER)
 
 
 def _order_or_404(number: str) -> Order:
@@ -103,32 +106,28 @@ def change_edit(request: HttpRequest, number: str, revision: int) -> HttpRespons
     draft = _change_draft_or_404(number, revision)
     order = draft.order
     submit = "submit" in request.POST
-    answer_form = _bind_answers(request, order, draft, submit=submit)
+    answer_form = answers_bind(request, order, draft, submit=submit)
     if request.method == "POST":
-        valid, draft = _save_answers(
+        valid, draft = answers_save(
             answer_form, draft, submit=submit, user=request.user
         )
-        if valid and submit:
-            try:
-                services.revision_submit(revision=draft, user=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    f"Revision {draft.number} submitted: the review re-opens for "
-                    "what changed and the people affected are notified.",
-                )
-                return redirect("requirements:revision_changes", number, draft.number)
-        elif valid:
-            messages.success(request, "Change order saved as a draft.")
-            return redirect("requirements:change_edit", number, draft.number)
-        else:
-            messages.warning(
-                request,
-                "Everything you typed is saved as a draft. Correct the marked "
-                "fields" + (" to submit." if submit else "."),
-            )
+        done = draft_post_response(
+            request,
+            revision=draft,
+            valid=valid,
+            submit=submit,
+            submitted=(
+                f"Revision {draft.number} submitted: the review re-opens for "
+                "what changed and the people affected are notified.",
+                reverse("requirements:revision_changes", args=[number, draft.number]),
+            ),
+            saved=(
+                "Change order saved as a draft.",
+                reverse("requirements:change_edit", args=[number, draft.number]),
+            ),
+        )
+        if done:
+            return done
     context = {
         "order": order,
         "revision": draft,
@@ -226,7 +225,7 @@ def change_requirement_remove(
 
 
 @require_safe
-@role_required(CS, read_only=READERS)
+@role_required(CS, read_only=roles.ORDER_READERS)
 def revision_changes(request: HttpRequest, number: str, revision: int) -> HttpResponse:
     """What one revision changes against its baseline, and who acknowledged it."""
     found = _revision_or_404(number, revision)
@@ -243,7 +242,7 @@ def revision_changes(request: HttpRequest, number: str, revision: int) -> HttpRe
 
 
 @require_safe
-@role_required(*NOTIFIED, read_only=(roles.AUDITOR,))
+@role_required(*roles.CHANGE_NOTIFIED, read_only=roles.AUDITORS)
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = list(selectors.notifications_for(request.user)[:200])
     return render(
@@ -254,7 +253,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required(*NOTIFIED)
+@role_required(*roles.CHANGE_NOTIFIED)
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's notification is not theirs to see: 404, not 403.
     notification = get_object_or_404(

@@ -36,9 +36,7 @@ def discipline_ids_of(user: Any) -> set[int]:
 def assessments_open_for(review: Review, user: Any) -> list[Assessment]:
     """The user's still-open slots of an open review: unassessed, in a discipline
     they hold, in page order. What "mark all my open items" offers."""
-    if review.state != Review.State.OPEN or not roles.has_role(
-        user, roles.REVIEWER, roles.APPROVER
-    ):
+    if review.state != Review.State.OPEN or not roles.has_role(user, *roles.REVIEWING):
         return []
     return list(
         Assessment.objects.filter(review=review, verdict="", discipline__members=user)
@@ -72,6 +70,30 @@ def reviews_for_reviewer(user: Any, *, pending_only: bool = False) -> QuerySet[R
         .select_related("order__customer", "requirement_set")
         .order_by("due_date", "pk")
     )
+
+
+def reviewer_queue(user: Any, limit: int = 5) -> list[Review]:
+    """The user's open review items for the home page, most urgent first."""
+    reviews = list(reviews_for_reviewer(user, pending_only=True)[:limit])
+    for review in reviews:
+        review.overdue = is_overdue(review)
+    return reviews
+
+
+def reviews_of_order(order: Order) -> list[Review]:
+    """Every review of one order, newest first, with progress: one query."""
+    reviews = list(
+        Review.objects.filter(order=order)
+        .select_related("requirement_set", "decision")
+        .annotate(
+            total=Count("assessments"),
+            pending=Count("assessments", filter=Q(assessments__verdict="")),
+        )
+        .order_by("-requirement_set__number")
+    )
+    for review in reviews:
+        review.overdue = is_overdue(review)
+    return reviews
 
 
 def reviews_after(queryset: QuerySet[Review], token: str) -> QuerySet[Review]:

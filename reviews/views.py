@@ -24,10 +24,6 @@ from reviews import pdf, record, selectors, services, signing
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm
 from reviews.models import Assessment, Decision, Review
 
-REVIEWERS = (roles.REVIEWER, roles.APPROVER)
-# Customer service follows its orders through review; auditors read everything.
-READERS = (roles.AUDITOR, roles.CUSTOMER_SERVICE)
-
 
 def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
     """The user's unassessed slots in page order (from the prefetched rows)."""
@@ -59,20 +55,11 @@ class _OpenPath:
         return (later or others or [None])[0]
 
 
-# Who may download an order's file answers (requirements' requirement_file view).
-FILE_READERS = (
-    roles.CUSTOMER_SERVICE,
-    roles.AUDITOR,
-    roles.REVIEWER,
-    roles.APPROVER,
-)
-
-
 def _file_url(requirement: Any, order_number: str, user: Any) -> str:
     """The download link of a stored file answer, for those allowed to read it."""
     if stored_upload_path(requirement.value, order_number) is None:
         return ""
-    if not roles.has_role(user, *FILE_READERS):
+    if not roles.has_role(user, *roles.ORDER_OPENERS):
         return ""
     return reverse("orders:requirement_file", args=[order_number, requirement.pk])
 
@@ -158,7 +145,7 @@ MY_REVIEWS_PAGE = 50
 
 
 @require_safe
-@role_required(*REVIEWERS)
+@role_required(*roles.REVIEWING)
 def my_reviews(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after", "")
     mine = selectors.reviews_after(selectors.reviews_for_reviewer(request.user), after)
@@ -181,13 +168,13 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*REVIEWERS, read_only=READERS)
+@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_page(request, selectors.review_get(pk))
 
 
 @require_POST
-@role_required(*REVIEWERS)
+@role_required(*roles.REVIEWING)
 def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
     """Save one verdict: the row partial for htmx, the whole page without JS."""
     review = selectors.review_get(pk)
@@ -261,7 +248,7 @@ def _seen_content(form: DecisionForm) -> dict[str, Any] | None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required(*REVIEWERS)
+@role_required(*roles.REVIEWING)
 def assessments_can_meet(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the reviewer's open items "can meet" at once, after a confirmation that
     lists them (all ticked) so the exceptions can be unticked first."""
@@ -383,7 +370,7 @@ def _record_context(review: Review, user: Any) -> dict[str, object]:
 
 
 @require_safe
-@role_required(*REVIEWERS, read_only=READERS)
+@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
 def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
     return render(
@@ -392,7 +379,7 @@ def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpR
 
 
 @require_safe
-@role_required(*REVIEWERS, read_only=READERS)
+@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
 def acceptance_record_pdf(
     request: HttpRequest, number: str, revision: int
 ) -> HttpResponse:
@@ -410,7 +397,7 @@ def acceptance_record_pdf(
 
 
 @require_safe
-@role_required(roles.APPROVER, read_only=(roles.AUDITOR,))
+@role_required(roles.APPROVER, read_only=roles.AUDITORS)
 def signatures_verify(request: HttpRequest) -> HttpResponse:
     context = {
         "report": selectors.chain_report(),

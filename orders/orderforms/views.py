@@ -20,7 +20,7 @@ from django.views.decorators.http import (
 )
 
 from orderreview.forms import form_errors_add
-from orderreview.roles import AUDITOR, FORM_ADMIN, role_required
+from orderreview.roles import AUDITORS, FORM_ADMIN, role_required
 from orders.models import Discipline, OrderFormVersion, Question
 from orders.orderforms import json_io, selectors, services
 from orders.orderforms.answer_form import (
@@ -37,7 +37,7 @@ from orders.orderforms.builder_forms import (
 )
 
 admin_only = role_required(FORM_ADMIN)
-readable = role_required(FORM_ADMIN, read_only=(AUDITOR,))
+readable = role_required(FORM_ADMIN, read_only=AUDITORS)
 PREVIEW_PREFIX = "preview"
 
 

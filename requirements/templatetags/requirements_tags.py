@@ -32,25 +32,5 @@ def revision_history(
         and order.status in services.CHANGEABLE
         and draft is None,
         "is_cs": roles.has_role(user, roles.CUSTOMER_SERVICE),
-        "can_read_records": roles.has_role(
-            user,
-            roles.REVIEWER,
-            roles.APPROVER,
-            roles.AUDITOR,
-            roles.CUSTOMER_SERVICE,
-        ),
+        "can_read_records": roles.has_role(user, *roles.REVIEW_OPENERS),
     }
-
-
-@register.inclusion_tag(
-    "requirements/_home_notifications_items.html", takes_context=True
-)
-def my_change_notifications(
-    context: template.Context, limit: int = 5
-) -> dict[str, object]:
-    """The signed-in person's unacknowledged change notifications: one query."""
-    user = context["request"].user
-    pending = list(
-        selectors.notifications_for(user).filter(acknowledged_at__isnull=True)[:limit]
-    )
-    return {"notifications": pending}

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from communications import services
+from communications import selectors, services
 from communications.models import Communication
 from tests import factories
 
@@ -169,7 +169,13 @@ def test_the_home_queue_runs_two_queries(rows, django_assert_num_queries):
     # 1. the failed notices with their orders and customers;
     # 2. the open follow-ups with their customers.
     with django_assert_num_queries(2):
-        html = render_to_string("communications/_home_queue.html")
+        html = render_to_string(
+            "communications/_home_queue.html",
+            {
+                "unsent_notices": selectors.failed_notices(),
+                "follow_ups": selectors.open_follow_ups(),
+            },
+        )
 
     assert html.count("<li") == 2 * rows
 
@@ -192,7 +198,10 @@ def test_the_dashboard_partial_counts_open_complaints_by_age(
 
     # one aggregate over open complaints.
     with django_assert_num_queries(1):
-        html = render_to_string("communications/_dashboard_complaints.html")
+        html = render_to_string(
+            "communications/_dashboard_complaints.html",
+            {"complaints": selectors.open_complaints_summary()},
+        )
 
     assert '<p class="display-6 mb-1">4</p>' in html
     assert "Oldest: 1\xa0month" in html

@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from communications import selectors
 from communications.models import Communication, CommunicationAttachment
+from pages import selectors as page_selectors
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -443,7 +445,11 @@ def test_the_order_panel_lists_the_orders_communications(
     # the order's communications with their recorders (roles are cached).
     with django_assert_num_queries(1):
         html = render_partial(
-            "communications/_order_panel.html", rf, service_user, order=order
+            "communications/_order_panel.html",
+            rf,
+            service_user,
+            order=order,
+            communications=selectors.communications_for_order(order),
         )
 
     assert html.count("About the order") == rows
@@ -456,7 +462,11 @@ def test_the_customer_panel_lists_the_customers_communications(rf, auditor, orde
     factories.CommunicationFactory(subject="Someone else's")
 
     html = render_partial(
-        "communications/_customer_panel.html", rf, auditor, customer=order.customer
+        "communications/_customer_panel.html",
+        rf,
+        auditor,
+        customer=order.customer,
+        **page_selectors.customer_panels(order.customer, auditor),
     )
 
     assert "Mine" in html

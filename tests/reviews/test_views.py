@@ -5,11 +5,11 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.template import Context, Template
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from pages import selectors as page_selectors
 from reviews import services
 from reviews.models import Assessment, Decision, Review, Signature
 from tests import factories
@@ -575,10 +575,13 @@ def test_order_panel_shows_review_state_and_links(
     assessed_review, approver, service_user
 ):
     sign(assessed_review, approver)
-    request = RequestFactory().get("/")
-    request.user = service_user
     html = Template('{% include "reviews/_order_review_panel.html" %}').render(
-        Context({"order": assessed_review.order, "request": request})
+        Context(
+            {
+                "order": assessed_review.order,
+                **page_selectors.order_panels(assessed_review.order, service_user),
+            }
+        )
     )
     assert "Accepted" in html
     assert reverse("reviews:review_detail", args=[assessed_review.pk]) in html
@@ -587,10 +590,8 @@ def test_order_panel_shows_review_state_and_links(
 
 def test_order_panel_before_submission_says_no_review_yet(service_user):
     order = factories.OrderFactory()
-    request = RequestFactory().get("/")
-    request.user = service_user
     html = Template('{% include "reviews/_order_review_panel.html" %}').render(
-        Context({"order": order, "request": request})
+        Context({"order": order, **page_selectors.order_panels(order, service_user)})
     )
     assert "No review yet" in html
     assert not Review.objects.exists()

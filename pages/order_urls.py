@@ -1,9 +1,10 @@
-"""Customer and order-intake URLs, in the \"orders\" namespace."""
+"""Customer, order and public order-page URLs, in the "orders" namespace (the names
+they had before these pages moved here)."""
 
 from django.urls import path
 
-from orders import views as customer_views
-from requirements import intake_views as views
+from pages import customer_views, public_views
+from pages import order_views as views
 
 app_name = "orders"
 
@@ -39,10 +40,10 @@ urlpatterns = [
         name="order_confirmation",
     ),
     path("orders/<str:number>/portal-link/", views.portal_link, name="portal_link"),
-    path("portal/<str:token>/", views.portal, name="portal"),
+    path("portal/<str:token>/", public_views.portal, name="portal"),
     path(
         "catalog/<slug:form_slug>/request/",
-        views.catalog_request,
+        public_views.catalog_request,
         name="catalog_request",
     ),
 ]

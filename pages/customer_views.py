@@ -1,8 +1,5 @@
-"""Customer pages (customer service; auditors read).
-
-The order pages live in requirements/intake_views.py: they put an order and its
-requirement revision on one page, and orders never imports requirements.
-"""
+"""Customer pages (customer service; auditors read). A customer's page shows their
+orders and the communications on file (pages.selectors)."""
 
 from urllib.parse import urlencode
 
@@ -25,6 +22,7 @@ from orders.forms import (
     CustomerSearchForm,
 )
 from orders.models import Customer
+from pages import selectors as page_selectors
 
 CS = roles.CUSTOMER_SERVICE
 PAGE_SIZE = 50
@@ -34,7 +32,7 @@ PAGE_SIZE = 50
 
 
 @require_safe
-@role_required(CS, read_only=(roles.AUDITOR,))
+@role_required(CS, read_only=roles.AUDITORS)
 def customer_list(request: HttpRequest) -> HttpResponse:
     search = CustomerSearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
@@ -63,13 +61,16 @@ def customer_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(CS, read_only=(roles.AUDITOR,))
+@role_required(CS, read_only=roles.AUDITORS)
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk)
     return render(
         request,
         "orders/customer_detail.html",
-        {"customer": customer, "orders": selectors.customer_orders(customer)},
+        {
+            "customer": customer,
+            **page_selectors.customer_panels(customer, request.user),
+        },
     )
 
 

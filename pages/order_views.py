@@ -1,12 +1,10 @@
-"""Order intake pages: the order list and detail, new orders and drafts, staff-added
-requirements, customer confirmation, portal links, and the two public pages
-(customer portal, catalog request).
+"""The order pages: the order list and detail, new orders and their drafts,
+staff-added requirements, customer confirmation and portal links.
 
-They live in requirements because they put an order and its requirement revision on
-one page: requirements may import orders, never the other way round.
+The order page shows every domain at once (requirements, reviews, communications):
+its view gathers them from their apps' selectors (pages.selectors), so no template
+tag queries another app.
 """
-
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,40 +26,34 @@ from orderreview.roles import role_required
 from orders import selectors, services
 from orders.forms import (
     ConfirmationForm,
-    ContactForm,
     OrderFilterForm,
     OrderHeaderForm,
     PortalLinkForm,
     RequirementForm,
     header_initial,
-    public_upload_errors,
-    published_version,
 )
-from orders.models import Order, OrderForm, PortalLink, Question
-from orders.orderforms.answer_form import (
-    AnswerForm,
-    answer_form_class,
-    answers_to_initial,
-)
-from orders.public import public_page
+from orders.models import Order, OrderForm, PortalLink
 from orders.uploads import stored_upload_path
+from pages import selectors as page_selectors
 from requirements import selectors as req_selectors
 from requirements import services as req_services
+from requirements.draft_editing import (
+    answers_bind,
+    answers_save,
+    draft_post_response,
+    order_draft_revision,
+)
 from requirements.models import Requirement, RequirementSet
 
 CS = roles.CUSTOMER_SERVICE
-# Reviewers read orders to assess them, auditors read everything; neither changes them.
-ORDER_READERS = (roles.AUDITOR, roles.REVIEWER, roles.APPROVER)
 PAGE_SIZE = 50
-ANSWER_PREFIX = "a"
-CATALOG_REFERENCE_KEY = "catalog_request_reference"
 
 
 # --- order list and detail ---------------------------------------------------------
 
 
 @require_safe
-@role_required(CS, read_only=ORDER_READERS)
+@role_required(CS, read_only=roles.ORDER_READERS)
 def order_list(request: HttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -79,7 +71,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _order_or_404(number: str) -> Order:
+def order_or_404(number: str) -> Order:
     try:
         return selectors.order_for_detail(number)
     except Order.DoesNotExist:
@@ -145,9 +137,9 @@ def _decisions(revisions: list[RequirementSet]) -> list[dict]:
 
 
 @require_safe
-@role_required(CS, read_only=ORDER_READERS)
+@role_required(CS, read_only=roles.ORDER_READERS)
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     revisions = req_selectors.revisions_for_order(order)
     selected = revisions[-1] if revisions else None
     wanted = request.GET.get("revision")
@@ -166,6 +158,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             if selected and selected.state == RequirementSet.State.DRAFT
             else []
         ),
+        **page_selectors.order_panels(order, request.user),
     }
     return render(request, "orders/order_detail.html", context)
 
@@ -215,66 +208,11 @@ def _warn_without_email(request: HttpRequest, order: Order) -> None:
         )
 
 
-def _answers_to_keep(form: AnswerForm, stored: dict) -> dict[str, Any]:
-    """Everything typed, valid or not, plus files (new uploads or kept ones)."""
-    answers = form.raw_answers()
-    cleaned = getattr(form, "cleaned_data", {})
-    for question in form.questions:
-        if question.kind != Question.Kind.FILE:
-            continue
-        value = cleaned.get(question.key)
-        if value:
-            answers[question.key] = value
-        elif isinstance(stored.get(question.key), dict):
-            answers[question.key] = stored[question.key]
-    return answers
-
-
-def _bind_answers(
-    request: HttpRequest, order: Order, revision: RequirementSet, *, submit: bool
-) -> AnswerForm:
-    form_class = answer_form_class(order.form_version)
-    initial = answers_to_initial(order.form_version, revision.answers)
-    if request.method != "POST":
-        return form_class(initial=initial, require_complete=False, prefix=ANSWER_PREFIX)
-    return form_class(
-        data=request.POST,
-        files=request.FILES,
-        initial=initial,
-        require_complete=submit,
-        prefix=ANSWER_PREFIX,
-    )
-
-
-def _save_answers(
-    form: AnswerForm, revision: RequirementSet, *, submit: bool, user: Any
-) -> tuple[bool, RequirementSet]:
-    """Validate and keep the answers; (complete and valid, saved revision)."""
-    valid = form.is_valid()
-    answers = (
-        form.answers() if valid and submit else _answers_to_keep(form, revision.answers)
-    )
-    try:
-        revision = req_services.revision_answers_save(
-            revision=revision, user=user, answers=answers
-        )
-    except ValidationError as error:  # a file the storage check refused
-        form_errors_add(form, error)
-        return False, revision
-    return valid, revision
-
-
-def _draft_revision(order: Order) -> RequirementSet | None:
-    if order.status != Order.Status.DRAFT:
-        return None
-    return req_selectors.draft_revision(order)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def order_edit(request: HttpRequest, number: str) -> HttpResponse:
-    order = _order_or_404(number)
-    revision = _draft_revision(order)
+    order = order_or_404(number)
+    revision = order_draft_revision(order)
     if revision is None:
         messages.info(request, f"{order.number} is no longer a draft.")
         return redirect(order)
@@ -282,9 +220,9 @@ def order_edit(request: HttpRequest, number: str) -> HttpResponse:
     header = OrderHeaderForm(
         request.POST or None, initial=header_initial(order), order=order
     )
-    answer_form = _bind_answers(request, order, revision, submit=submit)
+    answer_form = answers_bind(request, order, revision, submit=submit)
     if request.method == "POST":
-        answers_ok, revision = _save_answers(
+        answers_ok, revision = answers_save(
             answer_form, revision, submit=submit, user=request.user
         )
         header_ok = header.is_valid()
@@ -296,23 +234,19 @@ def order_edit(request: HttpRequest, number: str) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(header, error)
                 header_ok = False
-        if header_ok and answers_ok and submit:
-            try:
-                req_services.revision_submit(revision=revision, user=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, f"{order.number} submitted for review.")
-                return redirect("orders:order_detail", number=order.number)
-        elif header_ok and answers_ok:
-            messages.success(request, "Draft saved.")
-            return redirect("orders:order_edit", number=order.number)
-        else:
-            messages.warning(
-                request,
-                "Everything you typed is saved as a draft. Correct the marked "
-                "fields" + (" to submit." if submit else "."),
-            )
+        done = draft_post_response(
+            request,
+            revision=revision,
+            valid=header_ok and answers_ok,
+            submit=submit,
+            submitted=(
+                f"{order.number} submitted for review.",
+                reverse("orders:order_detail", args=[order.number]),
+            ),
+            saved=("Draft saved.", reverse("orders:order_edit", args=[order.number])),
+        )
+        if done:
+            return done
     context = {
         "order": order,
         "revision": revision,
@@ -327,8 +261,8 @@ def order_edit(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def requirement_add(request: HttpRequest, number: str) -> HttpResponse:
-    order = _order_or_404(number)
-    revision = _draft_revision(order)
+    order = order_or_404(number)
+    revision = order_draft_revision(order)
     if revision is None:
         raise Http404("Requirements are added to draft orders only")
     form = RequirementForm(request.POST or None)
@@ -350,7 +284,7 @@ def requirement_add(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @role_required(CS)
 def requirement_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     requirement = get_object_or_404(Requirement, pk=pk, requirement_set__order=order)
     try:
         req_services.requirement_remove(requirement=requirement, user=request.user)
@@ -362,14 +296,14 @@ def requirement_remove(request: HttpRequest, number: str, pk: int) -> HttpRespon
 
 
 @require_safe
-@role_required(CS, read_only=ORDER_READERS)
+@role_required(CS, read_only=roles.ORDER_READERS)
 def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """A file answer of a submitted requirement, to those who may read the order.
 
     Uploads live under MEDIA_ROOT, which no URL serves: this view is the only way
     to them, always as a download (never rendered inline in our origin).
     """
-    order = _order_or_404(number)
+    order = order_or_404(number)
     requirement = get_object_or_404(Requirement, pk=pk, requirement_set__order=order)
     path = stored_upload_path(requirement.value, order.number)
     if path is None or not default_storage.exists(path):
@@ -387,7 +321,7 @@ def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     initial = {"confirmed_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = ConfirmationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -416,7 +350,7 @@ def portal_link(request: HttpRequest, number: str) -> HttpResponse:
     """Create or revoke portal links. The token is shown once: only its hash is kept
     with the link; between the creating POST and the page that shows it, it waits in
     the session (popped by that GET)."""
-    order = _order_or_404(number)
+    order = order_or_404(number)
     form = PortalLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
@@ -453,109 +387,3 @@ def portal_link(request: HttpRequest, number: str) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "orders/portal_link.html", context)
-
-
-# --- public pages ---------------------------------------------------------------------
-
-
-def _public_upload_check(form: AnswerForm, request: HttpRequest) -> bool:
-    errors = public_upload_errors(request.FILES)
-    for name, message in errors.items():
-        key = name.removeprefix(f"{ANSWER_PREFIX}-")
-        if key in form.fields:
-            form.add_error(key, message)
-    return not errors
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@public_page
-def portal(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: the customer fills in the one draft order their link is for."""
-    link = selectors.portal_link_for_token(token)
-    if link is None:
-        raise Http404("Unknown link")
-    if link.used_at:
-        # Submitting through the link expired it: the customer still sees "done".
-        return render(request, "orders/portal_done.html", {"order": link.order})
-    if not selectors.portal_link_usable(link):
-        return render(request, "orders/portal_refused.html", {"link": link}, status=410)
-    order = link.order
-    revision = _draft_revision(order)
-    if link.used_at or revision is None:
-        return render(request, "orders/portal_done.html", {"order": order})
-    submit = "submit" in request.POST
-    answer_form = _bind_answers(request, order, revision, submit=submit)
-    if request.method == "POST":
-        # Both checks always run: a refused file must leave cleaned_data even when
-        # another field is wrong, or the draft would keep it.
-        valid = answer_form.is_valid()
-        valid = _public_upload_check(answer_form, request) and valid
-        answers = (
-            answer_form.answers()
-            if valid and submit
-            else (_answers_to_keep(answer_form, revision.answers))
-        )
-        try:
-            req_services.portal_answers_save(
-                link=link, answers=answers, submit=submit and valid
-            )
-        except ValidationError as error:
-            form_errors_add(answer_form, error)
-            valid = False
-        else:
-            if valid and submit:
-                return redirect("orders:portal", token=token)
-            if valid:
-                messages.success(request, "Saved. You can come back to this link.")
-                return redirect("orders:portal", token=token)
-    context = {"order": order, "answer_form": answer_form, "link": link}
-    return render(request, "orders/portal.html", context)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@public_page
-def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
-    """Public: a visitor requests an order with one of the catalog's forms."""
-    order_form = get_object_or_404(OrderForm, slug=form_slug, active=True)
-    version = published_version(order_form)
-    if version is None:
-        raise Http404("This form is not published")
-    if request.GET.get("sent"):
-        # The reference comes from this visitor's session, never from the URL: a
-        # crafted link cannot show someone else's number (or any text) as theirs.
-        reference = request.session.get(CATALOG_REFERENCE_KEY, "")
-        return render(
-            request,
-            "orders/catalog_sent.html",
-            {"order_form": order_form, "reference": reference},
-        )
-    if replayed := idempotency.replayed_url(request):
-        return redirect(replayed)
-    form_class = answer_form_class(version)
-    posted = request.method == "POST"
-    contact = ContactForm(request.POST or None, prefix="c")
-    answer_form = form_class(
-        data=request.POST if posted else None,
-        files=request.FILES if posted else None,
-        prefix=ANSWER_PREFIX,
-    )
-    if posted:
-        answers_ok = answer_form.is_valid()
-        answers_ok = _public_upload_check(answer_form, request) and answers_ok
-        if contact.is_valid() and answers_ok:
-
-            def create() -> str:
-                revision = req_services.catalog_request_create(
-                    form_version=version,
-                    contact=contact.cleaned_data,
-                    answers=answer_form.answers(),
-                )
-                request.session[CATALOG_REFERENCE_KEY] = revision.order.number
-                return reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
-
-            try:
-                return redirect(idempotency.once(request, create))
-            except ValidationError as error:
-                form_errors_add(answer_form, error)
-    context = {"order_form": order_form, "contact": contact, "answer_form": answer_form}
-    return render(request, "orders/catalog_request.html", context)

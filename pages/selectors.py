@@ -1,0 +1,64 @@
+"""What the pages that show several domains read, gathered from each app's selectors
+for one page and one person. A panel the person's roles do not show is not read."""
+
+from typing import Any
+
+from audit import dashboard
+from communications import selectors as communications
+from orderreview import roles
+from orders import selectors as orders
+from orders.models import Customer, Order
+from orders.orderforms import selectors as orderforms
+from requirements import selectors as requirements
+from reviews import selectors as reviews
+
+HOME_FORM_DRAFTS_SHOWN = 10
+PANEL_COMMUNICATIONS_SHOWN = 20
+
+
+def home_queues(user: Any) -> dict[str, Any]:
+    """Each of the person's roles gets its queue on the home page."""
+    queues: dict[str, Any] = {}
+    if roles.has_role(user, *roles.CHANGE_NOTIFIED):
+        queues["change_notifications"] = requirements.notifications_pending(user)
+    if roles.has_role(user, roles.CUSTOMER_SERVICE):
+        queues["orders_queue"] = orders.orders_home_queue()
+        queues["unsent_notices"] = communications.failed_notices()
+        queues["follow_ups"] = communications.open_follow_ups()
+    if roles.has_role(user, *roles.REVIEWING):
+        queues["review_queue"] = reviews.reviewer_queue(user)
+    if roles.has_role(user, roles.FORM_ADMIN):
+        drafts = orderforms.drafts_in_progress()
+        queues["form_drafts"] = list(drafts[:HOME_FORM_DRAFTS_SHOWN])
+    if roles.has_role(user, roles.APPROVER):
+        figures = dashboard.dashboard_cached()
+        queues["dashboard"] = {
+            "figures": figures,
+            "chart_data": figures.chart_data(),
+            "complaints": communications.open_complaints_summary(),
+        }
+    return queues
+
+
+def order_panels(order: Order, user: Any) -> dict[str, Any]:
+    """The order page's review and communication panels."""
+    panels: dict[str, Any] = {
+        "order_reviews": reviews.reviews_of_order(order),
+        "can_open_review": roles.has_role(user, *roles.REVIEW_OPENERS),
+    }
+    if roles.has_role(user, *roles.CUSTOMER_READERS):
+        panels["communications"] = communications.communications_for_order(
+            order, PANEL_COMMUNICATIONS_SHOWN
+        )
+        panels["failed_notices"] = communications.failed_notices_for_order(order)
+    return panels
+
+
+def customer_panels(customer: Customer, user: Any) -> dict[str, Any]:
+    """The customer page's orders and, for those who keep them, communications."""
+    panels: dict[str, Any] = {"orders": orders.customer_orders(customer)}
+    if roles.has_role(user, *roles.CUSTOMER_READERS):
+        panels["communications"] = communications.communications_for_customer(
+            customer, PANEL_COMMUNICATIONS_SHOWN
+        )
+    return panels
