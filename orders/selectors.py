@@ -3,11 +3,10 @@
 import re
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from orders.models import Customer, Discipline, Order, PortalLink
+from orders.models import Customer, Order, PortalLink
 from orders.services import token_hash
 
 WHOLE_ORDER_NUMBER = re.compile(r"[A-Za-z]+-\d{4}-\d{6,}")
@@ -52,23 +51,9 @@ def customer_orders(customer: Customer, limit: int = 100) -> list[Order]:
     )
 
 
-def _to_assess(discipline: Discipline) -> Exists:
-    # Orders must not import reviews (dependencies point orders <- requirements <-
-    # reviews), yet the list filters on what reviewers still have to do: the model
-    # is looked up through the app registry, so no import edge exists.
-    assessment = apps.get_model("reviews", "Assessment")
-    return Exists(
-        assessment.objects.filter(
-            review__order=OuterRef("pk"),
-            review__state="open",
-            discipline=discipline,
-            verdict="",
-        )
-    )
-
-
 def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
-    """Orders matching the cleaned filter form data, sorted, not yet sliced."""
+    """Orders matching the cleaned filter form data, sorted, not yet sliced. The
+    "to assess" filter is the reviews app's (pages.selectors.orders_listed)."""
     orders = Order.objects.select_related("customer", "form_version__form")
     if filters.get("status"):
         orders = orders.filter(status=filters["status"])
@@ -82,8 +67,6 @@ def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
         orders = orders.filter(created_at__date__gte=filters["date_from"])
     if filters.get("date_to"):
         orders = orders.filter(created_at__date__lte=filters["date_to"])
-    if filters.get("to_assess"):
-        orders = orders.filter(_to_assess(filters["to_assess"]))
     q = (filters.get("q") or "").strip()
     if WHOLE_ORDER_NUMBER.fullmatch(q):
         # A whole order number is looked up through its unique index; a substring

@@ -58,7 +58,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = keyset_page(
-        selectors.orders_filtered(cleaned),
+        page_selectors.orders_listed(cleaned),
         token=requested_token(request),
         size=PAGE_SIZE,
     )

@@ -3,6 +3,8 @@ for one page and one person. A panel the person's roles do not show is not read.
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from audit import dashboard
 from communications import selectors as communications
 from orderreview import roles
@@ -38,6 +40,15 @@ def home_queues(user: Any) -> dict[str, Any]:
             "complaints": communications.open_complaints_summary(),
         }
     return queues
+
+
+def orders_listed(filters: dict[str, Any]) -> QuerySet[Order]:
+    """The order list's rows for the cleaned filter form: the orders app filters on
+    the order, the reviews app on what reviewers still have to assess."""
+    listed = orders.orders_filtered(filters)
+    if filters.get("to_assess"):
+        listed = reviews.orders_to_assess(listed, filters["to_assess"])
+    return listed
 
 
 def order_panels(order: Order, user: Any) -> dict[str, Any]:

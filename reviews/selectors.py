@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +71,22 @@ def reviews_for_reviewer(user: Any, *, pending_only: bool = False) -> QuerySet[R
     )
 
 
+def orders_to_assess(
+    orders: QuerySet[Order], discipline: Discipline
+) -> QuerySet[Order]:
+    """The orders with an open review slot of this discipline still unassessed."""
+    return orders.filter(
+        Exists(
+            Assessment.objects.filter(
+                review__order=OuterRef("pk"),
+                review__state=Review.State.OPEN,
+                discipline=discipline,
+                verdict="",
+            )
+        )
+    )
+
+
 def reviewer_queue(user: Any, limit: int = 5) -> list[Review]:
     """The user's open review items for the home page, most urgent first."""
     reviews = list(reviews_for_reviewer(user, pending_only=True)[:limit])
@@ -94,23 +109,6 @@ def reviews_of_order(order: Order) -> list[Review]:
     for review in reviews:
         review.overdue = is_overdue(review)
     return reviews
-
-
-def reviews_after(queryset: QuerySet[Review], token: str) -> QuerySet[Review]:
-    """Keyset page: the reviews after the one token names ("<due date>_<pk>", in
-    (due_date, pk) order). A token that is not one gives the first page."""
-    try:
-        due, pk = token.split("_")
-        due_date, pk_value = date.fromisoformat(due), int(pk)
-    except ValueError:
-        return queryset
-    return queryset.filter(
-        Q(due_date__gt=due_date) | Q(due_date=due_date, pk__gt=pk_value)
-    )
-
-
-def review_token(review: Review) -> str:
-    return f"{review.due_date.isoformat()}_{review.pk}"
 
 
 def reviews_awaiting_decision() -> QuerySet[Review]:

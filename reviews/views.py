@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 
 from orderreview import roles
 from orderreview.forms import form_errors_add
+from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
@@ -147,17 +148,16 @@ MY_REVIEWS_PAGE = 50
 @require_safe
 @role_required(*roles.REVIEWING)
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    after = request.GET.get("after", "")
-    mine = selectors.reviews_after(selectors.reviews_for_reviewer(request.user), after)
+    after = requested_token(request)
     # Keyset pages of MY_REVIEWS_PAGE: as cheap with thousands open as with ten.
-    reviews = list(mine[: MY_REVIEWS_PAGE + 1])
-    more = len(reviews) > MY_REVIEWS_PAGE
-    reviews = reviews[:MY_REVIEWS_PAGE]
+    page = keyset_page(
+        selectors.reviews_for_reviewer(request.user), token=after, size=MY_REVIEWS_PAGE
+    )
     context = {
         "today": timezone.localdate(),
-        "reviews": reviews,
+        "reviews": page.rows,
         "after": after,
-        "next_after": selectors.review_token(reviews[-1]) if more else "",
+        "next_after": page.next_token,
         "awaiting_decision": list(
             selectors.reviews_awaiting_decision()[:MY_REVIEWS_PAGE]
         )

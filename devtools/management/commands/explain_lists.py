@@ -68,6 +68,7 @@ def _cases() -> Iterator[tuple[str, Callable[[], QuerySet]]]:
     from orderreview.models import User
     from orders import selectors as orders
     from orders.models import Customer, Discipline, Order, OrderForm
+    from pages import selectors as pages
     from reviews import selectors as reviews
 
     page = slice(0, 51)
@@ -78,7 +79,7 @@ def _cases() -> Iterator[tuple[str, Callable[[], QuerySet]]]:
     some_day = order.created_at.date() if order else None
 
     def orders_with(**filters: object) -> Callable[[], QuerySet]:
-        return lambda: orders.orders_filtered(filters)[page]
+        return lambda: pages.orders_listed(filters)[page]
 
     yield "orders", orders_with()
     for name, value in [
