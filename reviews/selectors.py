@@ -216,13 +216,12 @@ def assessments_by_discipline(review: Review) -> list[DisciplineGroup]:
 class VerifiedSignature:
     signature: Signature
     check: signing.SignatureCheck
-    record_matches: bool
 
 
 def record_signatures(review: Review) -> list[VerifiedSignature]:
-    """Each signature of the review's decision, recomputed, and whether the records
-    shown today still equal the content it signed. One query for the
-    predecessors' hashes."""
+    """Each signature of the review's decision, recomputed and linked into the chain.
+    One query for the predecessors' hashes. Whether today's records still equal the
+    signed content is the record's own comparison (record.py), made once per page."""
     decision = getattr(review, "decision", None)
     if decision is None:
         return []
@@ -239,11 +238,6 @@ def record_signatures(review: Review) -> list[VerifiedSignature]:
     first_pk = Signature.objects.order_by("pk").values_list("pk", flat=True).first()
     result = []
     for signature in signatures:
-        current = signing.content_hash(
-            signing.review_content(
-                review, decision, content_format=signature.content_format
-            )
-        )
         check = signing.signature_check(signature, None)
         if signature.pk == first_pk:
             linked = signature.previous_hash == signing.GENESIS_HASH
@@ -259,13 +253,7 @@ def record_signatures(review: Review) -> list[VerifiedSignature]:
             .exists()
         )
         check = replace(check, link_ok=linked, keying_ok=keying_ok)
-        result.append(
-            VerifiedSignature(
-                signature=signature,
-                check=check,
-                record_matches=current == signature.content_hash,
-            )
-        )
+        result.append(VerifiedSignature(signature=signature, check=check))
     return result
 
 
