@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
@@ -218,22 +217,14 @@ def overdue_reviews(
 
 # The tables whose every change the figures depend on (history rows are written on
 # every save, so their newest id moves whenever a figure can).
-DEPENDS_ON = [
-    ("orders", "Order"),
-    ("requirements", "RequirementSet"),
-    ("reviews", "Review"),
-    ("reviews", "Decision"),
-]
+DEPENDS_ON = (Order, RequirementSet, Review, Decision)
 CACHE_SECONDS = 600
 
 
 def data_version() -> str:
     """The newest history id of each table the figures read: one index look-up each,
     in one query. Equal versions mean equal figures (for the same day)."""
-    tables = [
-        apps.get_model(app, name).history.model._meta.db_table
-        for app, name in DEPENDS_ON
-    ]
+    tables = [model.history.model._meta.db_table for model in DEPENDS_ON]
     columns = ", ".join(
         f"(SELECT max(history_id) FROM {connection.ops.quote_name(t)})"  # noqa: S608
         for t in tables
