@@ -18,6 +18,10 @@ from orders.models import Customer, Order, OrderForm
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs: object) -> None:
+        # A date input takes ISO dates only: a localised initial value shows empty.
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"

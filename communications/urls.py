@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communications import views
+from communications import property_views, views
 
 app_name = "communications"
 
@@ -30,6 +30,33 @@ urlpatterns = [
         "communications/attachments/<int:pk>/",
         views.attachment_download,
         name="attachment_download",
+    ),
+    path("customer-property/", property_views.property_list, name="property_list"),
+    path("customer-property/new/", property_views.property_new, name="property_new"),
+    path(
+        "customer-property/<int:pk>/",
+        property_views.property_detail,
+        name="property_detail",
+    ),
+    path(
+        "customer-property/<int:pk>/move/",
+        property_views.property_move,
+        name="property_move",
+    ),
+    path(
+        "customer-property/<int:pk>/release/",
+        property_views.property_release,
+        name="property_release",
+    ),
+    path(
+        "customer-property/<int:pk>/problem/",
+        property_views.property_problem,
+        name="property_problem",
+    ),
+    path(
+        "customer-property/<int:pk>/problem/close/",
+        property_views.property_close,
+        name="property_close",
     ),
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/manage/", views.offering_list, name="offering_list"),

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from audit import dashboard
+from communications import property_selectors as customer_property
 from communications import selectors as communications
 from orderreview import roles
 from orders import selectors as orders
@@ -62,6 +63,7 @@ def order_panels(order: Order, user: Any) -> dict[str, Any]:
             order, PANEL_COMMUNICATIONS_SHOWN
         )
         panels["failed_notices"] = communications.failed_notices_for_order(order)
+        panels["customer_property"] = customer_property.property_of_order(order)
     return panels
 
 

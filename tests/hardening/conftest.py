@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from audit.registry import history_model, tracked_models
+from communications import customer_property as property_services
 from communications import services as comm_services
 from communications.models import Communication, OutboundNotice
 from orderreview import roles
@@ -136,6 +137,7 @@ class World:
     change_requirement_c: Requirement
     order_d: Order
     notification_pk: int
+    property_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -233,6 +235,16 @@ def world(
     )
     req_services.revision_submit(revision=change_d, user=service_user)
     notification = ChangeNotification.objects.get(revision=change_d, user=service_user)
+    property_item = property_services.property_receive(
+        customer=customer,
+        order=order_a,
+        kind="tooling",
+        description="Drill jig J-7",
+        received_on=timezone.localdate(),
+        condition_on_receipt="Good",
+        location="Store A",
+        user=service_user,
+    )
     world = World(
         order_a=order_a,
         order_b=order_b,
@@ -255,6 +267,7 @@ def world(
         change_requirement_c=change_requirement_c,
         order_d=order_d,
         notification_pk=notification.pk,
+        property_pk=property_item.pk,
     )
     world.params = world_params(world)
     return world
@@ -303,6 +316,10 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         "communications:notice_retry": notice,
         "communications:notice_cancel": notice,
         "communications:template_edit": {"kind": "acknowledgement"},
+        **{
+            f"communications:property_{name}": {"pk": str(w.property_pk)}
+            for name in ("detail", "move", "release", "problem", "close")
+        },
         "orderforms:form_detail": {"slug": form["slug"]},
         "orderforms:form_edit": {"slug": form["slug"]},
         "orderforms:version_create": {"slug": form["slug"]},
