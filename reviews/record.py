@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from orders.models import RequirementCategory
-from orders.orderforms.answer_form import display_value
+from orders.orderforms.answers import display_value
 from requirements.models import Requirement
 from reviews import signing
 from reviews.models import Assessment, Decision, Review, Signature

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 
 from orderreview.chainkeys import LEGACY_KEY_ID
-from orders.orderforms.answer_form import display_value
+from orders.orderforms.answers import display_value
 
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.

@@ -32,7 +32,7 @@ from typing import Any
 
 from orderreview import textlimits
 from orders.models import Discipline, OrderFormVersion, Question, RequirementCategory
-from orders.orderforms.answer_form import CONTROLLER_KINDS, NO, YES
+from orders.orderforms.answers import CONTROLLER_KINDS, NO, YES
 from orders.patterns import pattern_problem
 
 Kind = Question.Kind

@@ -10,7 +10,8 @@ from devtools.demo import demo_forms_seed
 from orders.models import Question
 from orders.orderforms import json_io
 from orders.orderforms import services as orderform_services
-from orders.orderforms.answer_form import answer_form_class, display_value
+from orders.orderforms.answer_form import answer_form_class
+from orders.orderforms.answers import display_value
 from tests.orderforms.test_views import item
 
 pytestmark = pytest.mark.django_db
