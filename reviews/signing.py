@@ -15,7 +15,7 @@ changing a row. Signatures made before the chain was keyed carry the key id
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -122,14 +122,43 @@ def _user(user: Any) -> dict[str, object] | None:
 CONTENT_FORMAT = 2
 
 
-def _body_v1(review: Any) -> dict[str, object]:
+@dataclass(frozen=True)
+class SignedRows:
+    """The rows a signature covers, with the relations its content reads:
+    order.customer, revision.submitted_by, each requirement's discipline and
+    question, each assessment's requirement, discipline and assessed_by.
+
+    review_content reads them from a review; seed_scale passes unsaved model
+    instances made from the rows it is about to COPY, so both sign the same content.
+    """
+
+    order: Any
+    revision: Any
+    requirements: Sequence[Any]
+    assessments: Sequence[Any]
+
+    @classmethod
+    def of_review(cls, review: Any) -> "SignedRows":
+        revision = review.requirement_set
+        return cls(
+            order=review.order,
+            revision=revision,
+            requirements=list(revision.requirements.all()),
+            assessments=list(review.assessments.all()),
+        )
+
+    def requirements_in_order(self) -> list[Any]:
+        return sorted(self.requirements, key=lambda r: (r.position, r.pk))
+
+
+def _body_v1(rows: SignedRows) -> dict[str, object]:
     """Format 1 (the first release): values as stored JSON, "12" for 12 mm."""
-    revision = review.requirement_set
-    order = review.order
-    requirements = sorted(revision.requirements.all(), key=lambda r: (r.position, r.pk))
+    revision = rows.revision
+    order = rows.order
+    requirements = rows.requirements_in_order()
     positions = {req.pk: index for index, req in enumerate(requirements)}
     assessments = sorted(
-        review.assessments.all(),
+        rows.assessments,
         key=lambda a: (positions.get(a.requirement_id, 0), a.discipline.slug),
     )
     return {
@@ -173,13 +202,11 @@ def _body_v1(review: Any) -> dict[str, object]:
     }
 
 
-def _body_v2(review: Any) -> dict[str, object]:
+def _body_v2(rows: SignedRows) -> dict[str, object]:
     """Format 2: format 1 plus, for every requirement, the text a person read
     ("12 mm", "Yes", "drawing.pdf (SHA-256 ...)") from the one display function."""
-    body = _body_v1(review)
-    requirements = sorted(
-        review.requirement_set.requirements.all(), key=lambda r: (r.position, r.pk)
-    )
+    body = _body_v1(rows)
+    requirements = rows.requirements_in_order()
     for entry, req in zip(body["requirements"], requirements, strict=True):
         entry["display"] = display_value(getattr(req, "question", None), req.value)
     body["format"] = 2
@@ -205,9 +232,18 @@ def review_content(
     the decision, as plain JSON values (what the JSONField stores and reads back),
     in the given content format. Reads only prefetched relations when the caller
     prefetched them."""
+    return rows_content(
+        SignedRows.of_review(review), decision, content_format=content_format
+    )
+
+
+def rows_content(
+    rows: SignedRows, decision: Any, *, content_format: int = CONTENT_FORMAT
+) -> dict[str, object]:
+    """review_content for rows that are not (yet) in the database."""
     if content_format not in _BODIES:
         raise ValueError(f"unknown signed content format {content_format}")
-    data = _BODIES[content_format](review)
+    data = _BODIES[content_format](rows)
     data["decision"] = _decision(decision)
     return json.loads(canonical_json(data))
 
@@ -216,7 +252,8 @@ def review_content_to_sign(review: Any) -> dict[str, object]:
     """What an approver is about to sign, before the decision exists: the current
     format's content without its decision part. The sign page shows it and carries
     its hash; a signature is refused when it changed in between."""
-    return json.loads(canonical_json(_BODIES[CONTENT_FORMAT](review)))
+    body = _BODIES[CONTENT_FORMAT](SignedRows.of_review(review))
+    return json.loads(canonical_json(body))
 
 
 def content_format_of(content: Any) -> int:
