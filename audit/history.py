@@ -217,7 +217,7 @@ def _display_values(requirements: list[models.Model]) -> None:
     """Each requirement's value as the record shows it (unit, Yes/No, file name and
     SHA-256), through the one display function. One query for the questions;
     published questions never change, so today's row is the one answered."""
-    from orders.orderforms.answer_form import display_value
+    from orders.orderforms.answers import display_value
 
     question_ids = {item.question_id for item in requirements} - {None}
     questions = Question.objects.in_bulk(question_ids)

@@ -18,6 +18,9 @@ class Communication(models.Model):
         OUTBOUND = "out", "To the customer"
 
     class Channel(models.TextChoices):
+        # How this conversation took place. Not orders.models.Channel (how an order
+        # arrived, signed with it, EDI included): a meeting or a letter is a
+        # conversation but never an order's channel, so the two lists stay apart.
         PHONE = "phone", "Phone"
         EMAIL = "email", "E-mail"
         MEETING = "meeting", "Meeting"

@@ -23,7 +23,7 @@ from communications.models import (
 )
 from orderreview.models import User
 from orders.models import Customer, Order, OrderForm
-from orders.orderforms.answer_form import display_value
+from orders.orderforms.answers import display_value
 
 logger = logging.getLogger(__name__)
 

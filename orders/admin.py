@@ -17,8 +17,12 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from orders.models import Customer, Discipline, OrderForm, OrderFormVersion, Question
-from orders.orderforms import json_io
+from orders.orderforms import document_checks
 from orders.orderforms import services as orderform_services
+from orders.orderforms.question_attributes import (
+    QUESTION_ATTRIBUTES,
+    QUESTION_MODEL_FIELDS,
+)
 
 
 @admin.register(Discipline)
@@ -82,43 +86,21 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "key",
-            "label",
-            "help_text",
-            "kind",
-            "required",
-            "choices",
-            "min_value",
-            "max_value",
-            "max_length",
-            "pattern",
-            "pattern_hint",
-            "unit",
-            "allowed_file_types",
-            "max_file_size_kb",
-            "section",
-            "position",
-            "category",
-            "discipline",
-            "show_if_question",
-            "show_if_values",
-            "maps_to",
-        ]
+        fields = QUESTION_MODEL_FIELDS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("kind") or not cleaned.get("discipline"):
             return cleaned
         item = {
-            name: cleaned.get(name)
-            for name in json_io.QUESTION_KEYS
-            if name not in ("discipline", "show_if", "position")
+            attribute.name: cleaned.get(attribute.name)
+            for attribute in QUESTION_ATTRIBUTES
+            if attribute.shape not in ("discipline", "show_if", "position")
         }
         item["discipline"] = cleaned["discipline"].slug
         slugs = {cleaned["discipline"].slug}
         # Show-if needs the other questions; the version-wide check runs on publish.
-        for field, message in json_io.question_problems(
+        for field, message in document_checks.question_problems(
             item, earlier={}, disciplines=slugs
         ):
             if field not in (None, "show_if"):

@@ -23,6 +23,11 @@ class RequirementCategory(models.TextChoices):
 
 
 class Channel(models.TextChoices):
+    """How an order or a change to it reached us: a fact of the order, signed as
+    part of its content. Not communications' Communication.Channel, which says how
+    one conversation took place (meetings and letters, never EDI): the lists differ
+    and so do their stored values' meaning."""
+
     PHONE = "phone", "Phone"
     EMAIL = "email", "E-mail"
     WEB_PORTAL = "web_portal", "Web portal"

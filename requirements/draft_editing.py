@@ -14,11 +14,8 @@ from django.shortcuts import redirect
 
 from orderreview.forms import form_errors_add
 from orders.models import Order, Question
-from orders.orderforms.answer_form import (
-    AnswerForm,
-    answer_form_class,
-    answers_to_initial,
-)
+from orders.orderforms.answer_form import AnswerForm, answer_form_class
+from orders.orderforms.answers import answers_to_initial
 from requirements import selectors, services
 from requirements.models import RequirementSet
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from orders.models import Channel, Order, Question, RequirementCategory
-from orders.orderforms.answer_form import (
+from orders.orderforms.answers import (
     answers_typed,
     display_value,
     questions_visible,

@@ -28,7 +28,7 @@ from orders.models import (
     Question,
     RequirementCategory,
 )
-from orders.orderforms.answer_form import answers_typed, questions_visible
+from orders.orderforms.answers import answers_typed, questions_visible
 from orders.uploads import store_upload, upload_errors
 from requirements import selectors
 from requirements.diff import RevisionDiff

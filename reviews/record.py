@@ -17,9 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from orders.models import RequirementCategory
-from orders.orderforms.answer_form import display_value
+from orders.orderforms.answers import display_value
 from requirements.models import Requirement
 from reviews import signing
+from reviews.content_differences import ContentDifference, content_differences
 from reviews.models import Assessment, Decision, Review, Signature
 
 # Differences history may explain: (section, field) -> how to look it up.
@@ -50,7 +51,7 @@ class RecordRow:
 class Change:
     """One difference between the signed content and today's rows."""
 
-    difference: signing.ContentDifference
+    difference: ContentDifference
     # How history explains it ("renamed by Ann Lee on 2026-11-30 10:04 UTC"), or
     # "" when nothing does: then it is tampering.
     explained_by: str = ""
@@ -216,7 +217,7 @@ def _text_person(value: Any) -> str:
     return ""
 
 
-def readable(difference: signing.ContentDifference) -> signing.ContentDifference:
+def readable(difference: ContentDifference) -> ContentDifference:
     """A difference as a person reads it: verdicts and outcomes by their labels
     ("Can meet with conditions"), not their stored codes."""
     labels = {
@@ -233,7 +234,7 @@ def readable(difference: signing.ContentDifference) -> signing.ContentDifference
 
 
 def explain(
-    differences: list[signing.ContentDifference],
+    differences: list[ContentDifference],
     *,
     content: dict[str, Any],
     order: Any,
@@ -290,7 +291,7 @@ def record_content(review: Review, signature: Signature | None) -> RecordContent
     live = signing.review_content(
         review, decision, content_format=signature.content_format
     )
-    differences = signing.content_differences(signature.content, live)
+    differences = content_differences(signature.content, live)
     changes = explain(
         differences,
         content=signature.content,
@@ -363,7 +364,7 @@ def _batch_problems(batch: list[Signature]) -> Iterator[ContentProblem]:
         review = reviews[signature.decision.review_id]
         name = f"{review.order.number} rev. {review.requirement_set.number}"
         if signing.content_format_of(signature.content) != signature.content_format:
-            difference = signing.ContentDifference(
+            difference = ContentDifference(
                 "format",
                 "Content format",
                 "format",
@@ -375,7 +376,7 @@ def _batch_problems(batch: list[Signature]) -> Iterator[ContentProblem]:
         live = signing.review_content(
             review, review.decision, content_format=signature.content_format
         )
-        differences = signing.content_differences(signature.content, live)
+        differences = content_differences(signature.content, live)
         if not differences and signing.content_hash(live) == signature.content_hash:
             continue
         changes = explain(
@@ -392,7 +393,7 @@ def _batch_problems(batch: list[Signature]) -> Iterator[ContentProblem]:
                 unexplained
                 or [
                     Change(
-                        signing.ContentDifference(
+                        ContentDifference(
                             "content",
                             "Signed content",
                             "",

@@ -1,4 +1,5 @@
-"""Canonical JSON, hashing and verification of the signature chain.
+"""Canonical JSON, the signed content formats, hashing and verification of the
+signature chain. (What differs between two contents, in words: content_differences.)
 
 Pure functions over plain data and model instances: nothing here writes. The chain is
 one append-only list of Signature rows in primary-key order; each row's
@@ -14,7 +15,7 @@ changing a row. Signatures made before the chain was keyed carry the key id
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,7 +24,7 @@ from typing import Any
 from django.conf import settings
 
 from orderreview.chainkeys import LEGACY_KEY_ID
-from orders.orderforms.answer_form import display_value
+from orders.orderforms.answers import display_value
 
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -121,14 +122,43 @@ def _user(user: Any) -> dict[str, object] | None:
 CONTENT_FORMAT = 2
 
 
-def _body_v1(review: Any) -> dict[str, object]:
+@dataclass(frozen=True)
+class SignedRows:
+    """The rows a signature covers, with the relations its content reads:
+    order.customer, revision.submitted_by, each requirement's discipline and
+    question, each assessment's requirement, discipline and assessed_by.
+
+    review_content reads them from a review; seed_scale passes unsaved model
+    instances made from the rows it is about to COPY, so both sign the same content.
+    """
+
+    order: Any
+    revision: Any
+    requirements: Sequence[Any]
+    assessments: Sequence[Any]
+
+    @classmethod
+    def of_review(cls, review: Any) -> "SignedRows":
+        revision = review.requirement_set
+        return cls(
+            order=review.order,
+            revision=revision,
+            requirements=list(revision.requirements.all()),
+            assessments=list(review.assessments.all()),
+        )
+
+    def requirements_in_order(self) -> list[Any]:
+        return sorted(self.requirements, key=lambda r: (r.position, r.pk))
+
+
+def _body_v1(rows: SignedRows) -> dict[str, object]:
     """Format 1 (the first release): values as stored JSON, "12" for 12 mm."""
-    revision = review.requirement_set
-    order = review.order
-    requirements = sorted(revision.requirements.all(), key=lambda r: (r.position, r.pk))
+    revision = rows.revision
+    order = rows.order
+    requirements = rows.requirements_in_order()
     positions = {req.pk: index for index, req in enumerate(requirements)}
     assessments = sorted(
-        review.assessments.all(),
+        rows.assessments,
         key=lambda a: (positions.get(a.requirement_id, 0), a.discipline.slug),
     )
     return {
@@ -172,13 +202,11 @@ def _body_v1(review: Any) -> dict[str, object]:
     }
 
 
-def _body_v2(review: Any) -> dict[str, object]:
+def _body_v2(rows: SignedRows) -> dict[str, object]:
     """Format 2: format 1 plus, for every requirement, the text a person read
     ("12 mm", "Yes", "drawing.pdf (SHA-256 ...)") from the one display function."""
-    body = _body_v1(review)
-    requirements = sorted(
-        review.requirement_set.requirements.all(), key=lambda r: (r.position, r.pk)
-    )
+    body = _body_v1(rows)
+    requirements = rows.requirements_in_order()
     for entry, req in zip(body["requirements"], requirements, strict=True):
         entry["display"] = display_value(getattr(req, "question", None), req.value)
     body["format"] = 2
@@ -204,9 +232,18 @@ def review_content(
     the decision, as plain JSON values (what the JSONField stores and reads back),
     in the given content format. Reads only prefetched relations when the caller
     prefetched them."""
+    return rows_content(
+        SignedRows.of_review(review), decision, content_format=content_format
+    )
+
+
+def rows_content(
+    rows: SignedRows, decision: Any, *, content_format: int = CONTENT_FORMAT
+) -> dict[str, object]:
+    """review_content for rows that are not (yet) in the database."""
     if content_format not in _BODIES:
         raise ValueError(f"unknown signed content format {content_format}")
-    data = _BODIES[content_format](review)
+    data = _BODIES[content_format](rows)
     data["decision"] = _decision(decision)
     return json.loads(canonical_json(data))
 
@@ -215,7 +252,8 @@ def review_content_to_sign(review: Any) -> dict[str, object]:
     """What an approver is about to sign, before the decision exists: the current
     format's content without its decision part. The sign page shows it and carries
     its hash; a signature is refused when it changed in between."""
-    return json.loads(canonical_json(_BODIES[CONTENT_FORMAT](review)))
+    body = _BODIES[CONTENT_FORMAT](SignedRows.of_review(review))
+    return json.loads(canonical_json(body))
 
 
 def content_format_of(content: Any) -> int:
@@ -223,167 +261,6 @@ def content_format_of(content: Any) -> int:
     if isinstance(content, dict) and isinstance(content.get("format"), int):
         return content["format"]
     return 1
-
-
-ORDER_FIELDS = {
-    "number": "Order number",
-    "customer": "Customer account code",
-    "customer_name": "Customer name",
-    "customer_reference": "Customer reference",
-    "channel": "Channel",
-    "requested_date": "Requested date",
-}
-REVISION_FIELDS = {
-    "number": "Revision number",
-    "reason": "Reason",
-    "submitted_by": "Submitted by",
-    "submitted_at": "Submitted at",
-}
-REQUIREMENT_FIELDS = {
-    "statement": "statement",
-    "display": "value as shown",
-    "value": "value",
-    "category": "category",
-    "discipline": "discipline",
-    "source": "source",
-}
-ASSESSMENT_FIELDS = {
-    "verdict": "verdict",
-    "note": "conditions / reason",
-    "assessed_by": "assessed by",
-    "assessed_at": "assessed at",
-    "carried_from": "carried forward from",
-}
-DECISION_FIELDS = {
-    "outcome": "Decision",
-    "reasons": "Reasons",
-    "decided_by": "Decided by",
-    "decided_at": "Decided at",
-}
-
-
-@dataclass(frozen=True)
-class ContentDifference:
-    """One value that differs between two contents, as a person reads it.
-
-    section is order, revision, requirement, assessment, decision or format;
-    field is the content key (customer_name, value, assessed_by, ...)."""
-
-    section: str
-    label: str
-    field: str
-    before: str
-    after: str
-
-
-def _text(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict) and "printed_name" in value:
-        return f"{value['printed_name']} ({value.get('username', '')})"
-    if isinstance(value, str):
-        return value
-    return canonical_json(value)
-
-
-def _fields(
-    section: str,
-    label: str,
-    names: dict[str, str],
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> list[ContentDifference]:
-    found = []
-    for key in [*names, *sorted((set(before) | set(after)) - set(names))]:
-        if key not in before and key not in after:
-            continue
-        if before.get(key) != after.get(key):
-            name = names.get(key, key)
-            found.append(
-                ContentDifference(
-                    section=section,
-                    label=f"{label}: {name}" if label else name,
-                    field=key,
-                    before=_text(before.get(key)),
-                    after=_text(after.get(key)),
-                )
-            )
-    return found
-
-
-def _keyed(items: Any, key: Any) -> dict[Any, dict[str, Any]]:
-    return {key(item): item for item in items or []}
-
-
-def content_differences(
-    before: dict[str, Any], after: dict[str, Any]
-) -> list[ContentDifference]:
-    """Every value that differs between two contents of the same format (what was
-    signed or shown, and what the rows say now), in reading order. Pure."""
-    found: list[ContentDifference] = []
-    if before.get("format") != after.get("format"):
-        found.append(
-            ContentDifference(
-                "format",
-                "Content format",
-                "format",
-                _text(before.get("format", 1)),
-                _text(after.get("format", 1)),
-            )
-        )
-    found += _fields(
-        "order", "", ORDER_FIELDS, before.get("order", {}), after.get("order", {})
-    )
-    found += _fields(
-        "revision",
-        "",
-        REVISION_FIELDS,
-        before.get("revision", {}),
-        after.get("revision", {}),
-    )
-    old = _keyed(before.get("requirements"), lambda r: r["key"])
-    new = _keyed(after.get("requirements"), lambda r: r["key"])
-    for key in [*old, *(k for k in new if k not in old)]:
-        name = (old.get(key) or new[key]).get("statement", key)
-        label = f"Requirement “{name}”"
-        if key not in new:
-            found.append(
-                ContentDifference("requirement", label, "", "present", "removed")
-            )
-        elif key not in old:
-            found.append(ContentDifference("requirement", label, "", "—", "added"))
-        else:
-            found += _fields(
-                "requirement", label, REQUIREMENT_FIELDS, old[key], new[key]
-            )
-    names = {key: r.get("statement", key) for key, r in {**new, **old}.items()}
-    old_a = _keyed(
-        before.get("assessments"), lambda a: (a["requirement"], a["discipline"])
-    )
-    new_a = _keyed(
-        after.get("assessments"), lambda a: (a["requirement"], a["discipline"])
-    )
-    for slot in [*old_a, *(k for k in new_a if k not in old_a)]:
-        label = f"Assessment of “{names.get(slot[0], slot[0])}” by {slot[1]}"
-        if slot not in new_a:
-            found.append(
-                ContentDifference("assessment", label, "", "present", "removed")
-            )
-        elif slot not in old_a:
-            found.append(ContentDifference("assessment", label, "", "—", "added"))
-        else:
-            found += _fields(
-                "assessment", label, ASSESSMENT_FIELDS, old_a[slot], new_a[slot]
-            )
-    if "decision" in before or "decision" in after:
-        found += _fields(
-            "decision",
-            "",
-            DECISION_FIELDS,
-            before.get("decision") or {},
-            after.get("decision") or {},
-        )
-    return found
 
 
 @dataclass(frozen=True)

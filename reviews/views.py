@@ -22,6 +22,7 @@ from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
 from reviews import pdf, record, selectors, services, signing
+from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm
 from reviews.models import Assessment, Decision, Review
 
@@ -284,7 +285,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(pk)
     to_sign = signing.review_content_to_sign(selectors.review_for_content(pk))
     form = DecisionForm(request.POST or None)
-    changes: list[signing.ContentDifference] = []
+    changes: list[ContentDifference] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_sign(
@@ -315,7 +316,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             changes = [
                 record.readable(difference)
-                for difference in signing.content_differences(seen, to_sign)
+                for difference in content_differences(seen, to_sign)
             ]
         # The hidden fields always describe what this page shows now.
         form.data = form.data.copy()

@@ -12,7 +12,8 @@ Nothing is dropped or disabled: constraints, indexes and triggers stay on while 
 rows arrive (foreign keys are checked as each COPY runs, parents first).
 
 Modules: copy (the COPY writer), answers (order-form answers), context (what the
-generators share), orders (one order and everything around it), signatures.
+generators share), customers, orders (one order and everything around it),
+signatures (made with reviews.signing from the rows about to be COPYed).
 """
 
 import random
@@ -25,7 +26,8 @@ from django.db import connection, transaction
 
 from devtools.demo import seed_demo
 from devtools.scale.context import Context
-from devtools.scale.orders import ALL_STATES, SPAN_DAYS, customers_add, order_add
+from devtools.scale.customers import customers_add
+from devtools.scale.orders import ALL_STATES, SPAN_DAYS, order_add
 from orderreview.models import User
 from orders.models import Customer, Discipline, Order, OrderFormVersion
 from reviews import heads, signing

@@ -11,7 +11,7 @@ from communications.models import Communication
 from devtools.scale.answers import answers_for
 from devtools.scale.context import Context
 from devtools.scale.signatures import sign
-from orders.models import Channel, Customer, Order, Question
+from orders.models import Channel, Order, Question
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review
 
@@ -50,28 +50,6 @@ ALL_STATES = [
 ]
 INBOUND = ["phone", "email"]
 CHANNELS = [c.value for c in Channel]
-FIRST_WORDS = [
-    "Acme",
-    "Nordic",
-    "Helix",
-    "Delta",
-    "Orion",
-    "Vega",
-    "Atlas",
-    "Polar",
-    "Summit",
-    "Zenith",
-]
-SECOND_WORDS = [
-    "Precision",
-    "Instruments",
-    "Medical",
-    "Robotics",
-    "Motors",
-    "Optics",
-    "Tooling",
-]
-SUFFIXES = ["Ltd", "AB", "GmbH", "Inc.", "S.A.", "B.V.", "Oy", "SpA"]
 CONDITIONS = [
     "Subject to material availability within two weeks.",
     "Delivery in two partial shipments.",
@@ -471,31 +449,3 @@ def order_add(
         )
     order["updated_at"] = min(last_change, ctx.now)
     ctx.add(Order, order, user=service, when=order["updated_at"])
-
-
-def customers_add(ctx: Context, count: int) -> None:
-    service = ctx.users["service"]
-    base = Customer.objects.count()
-    for index in range(count):
-        serial = base + index + 1
-        name = (
-            f"{ctx.rnd.choice(FIRST_WORDS)} {ctx.rnd.choice(SECOND_WORDS)} "
-            f"{serial} {ctx.rnd.choice(SUFFIXES)}"
-        )
-        when = ctx.now - timedelta(days=SPAN_DAYS + 30)
-        row = ctx.add(
-            Customer,
-            {
-                "name": name,
-                "account_code": f"SC-{serial:06d}",
-                "contact_name": f"Buyer {serial}",
-                "email": f"orders{serial}@customer.example",
-                "phone": f"+44 20 7946 {serial % 10000:04d}",
-                "address": f"{serial} Industrial Way",
-                "notes": "",
-                "created_at": when,
-            },
-            user=service,
-            when=when,
-        )
-        ctx.customers.append((row["id"], row["account_code"], row["name"]))

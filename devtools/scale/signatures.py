@@ -1,10 +1,10 @@
-"""Signatures for seed_scale's decisions, computed as reviews.services does."""
-
-from types import SimpleNamespace
+"""Signatures for seed_scale's decisions, made as reviews.services makes them."""
 
 from devtools.scale.context import Context
+from orders.models import Customer, Discipline, Order
+from requirements.models import Requirement, RequirementSet
 from reviews import signing
-from reviews.models import Signature
+from reviews.models import Assessment, Decision, Signature
 
 
 def sign(
@@ -17,68 +17,50 @@ def sign(
     assessments: list[dict],
     decision: dict,
 ) -> None:
-    """Append a signature for decision at the chain head, as _signature_append does:
-    the content goes through signing.review_content and the link through
-    signing.new_signature_hash (keyed), so the hashes are the service's."""
+    """Append a signature for decision at the chain head, as _signature_append does.
+
+    The rows are not in the database until their batch is COPYed, so they become
+    unsaved model instances with the relations the content reads; the content comes
+    from signing.rows_content and the link from signing.new_signature_hash (keyed),
+    so the hashes are the service's."""
     users = {u.pk: u for u in ctx.users.values()}
-    disciplines = ctx.discipline_slugs
+    disciplines = {
+        pk: Discipline(pk=pk, slug=slug) for pk, slug in ctx.discipline_slugs.items()
+    }
     questions = {
         q.pk: q for _, version_questions in ctx.versions for q in version_questions
     }
-
-    def req_ns(row: dict) -> SimpleNamespace:
-        return SimpleNamespace(
-            pk=row["id"],
-            question=questions.get(row.get("question_id")),
-            position=row["position"],
-            key=row["key"],
-            statement=row["statement"],
-            value=row["value"],
-            category=row["category"],
-            source=row["source"],
-            discipline=SimpleNamespace(slug=disciplines[row["discipline_id"]]),
-        )
-
-    by_id = {row["id"]: req_ns(row) for row in requirements}
-    review = SimpleNamespace(
-        order=SimpleNamespace(
-            number=order["number"],
-            customer=SimpleNamespace(account_code=customer[1], name=customer[2]),
-            customer_reference=order["customer_reference"],
-            channel=order["channel"],
-            requested_date=order["requested_date"],
-        ),
-        requirement_set=SimpleNamespace(
-            number=revision["number"],
-            reason=revision["reason"],
-            submitted_by=users.get(revision["submitted_by_id"]),
-            submitted_at=revision["submitted_at"],
-            requirements=SimpleNamespace(all=lambda: list(by_id.values())),
-        ),
-        assessments=SimpleNamespace(
-            all=lambda: [
-                SimpleNamespace(
-                    requirement_id=a["requirement_id"],
-                    requirement=by_id[a["requirement_id"]],
-                    discipline=SimpleNamespace(slug=disciplines[a["discipline_id"]]),
-                    verdict=a["verdict"],
-                    note=a["note"],
-                    assessed_by=users.get(a["assessed_by_id"]),
-                    assessed_at=a["assessed_at"],
-                    carried_from_id=a["carried_from_id"],
-                )
-                for a in assessments
-            ]
-        ),
+    by_id: dict[int, Requirement] = {}
+    for row in requirements:
+        requirement = Requirement(**row)
+        requirement.discipline = disciplines[row["discipline_id"]]
+        requirement.question = questions.get(row["question_id"])
+        by_id[row["id"]] = requirement
+    assessed = []
+    for row in assessments:
+        assessment = Assessment(**row)
+        assessment.requirement = by_id[row["requirement_id"]]
+        assessment.discipline = disciplines[row["discipline_id"]]
+        assessment.assessed_by = users.get(row["assessed_by_id"])
+        assessed.append(assessment)
+    signed_order = Order(**order)
+    signed_order.customer = Customer(
+        pk=customer[0], account_code=customer[1], name=customer[2]
     )
+    signed_revision = RequirementSet(**revision)
+    signed_revision.submitted_by = users.get(revision["submitted_by_id"])
     signer = users[decision["decided_by_id"]]
-    decision_ns = SimpleNamespace(
-        outcome=decision["outcome"],
-        reasons=decision["reasons"],
-        decided_by=signer,
-        decided_at=decision["decided_at"],
+    signed_decision = Decision(**decision)
+    signed_decision.decided_by = signer
+    content = signing.rows_content(
+        signing.SignedRows(
+            order=signed_order,
+            revision=signed_revision,
+            requirements=list(by_id.values()),
+            assessments=assessed,
+        ),
+        signed_decision,
     )
-    content = signing.review_content(review, decision_ns)
     digest = signing.content_hash(content)
     meaning = signing.MEANINGS[decision["outcome"]]
     signed_at = decision["decided_at"]

@@ -10,6 +10,7 @@ from django import forms
 
 from orderreview import textlimits
 from orders.models import Discipline, OrderForm, Question, RequirementCategory
+from orders.orderforms.question_attributes import BUILDER_ATTRIBUTES
 
 Kind = Question.Kind
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -55,8 +56,9 @@ class OrderFormEditForm(forms.ModelForm):
 
 
 class QuestionForm(forms.Form):
-    """One question. The services check it against the rest of the version, with the
-    same rules as the JSON import; their messages land beside these fields."""
+    """One question: a field for each of BUILDER_ATTRIBUTES (the show-if rule as two).
+    The services check it against the rest of the version, with the same rules as
+    the JSON import; their messages land beside these fields."""
 
     key = forms.SlugField(
         max_length=60, help_text="Short name, unique in the form, e.g. material."
@@ -195,60 +197,45 @@ class QuestionForm(forms.Form):
 
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:
-        return {
-            "key": question.key,
-            "label": question.label,
-            "help_text": question.help_text,
-            "kind": question.kind,
-            "required": question.required,
-            "section": question.section,
-            "category": question.category,
-            "discipline": question.discipline.slug,
-            "choices": "\n".join(str(c) for c in question.choices or []),
-            "min_value": question.min_value,
-            "max_value": question.max_value,
-            "unit": question.unit,
-            "max_length": question.max_length,
-            "pattern": question.pattern,
-            "pattern_hint": question.pattern_hint,
-            "allowed_file_types": question.allowed_file_types,
-            "max_file_size_kb": question.max_file_size_kb,
-            "show_if_question": question.show_if_question,
-            "show_if_values": "\n".join(question.show_if_values or []),
-            "maps_to": question.maps_to,
-        }
+        initial: dict[str, Any] = {}
+        for attribute in BUILDER_ATTRIBUTES:
+            name = attribute.name
+            match attribute.shape:
+                case "list":
+                    values = getattr(question, name) or []
+                    initial[name] = "\n".join(str(v) for v in values)
+                case "discipline":
+                    initial[name] = question.discipline.slug
+                case "show_if":
+                    initial["show_if_question"] = question.show_if_question
+                    initial["show_if_values"] = "\n".join(question.show_if_values or [])
+                case _:
+                    initial[name] = getattr(question, name)
+        return initial
 
     def item(self) -> dict[str, Any]:
         """The question as an import-format dict, for the services."""
         data = self.cleaned_data
-        kind = data["kind"]
-        rule = None
-        if data.get("show_if_question"):
-            rule = {
-                "question": data["show_if_question"],
-                "in": _lines(data.get("show_if_values", "")),
-            }
-        return {
-            "key": data["key"],
-            "label": data["label"],
-            "help_text": data.get("help_text", ""),
-            "kind": kind,
-            "required": data.get("required", False),
-            "section": data.get("section", ""),
-            "category": data["category"],
-            "discipline": data["discipline"].slug,
-            "choices": _lines(data.get("choices", "")),
-            "min_value": data.get("min_value"),
-            "max_value": data.get("max_value"),
-            "unit": data.get("unit", ""),
-            "max_length": data.get("max_length"),
-            "pattern": data.get("pattern", ""),
-            "pattern_hint": data.get("pattern_hint", ""),
-            "allowed_file_types": data.get("allowed_file_types", ""),
-            "max_file_size_kb": data.get("max_file_size_kb"),
-            "show_if": rule,
-            "maps_to": data.get("maps_to", ""),
-        }
+        item: dict[str, Any] = {}
+        for attribute in BUILDER_ATTRIBUTES:
+            name = attribute.name
+            match attribute.shape:
+                case "list":
+                    item[name] = _lines(data.get(name, ""))
+                case "discipline":
+                    item[name] = data[name].slug
+                case "show_if":
+                    item[name] = (
+                        {
+                            "question": data["show_if_question"],
+                            "in": _lines(data.get("show_if_values", "")),
+                        }
+                        if data.get("show_if_question")
+                        else None
+                    )
+                case _:
+                    item[name] = data.get(name)
+        return item
 
 
 class PublishForm(forms.Form):

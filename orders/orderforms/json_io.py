@@ -1,4 +1,4 @@
-"""Order form versions as JSON, and the one check every way of building a form uses.
+"""Order form versions as JSON: parsing, export and the row values of an import.
 
 The JSON format (documented in README.md):
 
@@ -15,416 +15,21 @@ The JSON format (documented in README.md):
                     "maps_to": ""}]}
 
 `pattern_hint`, `maps_to` and `unit` on whole numbers are optional: files written
-before they existed import unchanged.
-
-`problems_in(data)` lists every problem of a document; the builder's services run the
-same check on the version they change, so a form that can be built can be exported and
-imported again, and a file that is refused could not have been built either.
+before they existed import unchanged. The attributes of a question and how each
+travels are described once in orders.orderforms.question_attributes; what a document
+may hold is checked by orders.orderforms.document_checks.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from orderreview import textlimits
-from orders.models import Discipline, OrderFormVersion, Question, RequirementCategory
-from orders.orderforms.answer_form import CONTROLLER_KINDS, NO, YES
-from orders.patterns import pattern_problem
-
-Kind = Question.Kind
-FORMAT_KEYS = ("slug", "name", "description", "questions")
-QUESTION_KEYS = (
-    "key",
-    "label",
-    "help_text",
-    "kind",
-    "required",
-    "choices",
-    "min_value",
-    "max_value",
-    "max_length",
-    "pattern",
-    "pattern_hint",
-    "unit",
-    "allowed_file_types",
-    "max_file_size_kb",
-    "section",
-    "position",
-    "category",
-    "discipline",
-    "show_if",
-    "maps_to",
-)
-LIMIT_KEYS = (
-    "choices",
-    "min_value",
-    "max_value",
-    "max_length",
-    "pattern",
-    "pattern_hint",
-    "unit",
-    "allowed_file_types",
-    "max_file_size_kb",
-)
-# Which limits make sense for which kind; anything else is refused, not ignored, so
-# what an admin sets is what customers get.
-LIMITS_BY_KIND: dict[str, frozenset[str]] = {
-    Kind.SHORT_TEXT: frozenset({"max_length", "pattern", "pattern_hint"}),
-    Kind.LONG_TEXT: frozenset({"max_length", "pattern", "pattern_hint"}),
-    Kind.EMAIL: frozenset({"max_length", "pattern", "pattern_hint"}),
-    # Whole numbers count something: hours, pieces.
-    Kind.INTEGER: frozenset({"min_value", "max_value", "unit"}),
-    Kind.DECIMAL: frozenset({"min_value", "max_value", "unit"}),
-    Kind.DATE: frozenset(),
-    Kind.YES_NO: frozenset(),
-    Kind.SINGLE_CHOICE: frozenset({"choices"}),
-    Kind.MULTIPLE_CHOICE: frozenset({"choices", "min_value", "max_value"}),
-    Kind.FILE: frozenset({"allowed_file_types", "max_file_size_kb"}),
-}
-CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE})
-# The kind of answer each header fact takes.
-MAPS_TO_KINDS: dict[str, str] = {
-    Question.MapsTo.REQUESTED_DATE: Kind.DATE,
-    Question.MapsTo.CUSTOMER_REFERENCE: Kind.SHORT_TEXT,
-    Question.MapsTo.CONTACT_EMAIL: Kind.EMAIL,
-}
-KEY_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
-EXTENSION_RE = re.compile(r"^\.?[a-zA-Z0-9]{1,10}$")
-NUMBER_LIMIT = Decimal(10) ** 14
-MAX_FILE_SIZE_KB = 1024 * 1024
-TEXT_LIMITS = {
-    "key": 60,
-    "label": 300,
-    "section": 120,
-    "pattern": 200,
-    "pattern_hint": 200,
-    "unit": 30,
-    "allowed_file_types": 200,
-    "help_text": textlimits.HELP,
-}
-
-
-def _empty(value: object) -> bool:
-    return value is None or value == "" or value == []
-
-
-def _decimal(value: object) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, int | float | str):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            return None
-        if number.is_finite():
-            return number
-    return None
-
-
-def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    fitting = LIMITS_BY_KIND.get(kind, frozenset())
-    kind_label = Kind(kind).label.lower()
-    for name in LIMIT_KEYS:
-        if not _empty(item.get(name)) and name not in fitting:
-            problems.append((name, f"a {kind_label} question takes no {name}"))
-
-    choices = item.get("choices")
-    if kind in CHOICE_KINDS:
-        if not isinstance(choices, list) or not choices:
-            problems.append(("choices", "a choice question needs choices"))
-        elif not all(isinstance(c, str) and c.strip() for c in choices):
-            problems.append(("choices", "every choice must be non-empty text"))
-        elif len({c.strip() for c in choices}) != len(choices):
-            problems.append(("choices", "choices repeat"))
-
-    low_high: dict[str, Decimal] = {}
-    for name in ("min_value", "max_value"):
-        value = item.get(name)
-        if _empty(value):
-            continue
-        number = _decimal(value)
-        if number is None:
-            problems.append((name, f"{name} must be a number"))
-        elif abs(number) >= NUMBER_LIMIT or number.as_tuple().exponent < -6:
-            problems.append(
-                (
-                    name,
-                    f"{name} must have at most 14 digits before and 6 after the point",
-                )
-            )
-        elif kind in (Kind.INTEGER, Kind.MULTIPLE_CHOICE) and number != int(number):
-            problems.append((name, f"{name} must be a whole number"))
-        else:
-            low_high[name] = number
-    low, high = low_high.get("min_value"), low_high.get("max_value")
-    if low is not None and high is not None and low > high:
-        problems.append(("max_value", "min_value is above max_value"))
-    if kind == Kind.MULTIPLE_CHOICE and isinstance(choices, list):
-        if low is not None and low < 0:
-            problems.append(("min_value", "min_value cannot be negative"))
-        if low is not None and low > len(choices):
-            problems.append(("min_value", "min_value is more than there are choices"))
-        if high is not None and high < 1:
-            problems.append(("max_value", "max_value must allow at least one tick"))
-
-    for name in ("max_length", "max_file_size_kb"):
-        value = item.get(name)
-        if _empty(value):
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append((name, f"{name} must be a whole number above 0"))
-        elif name == "max_file_size_kb" and value > MAX_FILE_SIZE_KB:
-            problems.append((name, "max_file_size_kb is above 1 GB"))
-
-    pattern = item.get("pattern")
-    if not _empty(pattern):
-        if not isinstance(pattern, str):
-            problems.append(("pattern", "pattern must be text"))
-        elif problem := pattern_problem(pattern):
-            problems.append(("pattern", problem))
-
-    if not _empty(item.get("pattern_hint")) and _empty(pattern):
-        problems.append(("pattern_hint", "pattern_hint needs a pattern"))
-
-    types = item.get("allowed_file_types")
-    bad_types = not isinstance(types, str) or not all(
-        EXTENSION_RE.match(ext.strip()) for ext in types.split(",")
-    )
-    if not _empty(types) and bad_types:
-        problems.append(
-            (
-                "allowed_file_types",
-                "allowed_file_types must be extensions "
-                "separated by commas, e.g. pdf,step",
-            )
-        )
-    return problems
-
-
-def _show_if_problems(
-    item: Mapping[str, Any], earlier: Mapping[str, Mapping[str, Any]]
-) -> list[tuple[str, str]]:
-    rule = item.get("show_if")
-    if rule is None:
-        return []
-    if (
-        not isinstance(rule, Mapping)
-        or set(rule) != {"question", "in"}
-        or not isinstance(rule.get("question"), str)
-    ):
-        return [
-            ("show_if", 'show_if must be {"question": KEY, "in": [VALUES]} or null')
-        ]
-    target = rule["question"]
-    values = rule["in"]
-    if target == item.get("key"):
-        return [("show_if", "show_if names the question itself")]
-    if target not in earlier:
-        return [
-            ("show_if", f"show_if names {target!r}, which is not an earlier question")
-        ]
-    controller = earlier[target]
-    if controller.get("kind") not in CONTROLLER_KINDS:
-        return [("show_if", f"show_if cannot depend on the file question {target!r}")]
-    if (
-        not isinstance(values, list)
-        or not values
-        or not all(isinstance(v, str) and v for v in values)
-    ):
-        return [("show_if", "show_if needs a list of values to match")]
-    allowed: list[str] | None = None
-    if controller.get("kind") == Kind.YES_NO:
-        allowed = [YES, NO]
-    elif controller.get("kind") in CHOICE_KINDS and isinstance(
-        controller.get("choices"), list
-    ):
-        allowed = [str(c) for c in controller["choices"]]
-    if allowed is not None:
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            return [
-                (
-                    "show_if",
-                    f"show_if values {', '.join(map(repr, unknown))} "
-                    f"are not answers of {target!r} ({', '.join(allowed)})",
-                )
-            ]
-    return []
-
-
-def question_problems(
-    item: object,
-    *,
-    earlier: Mapping[str, Mapping[str, Any]],
-    disciplines: set[str],
-) -> list[tuple[str | None, str]]:
-    """Every problem of one question dict; `earlier` holds the questions before it."""
-    if not isinstance(item, Mapping):
-        return [(None, "a question must be an object")]
-    problems: list[tuple[str | None, str]] = []
-    for name in item:
-        if name not in QUESTION_KEYS:
-            problems.append((None, f"unknown attribute {name!r}"))
-    key = item.get("key")
-    if not isinstance(key, str) or not KEY_RE.match(key):
-        problems.append(("key", "key must be letters, digits, - or _"))
-    label = item.get("label")
-    if not isinstance(label, str) or not label.strip():
-        problems.append(("label", "label is missing"))
-    for name, limit in TEXT_LIMITS.items():
-        value = item.get(name)
-        if value is not None and not isinstance(value, str):
-            problems.append((name, f"{name} must be text"))
-        elif isinstance(value, str) and len(value) > limit:
-            problems.append((name, f"{name} is longer than {limit} characters"))
-    if item.get("help_text") is not None and not isinstance(item["help_text"], str):
-        problems.append(("help_text", "help_text must be text"))
-    if not isinstance(item.get("required", False), bool):
-        problems.append(("required", "required must be true or false"))
-    position = item.get("position")
-    if position is not None and (
-        isinstance(position, bool) or not isinstance(position, int) or position < 0
-    ):
-        problems.append(("position", "position must be a whole number, 0 or more"))
-    kind = item.get("kind")
-    if kind not in Kind.values:
-        problems.append(
-            ("kind", f"unknown kind {kind!r} (one of {', '.join(Kind.values)})")
-        )
-    else:
-        problems.extend(_limit_problems(item, kind))
-    category = item.get("category", RequirementCategory.STATED)
-    if category not in RequirementCategory.values:
-        problems.append(
-            (
-                "category",
-                f"unknown category {category!r} "
-                f"(one of {', '.join(RequirementCategory.values)})",
-            )
-        )
-    discipline = item.get("discipline")
-    if discipline not in disciplines:
-        problems.append(("discipline", f"unknown discipline {discipline!r}"))
-    problems.extend(_show_if_problems(item, earlier))
-    problems.extend(_maps_to_problems(item))
-    return problems
-
-
-def _maps_to_problems(item: Mapping[str, Any]) -> list[tuple[str, str]]:
-    target = item.get("maps_to")
-    if _empty(target):
-        return []
-    if not isinstance(target, str) or target not in MAPS_TO_KINDS:
-        return [
-            (
-                "maps_to",
-                f"unknown maps_to {target!r} (one of {', '.join(MAPS_TO_KINDS)})",
-            )
-        ]
-    wanted = MAPS_TO_KINDS[target]
-    if item.get("kind") != wanted:
-        return [
-            (
-                "maps_to",
-                f"only a {Kind(wanted).label.lower()} question can fill the "
-                f"{_header_field(target)}",
-            )
-        ]
-    return []
-
-
-def _header_field(target: str) -> str:
-    """ "order's requested delivery date" for requested_date."""
-    label = str(Question.MapsTo(target).label).split(" (")[0]
-    return label[0].lower() + label[1:]
-
-
-def maps_to_clash(
-    item: Mapping[str, Any], others: list[Mapping[str, Any]]
-) -> tuple[str, str] | None:
-    """A problem when another question already supplies the same header fact."""
-    target = item.get("maps_to")
-    if _empty(target):
-        return None
-    for other in others:
-        if isinstance(other, Mapping) and other.get("maps_to") == target:
-            return (
-                "maps_to",
-                f"question {other.get('key')!r} already fills the "
-                f"{_header_field(target)}",
-            )
-    return None
-
-
-def ordered_questions(questions: list) -> list:
-    """Questions in page order: by position, then by their place in the file."""
-    indexed = list(enumerate(questions))
-
-    def order(pair: tuple[int, object]) -> tuple[int, int]:
-        index, item = pair
-        position = item.get("position") if isinstance(item, Mapping) else None
-        if isinstance(position, bool) or not isinstance(position, int):
-            position = index
-        return (position, index)
-
-    return [item for _, item in sorted(indexed, key=order)]
-
-
-def _describe(item: object, index: int) -> str:
-    key = item.get("key") if isinstance(item, Mapping) else None
-    return f"question {index + 1}" + (f" ({key})" if isinstance(key, str) else "")
-
-
-def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[str]:
-    """Every problem of an order form document, as sentences; [] when it is sound."""
-    if disciplines is None:
-        disciplines = set(Discipline.objects.values_list("slug", flat=True))
-    if not isinstance(data, Mapping):
-        return ["the file must hold one JSON object"]
-    problems: list[str] = []
-    for name in data:
-        if name not in FORMAT_KEYS:
-            problems.append(f"unknown attribute {name!r}")
-    slug = data.get("slug")
-    if not isinstance(slug, str) or not KEY_RE.match(slug) or len(slug) > 80:
-        problems.append("slug must be letters, digits, - or _ (at most 80)")
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        problems.append("name is missing or longer than 200 characters")
-    if not isinstance(data.get("description", ""), str):
-        problems.append("description must be text")
-    elif len(data.get("description") or "") > textlimits.NOTE:
-        problems.append(f"description is longer than {textlimits.NOTE} characters")
-    questions = data.get("questions")
-    if not isinstance(questions, list) or not questions:
-        problems.append("questions must be a non-empty list")
-        return problems
-    earlier: dict[str, Mapping[str, Any]] = {}
-    seen: set[str] = set()
-    places = {id(item): index for index, item in enumerate(questions)}
-    for item in ordered_questions(questions):
-        where = _describe(item, places[id(item)])
-        for _field, message in question_problems(
-            item, earlier=earlier, disciplines=disciplines
-        ):
-            problems.append(f"{where}: {message}")
-        if isinstance(item, Mapping):
-            clash = maps_to_clash(item, list(earlier.values()))
-            if clash:
-                problems.append(f"{where}: {clash[1]}")
-        if isinstance(item, Mapping) and isinstance(item.get("key"), str):
-            if item["key"] in seen:
-                problems.append(f"{where}: duplicate key {item['key']!r}")
-            seen.add(item["key"])
-            earlier[item["key"]] = item
-    return problems
+from orders.models import OrderFormVersion, Question
+from orders.orderforms.document_checks import finite_decimal, is_empty
+from orders.orderforms.question_attributes import QUESTION_ATTRIBUTES, QuestionAttribute
 
 
 def parse(raw: bytes | str) -> object:
@@ -454,32 +59,32 @@ def _number_out(value: Decimal | None) -> int | str | None:
 
 
 def question_to_dict(question: Question, discipline_slug: str) -> dict[str, Any]:
+    """One question as the document holds it, in QUESTION_ATTRIBUTES' order."""
     return {
-        "key": question.key,
-        "label": question.label,
-        "help_text": question.help_text,
-        "kind": question.kind,
-        "required": question.required,
-        "choices": list(question.choices or []),
-        "min_value": _number_out(question.min_value),
-        "max_value": _number_out(question.max_value),
-        "max_length": question.max_length,
-        "pattern": question.pattern,
-        "pattern_hint": question.pattern_hint,
-        "unit": question.unit,
-        "allowed_file_types": question.allowed_file_types,
-        "max_file_size_kb": question.max_file_size_kb,
-        "section": question.section,
-        "position": question.position,
-        "category": question.category,
-        "discipline": discipline_slug,
-        "show_if": (
-            {"question": question.show_if_question, "in": list(question.show_if_values)}
-            if question.show_if_question
-            else None
-        ),
-        "maps_to": question.maps_to,
+        attribute.name: _exported(attribute, question, discipline_slug)
+        for attribute in QUESTION_ATTRIBUTES
     }
+
+
+def _exported(
+    attribute: QuestionAttribute, question: Question, discipline_slug: str
+) -> Any:
+    match attribute.shape:
+        case "number":
+            return _number_out(getattr(question, attribute.name))
+        case "list":
+            return list(getattr(question, attribute.name) or [])
+        case "discipline":
+            return discipline_slug
+        case "show_if":
+            if not question.show_if_question:
+                return None
+            return {
+                "question": question.show_if_question,
+                "in": list(question.show_if_values),
+            }
+        case _:
+            return getattr(question, attribute.name)
 
 
 def version_to_dict(version: OrderFormVersion) -> dict[str, Any]:
@@ -496,32 +101,35 @@ def version_to_dict(version: OrderFormVersion) -> dict[str, Any]:
 
 
 def question_fields(item: Mapping[str, Any], position: int) -> dict[str, Any]:
-    """Model field values for a checked question dict (discipline still a slug)."""
-    rule = item.get("show_if") or {}
-
-    def number(name: str) -> Decimal | None:
+    """Model field values for a checked question dict; its discipline, a slug there,
+    is left to the caller."""
+    fields: dict[str, Any] = {}
+    for attribute in QUESTION_ATTRIBUTES:
+        name = attribute.name
         value = item.get(name)
-        return None if _empty(value) else _decimal(value)
+        match attribute.shape:
+            case "number":
+                fields[name] = None if is_empty(value) else finite_decimal(value)
+            case "list":
+                values = list(value or [])
+                fields[name] = (
+                    [v.strip() for v in values] if attribute.trimmed else values
+                )
+            case "position":
+                fields[name] = position
+            case "discipline":
+                continue
+            case "show_if":
+                rule = value or {}
+                fields["show_if_question"] = rule.get("question", "")
+                fields["show_if_values"] = list(rule.get("in", []))
+            case _:
+                value = value or _unset(name)
+                fields[name] = value.strip() if attribute.trimmed else value
+    return fields
 
-    return {
-        "key": item["key"],
-        "label": item["label"].strip(),
-        "help_text": item.get("help_text") or "",
-        "kind": item["kind"],
-        "required": bool(item.get("required", False)),
-        "choices": [c.strip() for c in item.get("choices") or []],
-        "min_value": number("min_value"),
-        "max_value": number("max_value"),
-        "max_length": item.get("max_length") or None,
-        "pattern": item.get("pattern") or "",
-        "pattern_hint": (item.get("pattern_hint") or "").strip(),
-        "unit": (item.get("unit") or "").strip(),
-        "allowed_file_types": item.get("allowed_file_types") or "",
-        "max_file_size_kb": item.get("max_file_size_kb") or None,
-        "section": item.get("section") or "",
-        "position": position,
-        "category": item.get("category") or RequirementCategory.STATED,
-        "show_if_question": rule.get("question", ""),
-        "show_if_values": list(rule.get("in", [])),
-        "maps_to": item.get("maps_to") or "",
-    }
+
+def _unset(name: str) -> Any:
+    """What the row holds for an attribute the document leaves out or empty ("",
+    None, false, or the category "stated")."""
+    return Question._meta.get_field(name).get_default()

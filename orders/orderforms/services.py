@@ -1,7 +1,7 @@
 """Writes to order forms: create, draft, edit questions, publish, retire, import.
 
 Every change to a version's questions is checked with the same rules the JSON import
-uses (orders.orderforms.json_io), on the whole version, inside the transaction;
+uses (orders.orderforms.document_checks), on the whole version, inside the transaction;
 published and retired versions are refused here with a readable message before the
 database trigger would refuse them too.
 """
@@ -17,7 +17,7 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from orders.models import Discipline, OrderForm, OrderFormVersion, Question
-from orders.orderforms import json_io
+from orders.orderforms import document_checks, json_io
 
 Status = OrderFormVersion.Status
 
@@ -52,7 +52,7 @@ def _version_document(version: OrderFormVersion) -> dict[str, Any]:
 
 def _check_version(version: OrderFormVersion) -> None:
     """Refuse the change if the version as it now stands has any problem."""
-    problems = json_io.problems_in(_version_document(version))
+    problems = document_checks.problems_in(_version_document(version))
     if problems:
         raise ValidationError(problems)
 
@@ -206,14 +206,14 @@ def _check_question(
     others: list[dict[str, Any]],
 ) -> None:
     disciplines = set(_disciplines())
-    problems = json_io.question_problems(
+    problems = document_checks.question_problems(
         item, earlier={q["key"]: q for q in before}, disciplines=disciplines
     )
     if any(q["key"] == item.get("key") for q in others):
         problems.append(
             ("key", f"another question already has the key {item['key']!r}")
         )
-    clash = json_io.maps_to_clash(item, others)
+    clash = document_checks.maps_to_clash(item, others)
     if clash:
         problems.append(clash)
     if problems:
@@ -318,7 +318,7 @@ def version_import(
     """Create a new draft (and the form, if its slug is new) from an export document,
     optionally publishing it. A document with any problem is refused whole, listing
     them all."""
-    problems = json_io.problems_in(data)
+    problems = document_checks.problems_in(data)
     if publish and not change_note.strip():
         problems.append("publishing needs a change note")
     if problems:
@@ -348,7 +348,7 @@ def version_import(
             form=form, number=_next_number(form), created_by=user
         )
     disciplines = _disciplines()
-    for index, item in enumerate(json_io.ordered_questions(data["questions"])):
+    for index, item in enumerate(document_checks.ordered_questions(data["questions"])):
         position = item.get("position")
         fields = json_io.question_fields(
             item, position if isinstance(position, int) else index + 1

@@ -23,11 +23,8 @@ from orderreview.forms import form_errors_add
 from orderreview.roles import AUDITORS, FORM_ADMIN, role_required
 from orders.models import Discipline, OrderFormVersion, Question
 from orders.orderforms import json_io, selectors, services
-from orders.orderforms.answer_form import (
-    answer_form_class,
-    display_value,
-    form_class_for_questions,
-)
+from orders.orderforms.answer_form import answer_form_class, form_class_for_questions
+from orders.orderforms.answers import display_value
 from orders.orderforms.builder_forms import (
     ImportForm,
     OrderFormCreateForm,

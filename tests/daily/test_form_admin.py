@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from devtools.demo import demo_forms_seed
 from orders.models import Question
-from orders.orderforms import json_io
+from orders.orderforms import document_checks, json_io
 from orders.orderforms import services as orderform_services
-from orders.orderforms.answer_form import answer_form_class, display_value
+from orders.orderforms.answer_form import answer_form_class
+from orders.orderforms.answers import display_value
 from tests.orderforms.test_views import item
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_a_pattern_failure_shows_the_admins_hint(client, form_admin, draft):
 
 
 def test_a_hint_without_a_pattern_is_refused(draft):
-    problems = json_io.question_problems(
+    problems = document_checks.question_problems(
         item("part", pattern_hint="e.g. AB-1234"),
         earlier={},
         disciplines={"engineering"},
@@ -171,7 +172,7 @@ def test_import_refuses_two_questions_mapped_to_one_field(engineering):
             item("b", kind="email", maps_to="contact_email"),
         ],
     }
-    problems = json_io.problems_in(document)
+    problems = document_checks.problems_in(document)
     assert problems == [
         "question 2 (b): question 'a' already fills the order's contact e-mail"
     ]

@@ -11,14 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orders.models import Question
-from orders.orderforms.answer_form import (
-    AnswerForm,
-    answer_form_class,
+from orders.orderforms.answer_form import AnswerForm, answer_form_class
+from orders.orderforms.answers import (
     answers_to_initial,
     display_value,
     questions_visible,
-    store_upload,
 )
+from orders.uploads import store_upload
 
 Kind = Question.Kind
 

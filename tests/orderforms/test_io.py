@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from devtools.demo import demo_forms_seed
 from orders.models import OrderForm, OrderFormVersion, Question
-from orders.orderforms import json_io
+from orders.orderforms import document_checks, json_io
 from orders.orderforms import services as orderform_services
 from tests import factories
 
@@ -118,8 +118,10 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(
 
 
 def test_import_refuses_a_document_that_is_not_a_form(db):
-    assert json_io.problems_in([1, 2]) == ["the file must hold one JSON object"]
-    problems = json_io.problems_in({"slug": "no spaces", "questions": [], "x": 1})
+    assert document_checks.problems_in([1, 2]) == ["the file must hold one JSON object"]
+    problems = document_checks.problems_in(
+        {"slug": "no spaces", "questions": [], "x": 1}
+    )
     assert problems == [
         "unknown attribute 'x'",
         "slug must be letters, digits, - or _ (at most 80)",
@@ -144,7 +146,7 @@ def test_show_if_values_must_be_answers_of_the_controller(db, engineering):
             question("self", show_if={"question": "self", "in": ["x"]}),
         ],
     }
-    problems = json_io.problems_in(document)
+    problems = document_checks.problems_in(document)
     assert problems == [
         "question 2 (finish): show_if values 'true' are not answers of 'coating' "
         "(yes, no)",
@@ -167,7 +169,7 @@ def test_every_limit_is_checked(db, engineering):
             question("e", kind="multiple_choice", choices=["x", "x"], max_value=0),
         ],
     }
-    problems = json_io.problems_in(document)
+    problems = document_checks.problems_in(document)
     assert problems == [
         "question 1 (a): max_length must be a whole number above 0",
         "question 1 (a): pattern is not a valid expression "
@@ -291,4 +293,4 @@ def test_demo_forms_are_realistic_published_and_loaded_once(db, engineering):
         assert sum(1 for q in questions if q.show_if_question) >= 2
         assert len({q.category for q in questions}) >= 4
         assert len({q.discipline_id for q in questions}) == 4
-        assert json_io.problems_in(json_io.version_to_dict(version)) == []
+        assert document_checks.problems_in(json_io.version_to_dict(version)) == []

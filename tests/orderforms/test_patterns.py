@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orders.models import Question
-from orders.orderforms import json_io
+from orders.orderforms import document_checks
 from orders.orderforms.answer_form import answer_form_class
 from tests import factories
 
@@ -49,7 +49,7 @@ def document(pattern: str) -> dict:
 def test_a_pattern_that_can_take_exponential_time_is_refused_on_import(
     db, engineering, pattern, problem
 ):
-    problems = json_io.problems_in(document(pattern))
+    problems = document_checks.problems_in(document(pattern))
 
     assert len(problems) == 1
     assert problems[0].startswith("question 1 (part): ")
@@ -60,7 +60,7 @@ def test_a_pattern_that_can_take_exponential_time_is_refused_on_import(
     "pattern", [r"[A-Z]{2}-\d{4}", r"\d{1,3}(,\d{3})*", r"(ab|cd)+", r"^\d+(\.\d+)?$"]
 )
 def test_ordinary_patterns_are_accepted(db, engineering, pattern):
-    assert json_io.problems_in(document(pattern)) == []
+    assert document_checks.problems_in(document(pattern)) == []
 
 
 def test_the_import_page_refuses_a_nested_quantifier(client, form_admin, engineering):

@@ -11,6 +11,7 @@ import pytest
 
 from orders.models import Question
 from reviews import signing
+from reviews.content_differences import content_differences
 
 UTC = datetime.UTC
 ALICE = SimpleNamespace(username="alice", printed_name="Alice Assessor")
@@ -233,15 +234,13 @@ def test_content_differences_name_each_changed_field_in_words():
             {"requirement": "k", "discipline": "engineering", "verdict": "conditions"}
         ],
     }
-    found = [
-        (d.label, d.before, d.after) for d in signing.content_differences(before, after)
-    ]
+    found = [(d.label, d.before, d.after) for d in content_differences(before, after)]
     assert found == [
         ("Customer name", "Acme", "Acme Ltd"),
         ("Requirement “Length”: value as shown", "12 mm", "13 mm"),
         ("Assessment of “Length” by engineering: verdict", "can_meet", "conditions"),
     ]
-    assert signing.content_differences(before, before) == []
+    assert content_differences(before, before) == []
 
 
 def test_canonical_json_refuses_nan_and_values_without_one_spelling():
@@ -311,7 +310,7 @@ def _every_field(n: int) -> dict:
 def test_every_compared_field_has_its_label_and_both_values_in_words():
     found = [
         (d.section, d.label, d.field, d.before, d.after)
-        for d in signing.content_differences(_every_field(1), _every_field(2))
+        for d in content_differences(_every_field(1), _every_field(2))
     ]
     assert found == [
         ("format", "Content format", "format", "1", "2"),
@@ -385,6 +384,6 @@ def test_every_compared_field_has_its_label_and_both_values_in_words():
 
 def test_a_content_without_a_decision_compares_without_one():
     before = {k: v for k, v in _every_field(1).items() if k != "decision"}
-    assert signing.content_differences(before, before) == []
-    with_decision = signing.content_differences(before, _every_field(1))
+    assert content_differences(before, before) == []
+    with_decision = content_differences(before, _every_field(1))
     assert [d.section for d in with_decision] == ["decision"] * 4
