@@ -21,6 +21,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Customer, Order, OrderForm
 from orders.orderforms.answer_form import display_value
@@ -127,7 +128,7 @@ def communication_follow_up(
         communication.closed_by = None
         communication.closed_at = None
     communication.follow_up = state
-    communication._change_reason = f"Follow-up: {states(state).label}"
+    attribute(communication, user=user, reason=f"Follow-up: {states(state).label}")
     communication.save()
     return communication
 
@@ -374,7 +375,8 @@ def _notice_claim(*, notice_id: int, expected_attempts: int) -> OutboundNotice |
         notice.attempts += 1
         notice.status = OutboundNotice.Status.SENDING
         notice.sending_started_at = timezone.now()
-        notice._change_reason = f"Attempt {notice.attempts}: sending"
+        # The worker sends: no person is the author.
+        attribute(notice, user=None, reason=f"Attempt {notice.attempts}: sending")
         notice.save()
     return notice
 
@@ -403,7 +405,7 @@ def _notice_attempt_failed(*, notice_id: int, error: Exception) -> None:
             transaction.on_commit(
                 partial(_enqueue, notice.pk, notice.attempts, notice.next_attempt_at)
             )
-        notice._change_reason = f"Attempt {notice.attempts} failed"
+        attribute(notice, user=None, reason=f"Attempt {notice.attempts} failed")
         notice.save()
     logger.warning(
         "Notice %s attempt %s failed: %s",
@@ -434,7 +436,7 @@ def _notice_sent(*, notice_id: int) -> None:
         notice.sending_started_at = None
         notice.next_attempt_at = None
         notice.last_error = ""
-        notice._change_reason = "Sent"
+        attribute(notice, user=None, reason="Sent")
         notice.save()
 
 
@@ -482,7 +484,7 @@ def notice_retry(*, notice: OutboundNotice, user: User) -> OutboundNotice:
     notice.last_error = ""
     notice.next_attempt_at = None
     notice.sending_started_at = None
-    notice._change_reason = f"Retry requested by {user.username}"
+    attribute(notice, user=user, reason=f"Retry requested by {user.username}")
     notice.save()
     transaction.on_commit(partial(_enqueue, notice.pk, notice.attempts))
     return notice
@@ -500,6 +502,6 @@ def notice_cancel(*, notice: OutboundNotice, user: User) -> OutboundNotice:
     notice.next_attempt_at = None
     notice.cancelled_by = user
     notice.cancelled_at = timezone.now()
-    notice._change_reason = f"Cancelled by {user.username}"
+    attribute(notice, user=user, reason=f"Cancelled by {user.username}")
     notice.save()
     return notice

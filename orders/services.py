@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import (
     Channel,
@@ -70,7 +71,7 @@ def _customer_save(*, customer: Customer, user: User | None, data: Mapping) -> C
             {"account_code": "Another customer already has this account code."}
         )
     customer.full_clean()
-    customer._history_user = user
+    attribute(customer, user=user)
     customer.save()
     return customer
 
@@ -158,7 +159,7 @@ def order_create(
         customer_to_confirm=customer_to_confirm,
         contact_details=dict(contact_details or {}),
     )
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
     return order
 
@@ -214,8 +215,7 @@ def order_mapped_answers_apply(
             setattr(order, target, value)
             changed = True
     if changed:
-        order._history_user = user
-        order._change_reason = "Header taken from the form's answers"
+        attribute(order, user=user, reason="Header taken from the form's answers")
         order.save()
     return order
 
@@ -251,7 +251,7 @@ def order_header_update(
         order.requested_date = requested_date
     if documented_statement is not None:
         order.documented_statement = documented_statement
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
     return order
 
@@ -278,7 +278,7 @@ def order_confirmation_record(
     order.confirmation_method = method.strip()
     order.confirmed_at = confirmed_at
     order.confirmed_by = user
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
     return order
 
@@ -300,7 +300,7 @@ def order_mark_submitted(
         order.change_in_review = False
     if order.submitted_at is None:
         order.submitted_at = timezone.now()
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
     return order
 
@@ -332,7 +332,7 @@ def portal_link_create(
         created_by=user,
         expires_at=timezone.now() + datetime.timedelta(days=lifetime),
     )
-    link._history_user = user
+    attribute(link, user=user)
     link.save()
     return link, token
 
@@ -344,7 +344,7 @@ def portal_link_revoke(*, link: PortalLink, user: User) -> PortalLink:
         raise ValidationError("This link was already revoked.")
     link.revoked_at = timezone.now()
     link.revoked_by = user
-    link._history_user = user
+    attribute(link, user=user)
     link.save()
     return link
 
@@ -367,8 +367,7 @@ def portal_links_expire(*, order: Order, user: User | None) -> int:
     )
     for link in open_links:
         link.expires_at = now
-        link._history_user = user
-        link._change_reason = "Expired: the order was submitted"
+        attribute(link, user=user, reason="Expired: the order was submitted")
         link.save()
         count += 1
     return count

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from orderreview import events, roles
+from orderreview.history import attribute
 from orderreview.models import User
 from orders import services as order_services
 from orders.models import (
@@ -120,7 +121,7 @@ def revision_create(
         requested_by=requested_by,
         created_by=user,
     )
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.save()
     if revision.number == 1:
         order_services.order_mapped_answers_apply(
@@ -246,7 +247,7 @@ def revision_answers_save(
     """
     revision = _locked_draft(revision)
     revision.answers = _stored(revision.order, answers, public=public)
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.save()
     if revision.number == 1:
         revision.order = order_services.order_mapped_answers_apply(
@@ -314,7 +315,7 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         source__in=[Requirement.Source.FORM, Requirement.Source.PORTAL]
     ).delete()
     for requirement in selectors.answer_requirements(revision, questions, user):
-        requirement._history_user = user
+        attribute(requirement, user=user)
         requirement.save()
     # The header facts mapped onto questions follow the submitted answers (a
     # change order's new delivery date becomes the order's).
@@ -325,7 +326,7 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     revision.state = RequirementSet.State.SUBMITTED
     revision.submitted_by = user
     revision.submitted_at = timezone.now()
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.save()
     revision.order = order_services.order_mark_submitted(
         order=order,
@@ -376,7 +377,7 @@ def requirement_add(
         position=max(last + 1, STAFF_POSITION_BASE),
         created_by=user,
     )
-    requirement._history_user = user
+    attribute(requirement, user=user)
     requirement.save()
     return requirement
 
@@ -391,7 +392,7 @@ def requirement_remove(*, requirement: Requirement, user: User) -> None:
             "Only requirements added by hand can be removed; change the form's "
             "answer instead."
         )
-    requirement._history_user = user
+    attribute(requirement, user=user)
     requirement.delete()
 
 
@@ -505,7 +506,7 @@ def change_order_start(
             position=earlier.position,
             created_by=earlier.created_by,
         )
-        copy._history_user = user
+        attribute(copy, user=user)
         copy.save()
     if request_subject.strip():
         _change_request_log(
@@ -571,7 +572,7 @@ def requirement_update(
     requirement.statement = statement.strip()
     requirement.category = category
     requirement.discipline = discipline
-    requirement._history_user = user
+    attribute(requirement, user=user)
     requirement.save()
     return requirement
 
@@ -583,9 +584,9 @@ def change_order_discard(*, revision: RequirementSet, user: User) -> None:
     if revision.number == 1:
         raise ValidationError("An order's first revision cannot be discarded.")
     for requirement in revision.requirements.all():
-        requirement._history_user = user
+        attribute(requirement, user=user)
         requirement.delete()
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.delete()
 
 
@@ -633,7 +634,7 @@ def change_notifications_create(*, revision: RequirementSet) -> list:
         notification = ChangeNotification(
             revision=revision, user_id=user_id, reason=reason[:200]
         )
-        notification._history_user = revision.submitted_by
+        attribute(notification, user=revision.submitted_by)
         notification.save()
         created.append(notification)
     return created
@@ -652,7 +653,6 @@ def notification_acknowledge(
     if notification.acknowledged_at is not None:
         raise ValidationError("You already acknowledged this change.")
     notification.acknowledged_at = timezone.now()
-    notification._history_user = user
-    notification._change_reason = "Acknowledged"
+    attribute(notification, user=user, reason="Acknowledged")
     notification.save()
     return notification

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from orderreview import events, roles
+from orderreview.history import attribute
 from orders.models import Discipline, Order
 from requirements.diff import requirement_differs
 from requirements.models import Requirement, RequirementSet
@@ -91,8 +92,7 @@ def _status_set(
         return
     order.status = status
     order.change_in_review = change_in_review
-    order._history_user = user
-    order._change_reason = reason[:100]
+    attribute(order, user=user, reason=reason)
     order.save(update_fields=["status", "change_in_review", "updated_at"])
 
 
@@ -137,15 +137,13 @@ def review_open(
             reason = f"Superseded by revision {revision.number}"
             earlier.state = Review.State.SUPERSEDED
             earlier.closed_at = now
-            earlier._history_user = revision.submitted_by
-            earlier._change_reason = reason
+            attribute(earlier, user=revision.submitted_by, reason=reason)
             earlier.save(update_fields=["state", "closed_at"])
             replaced = RequirementSet.objects.select_for_update().get(
                 pk=earlier.requirement_set_id
             )
             replaced.state = RequirementSet.State.SUPERSEDED
-            replaced._history_user = revision.submitted_by
-            replaced._change_reason = reason
+            attribute(replaced, user=revision.submitted_by, reason=reason)
             replaced.save(update_fields=["state"])
         review = Review.objects.create(
             requirement_set=revision,
@@ -162,7 +160,7 @@ def review_open(
                 slot = Assessment(
                     review=review, requirement=requirement, discipline=discipline
                 )
-                slot._history_user = revision.submitted_by
+                reason = None
                 if earlier is not None and earlier.verdict:
                     slot.verdict = earlier.verdict
                     slot.note = earlier.note
@@ -171,7 +169,8 @@ def review_open(
                     slot.carried_from = earlier
                     # The audit trail shows who submitted the change as the row's
                     # author: the reason names who gave the verdict.
-                    slot._change_reason = carried_forward_reason(earlier)[:100]
+                    reason = carried_forward_reason(earlier)
+                attribute(slot, user=revision.submitted_by, reason=reason)
                 slot.save()
         order = Order.objects.select_for_update().get(pk=revision.order_id)
         # A change to an accepted order leaves it accepted: what was agreed holds
@@ -296,7 +295,7 @@ def assessment_record(
         # A fresh verdict replaces one carried forward from an earlier revision.
         current.carried_from = None
         current.version += 1
-        current._history_user = user
+        attribute(current, user=user)
         current.save()
         order = Order.objects.select_for_update().get(pk=current.review.order_id)
         if order.status == Order.Status.AWAITING_REVIEW:
@@ -349,8 +348,11 @@ def assessments_record_can_meet(
             slot.assessed_at = now
             slot.carried_from = None
             slot.version += 1
-            slot._history_user = user
-            slot._change_reason = "Marked can meet with the user's other open items"
+            attribute(
+                slot,
+                user=user,
+                reason="Marked can meet with the user's other open items",
+            )
             slot.save()
         if slots and order.status == Order.Status.AWAITING_REVIEW:
             _status_set(
@@ -470,15 +472,15 @@ def decision_sign(
             decided_by=signer,
             decided_at=now,
         )
-        decision._history_user = signer
-        decision._change_reason = (signing.MEANINGS[outcome] + ". " + reasons)[:100]
+        attribute(
+            decision, user=signer, reason=f"{signing.MEANINGS[outcome]}. {reasons}"
+        )
         decision.save()
         signature = _signature_append(decision=decision, signer=signer, signed_at=now)
         meaning = signature.meaning
         review.state = Review.State.DECIDED
         review.closed_at = now
-        review._history_user = signer
-        review._change_reason = meaning[:100]
+        attribute(review, user=signer, reason=meaning)
         review.save(update_fields=["state", "closed_at"])
         revision = review.requirement_set
         revision.state = (
@@ -486,8 +488,7 @@ def decision_sign(
             if outcome == Decision.Outcome.ACCEPT
             else RequirementSet.State.REJECTED
         )
-        revision._history_user = signer
-        revision._change_reason = meaning[:100]
+        attribute(revision, user=signer, reason=meaning)
         revision.save(update_fields=["state"])
         order = Order.objects.select_for_update().get(pk=review.order_id)
         accepted = outcome == Decision.Outcome.ACCEPT
@@ -549,7 +550,7 @@ def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Sig
         signature_hash=signature_hash,
         key_id=key_id,
     )
-    signature._history_user = signer
+    attribute(signature, user=signer)
     signature.save()
     # The new chain head goes to the log outside the database once committed.
     heads.head_append_after_commit(signature)
