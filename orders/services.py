@@ -283,6 +283,36 @@ def order_confirmation_record(
     return order
 
 
+def order_status_set(
+    *,
+    order: Order,
+    status: str,
+    user: User | None,
+    reason: str | None = None,
+    change_in_review: bool = False,
+    submission: bool = False,
+) -> Order:
+    """Set an order's status: the one write of Order.status and change_in_review.
+
+    Runs inside the caller's transaction, on the order row the caller has locked
+    (select_for_update), and names user and reason on the order's history row.
+    A status the order already has writes nothing, except for a submission: each
+    submitted revision is on the order's record, and the first sets submitted_at.
+    """
+    if submission:
+        if order.submitted_at is None:
+            order.submitted_at = timezone.now()
+    elif order.status == status and order.change_in_review == change_in_review:
+        return order
+    order.status = status
+    order.change_in_review = change_in_review
+    attribute(order, user=user, reason=reason)
+    order.save(
+        update_fields=["status", "change_in_review", "submitted_at", "updated_at"]
+    )
+    return order
+
+
 def order_mark_submitted(
     *, order: Order, user: User | None, has_baseline: bool = False
 ) -> Order:
@@ -293,16 +323,14 @@ def order_mark_submitted(
     order stays accepted (what was agreed still holds) with a change in review.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if has_baseline and order.status == Order.Status.ACCEPTED:
-        order.change_in_review = True
-    else:
-        order.status = Order.Status.AWAITING_REVIEW
-        order.change_in_review = False
-    if order.submitted_at is None:
-        order.submitted_at = timezone.now()
-    attribute(order, user=user)
-    order.save()
-    return order
+    changing = has_baseline and order.status == Order.Status.ACCEPTED
+    return order_status_set(
+        order=order,
+        status=Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW,
+        user=user,
+        change_in_review=changing,
+        submission=True,
+    )
 
 
 # --- portal links ----------------------------------------------------------------

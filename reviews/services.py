@@ -21,6 +21,7 @@ from django.utils import timezone
 from orderreview import events, roles
 from orderreview.history import attribute
 from orders.models import Discipline, Order
+from orders.services import order_status_set
 from requirements.diff import requirement_differs
 from requirements.models import Requirement, RequirementSet
 from reviews import heads, selectors, signing
@@ -78,22 +79,6 @@ def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
     every statutory requirement) would be added here and every slot follows.
     """
     return [requirement.discipline]
-
-
-def _status_set(
-    order: Order,
-    status: str,
-    *,
-    user: Any,
-    reason: str,
-    change_in_review: bool = False,
-) -> None:
-    if order.status == status and order.change_in_review == change_in_review:
-        return
-    order.status = status
-    order.change_in_review = change_in_review
-    attribute(order, user=user, reason=reason)
-    order.save(update_fields=["status", "change_in_review", "updated_at"])
 
 
 CARRIED_FORWARD = "Verdict carried forward"
@@ -176,9 +161,11 @@ def review_open(
         # A change to an accepted order leaves it accepted: what was agreed holds
         # until the change is decided.
         changing = _has_baseline(revision)
-        _status_set(
-            order,
-            Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW,
+        order_status_set(
+            order=order,
+            status=(
+                Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW
+            ),
             user=revision.submitted_by,
             reason=f"Revision {revision.number} submitted for review",
             change_in_review=changing,
@@ -299,8 +286,11 @@ def assessment_record(
         current.save()
         order = Order.objects.select_for_update().get(pk=current.review.order_id)
         if order.status == Order.Status.AWAITING_REVIEW:
-            _status_set(
-                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            order_status_set(
+                order=order,
+                status=Order.Status.IN_REVIEW,
+                user=user,
+                reason="Review started",
             )
     return current
 
@@ -355,8 +345,11 @@ def assessments_record_can_meet(
             )
             slot.save()
         if slots and order.status == Order.Status.AWAITING_REVIEW:
-            _status_set(
-                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            order_status_set(
+                order=order,
+                status=Order.Status.IN_REVIEW,
+                user=user,
+                reason="Review started",
             )
     return slots
 
@@ -497,9 +490,9 @@ def decision_sign(
         # order is still accepted, as agreed before the change was asked for.
         if not accepted and _has_baseline(revision):
             status = Order.Status.ACCEPTED
-        _status_set(
-            order,
-            status,
+        order_status_set(
+            order=order,
+            status=status,
             user=signer,
             reason=f"{meaning}. {reasons}".strip(". "),
         )
