@@ -15,6 +15,7 @@ from communications import services as comm_services
 from orderreview.models import FormSubmission
 from orders import services as order_services
 from orders.models import Channel
+from requirements import change_orders
 from requirements import services as req_services
 from reviews import services as review_services
 from reviews import signing
@@ -80,7 +81,7 @@ def _signed_orders(count: int, *, intake_version, customer, service_user, approv
             password=TEST_PASSWORD,
         )
     # A change order on the last accepted one: its owner is notified.
-    change = req_services.change_order_start(
+    change = change_orders.change_order_start(
         order=order,
         user=service_user,
         reason="Quantity doubled",
