@@ -63,7 +63,7 @@ def _sending_mark_uncertain(cutoff) -> int:  # noqa: ANN001 (datetime)
 
 
 def _queued_without_task_requeue(cutoff) -> int:  # noqa: ANN001 (datetime)
-    from communications.services import _enqueue
+    from communications.outbound import _enqueue
 
     live = DBTaskResult.objects.filter(
         task_path=SEND_TASK,
