@@ -28,7 +28,7 @@ from audit.registry import (
 from orders.models import Order
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-# reviews.services.CARRIED_FORWARD: the reason a slot created with an earlier
+# reviews.opening.CARRIED_FORWARD: the reason a slot created with an earlier
 # verdict carries (the audit workspace reads history, it imports no app).
 CARRIED_FORWARD = "Verdict carried forward"
 COLUMNS = (

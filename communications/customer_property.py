@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from communications.models import Communication, CustomerProperty
 from communications.services import communication_record
+from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Customer, Order
 
@@ -24,8 +25,7 @@ def _not_in_future(day: date, field: str) -> None:
 
 
 def _saved(item: CustomerProperty, *, user: User, reason: str) -> CustomerProperty:
-    item._history_user = user
-    item._change_reason = reason
+    attribute(item, user=user, reason=reason)
     item.full_clean()
     item.save()
     return item
@@ -78,7 +78,7 @@ def property_move(
     if location == item.location:
         raise ValidationError({"location": "It is already there."})
     item.location = location
-    return _saved(item, user=user, reason=f"Moved to {location}"[:100])
+    return _saved(item, user=user, reason=f"Moved to {location}")
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from communications import services
+from communications import outbound, services
 from communications.models import Communication
 
 # How an order's channel reads as a communication's channel.
@@ -16,15 +16,15 @@ _CHANNELS = {"in_person": "meeting", "edi": "other"}
 
 
 def on_revision_submitted(sender: Any, revision: Any, **kwargs: Any) -> None:
-    services.notice_queue_acknowledgement(revision=revision)
+    outbound.notice_queue_acknowledgement(revision=revision)
 
 
 def on_review_decided(sender: Any, review: Any, decision: Any, **kwargs: Any) -> None:
-    services.notice_queue_decision(review=review, decision=decision)
+    outbound.notice_queue_decision(review=review, decision=decision)
 
 
 def on_catalog_request_received(sender: Any, order: Any, **kwargs: Any) -> None:
-    services.notice_queue_receipt(order=order)
+    outbound.notice_queue_receipt(order=order)
 
 
 def on_change_requested(

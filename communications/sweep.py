@@ -16,6 +16,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from communications.models import OutboundNotice
+from orderreview.history import attribute
 from orderreview.tasks_sweep import stuck_cutoff
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,9 @@ def _sending_mark_uncertain(cutoff) -> int:  # noqa: ANN001 (datetime)
                 continue
             notice.status = OutboundNotice.Status.UNCERTAIN
             notice.last_error = UNCERTAIN_MESSAGE
-            notice._change_reason = "Worker stopped while sending: uncertain"
+            attribute(
+                notice, user=None, reason="Worker stopped while sending: uncertain"
+            )
             notice.save()
             count += 1
             logger.warning("Notice %s marked uncertain: worker stopped", pk)
@@ -60,7 +63,7 @@ def _sending_mark_uncertain(cutoff) -> int:  # noqa: ANN001 (datetime)
 
 
 def _queued_without_task_requeue(cutoff) -> int:  # noqa: ANN001 (datetime)
-    from communications.services import _enqueue
+    from communications.outbound import _enqueue
 
     live = DBTaskResult.objects.filter(
         task_path=SEND_TASK,

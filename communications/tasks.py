@@ -8,7 +8,7 @@ from django_tasks import task
 @task()
 def send_notice(notice_id: int, attempts: int) -> str:
     """Send one notice; failures are recorded on it and retried with backoff."""
-    from communications.services import notice_send
+    from communications.outbound import notice_send
 
     return notice_send(notice_id=notice_id, expected_attempts=attempts)
 

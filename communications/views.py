@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST, require_safe
 
-from communications import notices, selectors, services
+from communications import notices, outbound, selectors, services
 from communications.forms import (
     AttachmentForm,
     CommunicationFilterForm,
@@ -386,7 +386,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(OutboundNotice, pk=pk)
     try:
-        services.notice_retry(notice=notice, user=request.user)
+        outbound.notice_retry(notice=notice, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -399,7 +399,7 @@ def notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(OutboundNotice, pk=pk)
     try:
-        services.notice_cancel(notice=notice, user=request.user)
+        outbound.notice_cancel(notice=notice, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

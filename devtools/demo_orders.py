@@ -16,6 +16,7 @@ from django.utils import timezone
 from devtools.demo import DEMO_PASSWORD
 from orderreview.models import User
 from orders.models import Channel, Customer, Order, OrderForm
+from requirements import change_notifications, change_orders
 from requirements import services as req_services
 from requirements.models import ChangeNotification, RequirementSet
 from reviews import services as review_services
@@ -150,7 +151,7 @@ class _Demo:
     def change(
         self, order: Order, reason: str, requested_by: str, **answers: Any
     ) -> Review:
-        draft = req_services.change_order_start(
+        draft = change_orders.change_order_start(
             order=order,
             user=self.users["service"],
             reason=reason,
@@ -168,7 +169,7 @@ class _Demo:
         for notification in ChangeNotification.objects.filter(
             revision=review.requirement_set, user__username__in=usernames
         ):
-            req_services.notification_acknowledge(
+            change_notifications.notification_acknowledge(
                 notification=notification, user=notification.user
             )
 

@@ -14,7 +14,7 @@ review_decided(review, decision)
 catalog_request_received(order)
     Sent by requirements.services when a visitor's catalog request is on file.
 change_requested(revision, user, subject, body, attachment)
-    Sent by requirements.services.change_order_start when the person raising a
+    Sent by requirements.change_orders.change_order_start when the person raising a
     change order logs the customer's own request with it (attachment: an uploaded
     file or None). A receiver's ValidationError refuses the whole change order.
 

@@ -241,7 +241,8 @@ class Question(models.Model):
 
 
 class Order(models.Model):
-    """An order. Its status is stored for fast lists and changed only by services."""
+    """An order. Its status is stored for fast lists and changed only by
+    orders.services.order_status_set."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -262,7 +263,8 @@ class Order(models.Model):
     requested_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     # An accepted order whose change order is being reviewed stays accepted (what
-    # was agreed still holds); this says a change is in review. Services set it.
+    # was agreed still holds); this says a change is in review. order_status_set
+    # sets it with the status.
     change_in_review = models.BooleanField(default=False, db_default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import (
     Channel,
@@ -70,7 +71,7 @@ def _customer_save(*, customer: Customer, user: User | None, data: Mapping) -> C
             {"account_code": "Another customer already has this account code."}
         )
     customer.full_clean()
-    customer._history_user = user
+    attribute(customer, user=user)
     customer.save()
     return customer
 
@@ -158,7 +159,7 @@ def order_create(
         customer_to_confirm=customer_to_confirm,
         contact_details=dict(contact_details or {}),
     )
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
     return order
 
@@ -214,8 +215,7 @@ def order_mapped_answers_apply(
             setattr(order, target, value)
             changed = True
     if changed:
-        order._history_user = user
-        order._change_reason = "Header taken from the form's answers"
+        attribute(order, user=user, reason="Header taken from the form's answers")
         order.save()
     return order
 
@@ -251,7 +251,7 @@ def order_header_update(
         order.requested_date = requested_date
     if documented_statement is not None:
         order.documented_statement = documented_statement
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
     return order
 
@@ -278,8 +278,38 @@ def order_confirmation_record(
     order.confirmation_method = method.strip()
     order.confirmed_at = confirmed_at
     order.confirmed_by = user
-    order._history_user = user
+    attribute(order, user=user)
     order.save()
+    return order
+
+
+def order_status_set(
+    *,
+    order: Order,
+    status: str,
+    user: User | None,
+    reason: str | None = None,
+    change_in_review: bool = False,
+    submission: bool = False,
+) -> Order:
+    """Set an order's status: the one write of Order.status and change_in_review.
+
+    Runs inside the caller's transaction, on the order row the caller has locked
+    (select_for_update), and names user and reason on the order's history row.
+    A status the order already has writes nothing, except for a submission: each
+    submitted revision is on the order's record, and the first sets submitted_at.
+    """
+    if submission:
+        if order.submitted_at is None:
+            order.submitted_at = timezone.now()
+    elif order.status == status and order.change_in_review == change_in_review:
+        return order
+    order.status = status
+    order.change_in_review = change_in_review
+    attribute(order, user=user, reason=reason)
+    order.save(
+        update_fields=["status", "change_in_review", "submitted_at", "updated_at"]
+    )
     return order
 
 
@@ -293,16 +323,14 @@ def order_mark_submitted(
     order stays accepted (what was agreed still holds) with a change in review.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if has_baseline and order.status == Order.Status.ACCEPTED:
-        order.change_in_review = True
-    else:
-        order.status = Order.Status.AWAITING_REVIEW
-        order.change_in_review = False
-    if order.submitted_at is None:
-        order.submitted_at = timezone.now()
-    order._history_user = user
-    order.save()
-    return order
+    changing = has_baseline and order.status == Order.Status.ACCEPTED
+    return order_status_set(
+        order=order,
+        status=Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW,
+        user=user,
+        change_in_review=changing,
+        submission=True,
+    )
 
 
 # --- portal links ----------------------------------------------------------------
@@ -332,7 +360,7 @@ def portal_link_create(
         created_by=user,
         expires_at=timezone.now() + datetime.timedelta(days=lifetime),
     )
-    link._history_user = user
+    attribute(link, user=user)
     link.save()
     return link, token
 
@@ -344,7 +372,7 @@ def portal_link_revoke(*, link: PortalLink, user: User) -> PortalLink:
         raise ValidationError("This link was already revoked.")
     link.revoked_at = timezone.now()
     link.revoked_by = user
-    link._history_user = user
+    attribute(link, user=user)
     link.save()
     return link
 
@@ -367,8 +395,7 @@ def portal_links_expire(*, order: Order, user: User | None) -> int:
     )
     for link in open_links:
         link.expires_at = now
-        link._history_user = user
-        link._change_reason = "Expired: the order was submitted"
+        attribute(link, user=user, reason="Expired: the order was submitted")
         link.save()
         count += 1
     return count

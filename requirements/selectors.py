@@ -120,6 +120,16 @@ def revision_requirements(revision: RequirementSet) -> list[Requirement]:
     return answer_requirements(revision) + list(hand_added)
 
 
+def revision_has_baseline(revision: RequirementSet) -> bool:
+    """Whether an earlier revision of the order was accepted: the revision then
+    changes agreed requirements, which hold until the change is decided."""
+    return RequirementSet.objects.filter(
+        order_id=revision.order_id,
+        number__lt=revision.number,
+        state=RequirementSet.State.ACCEPTED,
+    ).exists()
+
+
 def diff_baseline(revision: RequirementSet) -> RequirementSet | None:
     """What a revision is compared with: the last accepted revision before it, or,
     while none was accepted, the one just before it. One query."""

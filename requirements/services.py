@@ -1,7 +1,8 @@
 """Writes on requirement revisions: intake drafts, staff additions, submission.
 
-Revision 1 is the intake; later revisions (change orders) reuse revision_create,
-revision_answers_save and revision_submit.
+Revision 1 is the intake; later revisions (change orders, raised and discarded in
+requirements.change_orders) reuse revision_create, revision_answers_save and
+revision_submit.
 """
 
 import datetime
@@ -15,7 +16,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from orderreview import events, roles
+from orderreview import events
+from orderreview.history import attribute
 from orderreview.models import User
 from orders import services as order_services
 from orders.models import (
@@ -30,9 +32,9 @@ from orders.models import (
 )
 from orders.orderforms.answers import answers_typed, questions_visible
 from orders.uploads import store_upload, upload_errors
-from requirements import selectors
+from requirements import change_notifications, selectors
 from requirements.diff import RevisionDiff
-from requirements.models import ChangeNotification, Requirement, RequirementSet
+from requirements.models import Requirement, RequirementSet
 
 # Staff-added requirements sort after the form's questions.
 STAFF_POSITION_BASE = 10_000
@@ -81,7 +83,8 @@ def _stored(
     return result
 
 
-def _locked_draft(revision: RequirementSet) -> RequirementSet:
+def locked_draft(revision: RequirementSet) -> RequirementSet:
+    """The revision, row-locked for a change; refused once it was submitted."""
     revision = (
         RequirementSet.objects.select_for_update()
         .select_related("order__form_version")
@@ -120,7 +123,7 @@ def revision_create(
         requested_by=requested_by,
         created_by=user,
     )
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.save()
     if revision.number == 1:
         order_services.order_mapped_answers_apply(
@@ -244,9 +247,9 @@ def revision_answers_save(
     Files are checked before they are stored (public: the portal's stricter policy);
     a refused file raises ValidationError keyed by its question and stores nothing.
     """
-    revision = _locked_draft(revision)
+    revision = locked_draft(revision)
     revision.answers = _stored(revision.order, answers, public=public)
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.save()
     if revision.number == 1:
         revision.order = order_services.order_mapped_answers_apply(
@@ -266,6 +269,20 @@ def _completeness_errors(revision: RequirementSet, questions: list) -> list[str]
     ]
 
 
+def _change_diff(revision: RequirementSet, questions: list) -> RevisionDiff:
+    hand_added = list(
+        revision.requirements.filter(source__in=selectors.HAND_ADDED).select_related(
+            "discipline"
+        )
+    )
+    new = selectors.answer_requirements(revision, questions) + hand_added
+    baseline = selectors.diff_baseline(revision)
+    old = selectors.revision_requirements(baseline) if baseline else []
+    return selectors.diff_requirements(
+        revision=revision, baseline=baseline, new=new, old=old
+    )
+
+
 @transaction.atomic
 def revision_submit(*, revision: RequirementSet, user: User | None) -> RequirementSet:
     """Submit a draft revision for review (user None: the customer, via the portal).
@@ -277,7 +294,7 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     A change order (revision > 1) must change something while the order is
     accepted, and its affected people get a ChangeNotification each.
     """
-    revision = _locked_draft(revision)
+    revision = locked_draft(revision)
     order = revision.order
     if order.customer_to_confirm:
         raise ValidationError(
@@ -314,7 +331,7 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         source__in=[Requirement.Source.FORM, Requirement.Source.PORTAL]
     ).delete()
     for requirement in selectors.answer_requirements(revision, questions, user):
-        requirement._history_user = user
+        attribute(requirement, user=user)
         requirement.save()
     # The header facts mapped onto questions follow the submitted answers (a
     # change order's new delivery date becomes the order's).
@@ -325,19 +342,17 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     revision.state = RequirementSet.State.SUBMITTED
     revision.submitted_by = user
     revision.submitted_at = timezone.now()
-    revision._history_user = user
+    attribute(revision, user=user)
     revision.save()
     revision.order = order_services.order_mark_submitted(
         order=order,
         user=user,
-        has_baseline=order.revisions.filter(
-            number__lt=revision.number, state=RequirementSet.State.ACCEPTED
-        ).exists(),
+        has_baseline=selectors.revision_has_baseline(revision),
     )
     order_services.portal_links_expire(order=order, user=user)
     events.revision_submitted.send(sender=RequirementSet, revision=revision)
     if revision.number > 1:
-        change_notifications_create(revision=revision)
+        change_notifications.change_notifications_create(revision=revision)
     return revision
 
 
@@ -362,7 +377,7 @@ def requirement_add(
     discipline: Discipline,
 ) -> Requirement:
     """A requirement the form does not ask, added by staff to a draft revision."""
-    revision = _locked_draft(revision)
+    revision = locked_draft(revision)
     _hand_requirement_check(statement=statement, category=category)
     last = revision.requirements.aggregate(last=Max("position"))["last"] or 0
     requirement = Requirement(
@@ -376,7 +391,34 @@ def requirement_add(
         position=max(last + 1, STAFF_POSITION_BASE),
         created_by=user,
     )
-    requirement._history_user = user
+    attribute(requirement, user=user)
+    requirement.save()
+    return requirement
+
+
+@transaction.atomic
+def requirement_update(
+    *,
+    requirement: Requirement,
+    user: User,
+    statement: str,
+    category: str,
+    discipline: Discipline,
+) -> Requirement:
+    """Edit a hand-added requirement of a draft revision (the form's answers are
+    edited through the form)."""
+    locked_draft(requirement.requirement_set)
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    if requirement.source not in selectors.HAND_ADDED:
+        raise ValidationError(
+            "Only requirements added by hand can be edited here; change the form's "
+            "answer instead."
+        )
+    _hand_requirement_check(statement=statement, category=category)
+    requirement.statement = statement.strip()
+    requirement.category = category
+    requirement.discipline = discipline
+    attribute(requirement, user=user)
     requirement.save()
     return requirement
 
@@ -385,13 +427,13 @@ def requirement_add(
 def requirement_remove(*, requirement: Requirement, user: User) -> None:
     """Take back a hand-added requirement while its revision is still a draft
     (on a change order this removes it from the order)."""
-    _locked_draft(requirement.requirement_set)
+    locked_draft(requirement.requirement_set)
     if requirement.source not in selectors.HAND_ADDED:
         raise ValidationError(
             "Only requirements added by hand can be removed; change the form's "
             "answer instead."
         )
-    requirement._history_user = user
+    attribute(requirement, user=user)
     requirement.delete()
 
 
@@ -417,242 +459,3 @@ def portal_answers_save(
         revision = revision_submit(revision=revision, user=None)
         order_services.portal_link_mark_used(link=link)
     return revision
-
-
-# --- change orders (ISO 9001 8.2.4) ---------------------------------------------------
-
-# Orders whose requirements can be changed: agreed ones, and ones still in review
-# (the change then replaces the revision under review).
-CHANGEABLE = (
-    Order.Status.ACCEPTED,
-    Order.Status.AWAITING_REVIEW,
-    Order.Status.IN_REVIEW,
-)
-
-
-def _change_diff(revision: RequirementSet, questions: list) -> RevisionDiff:
-    hand_added = list(
-        revision.requirements.filter(source__in=selectors.HAND_ADDED).select_related(
-            "discipline"
-        )
-    )
-    new = selectors.answer_requirements(revision, questions) + hand_added
-    baseline = selectors.diff_baseline(revision)
-    old = selectors.revision_requirements(baseline) if baseline else []
-    return selectors.diff_requirements(
-        revision=revision, baseline=baseline, new=new, old=old
-    )
-
-
-@transaction.atomic
-def change_order_start(
-    *,
-    order: Order,
-    user: User,
-    reason: str,
-    channel: str,
-    requested_by: str,
-    request_subject: str = "",
-    request_body: str = "",
-    request_attachment: UploadedFile | None = None,
-) -> RequirementSet:
-    """Raise a change order: revision n+1 as a draft, pre-filled with the answers
-    and hand-added requirements of the revision in review, or else of the last
-    accepted one. The order keeps its number, links, communications and history.
-
-    With request_subject (and optionally a body and the customer's file) the
-    customer's own request is put on file too, through events.change_requested:
-    requirements may not import communications, which files it."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    errors = {}
-    if (request_body.strip() or request_attachment) and not request_subject.strip():
-        errors["request_subject"] = "Give the customer's request a subject."
-    if not reason.strip():
-        errors["reason"] = "Say why the requirements change."
-    if channel not in Channel.values:
-        errors["channel"] = "Choose how the change reached us."
-    if not requested_by.strip():
-        errors["requested_by"] = "Say who asked for the change."
-    if errors:
-        raise ValidationError(errors)
-    if order.status not in CHANGEABLE:
-        raise ValidationError(
-            f"{order.number} is {order.get_status_display().lower()}: only an "
-            "accepted order or one in review can be changed."
-        )
-    source = selectors.change_source_revision(order)
-    if source is None:
-        raise ValidationError(f"{order.number} has no requirements to change yet.")
-    revision = revision_create(
-        order=order,
-        user=user,
-        answers=source.answers,
-        reason=reason.strip(),
-        channel=channel,
-        requested_by=requested_by.strip(),
-    )
-    # Hand-added requirements keep their key, so the diff sees them as the same
-    # requirement unless someone edits or removes them.
-    for earlier in source.requirements.filter(source__in=selectors.HAND_ADDED):
-        copy = Requirement(
-            requirement_set=revision,
-            key=earlier.key,
-            statement=earlier.statement,
-            value=earlier.value,
-            category=earlier.category,
-            discipline_id=earlier.discipline_id,
-            source=earlier.source,
-            position=earlier.position,
-            created_by=earlier.created_by,
-        )
-        copy._history_user = user
-        copy.save()
-    if request_subject.strip():
-        _change_request_log(
-            revision=revision,
-            user=user,
-            subject=request_subject.strip(),
-            body=request_body,
-            attachment=request_attachment,
-        )
-    return revision
-
-
-def _change_request_log(
-    *,
-    revision: RequirementSet,
-    user: User,
-    subject: str,
-    body: str,
-    attachment: UploadedFile | None,
-) -> None:
-    try:
-        events.change_requested.send(
-            sender=RequirementSet,
-            revision=revision,
-            user=user,
-            subject=subject,
-            body=body,
-            attachment=attachment,
-        )
-    except ValidationError as error:
-        # Keyed by this service's argument names, so the form shows it in place.
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {
-                f"request_{key}" if key in ("subject", "body", "attachment") else key: (
-                    messages
-                )
-                for key, messages in error.error_dict.items()
-            }
-        ) from None
-
-
-@transaction.atomic
-def requirement_update(
-    *,
-    requirement: Requirement,
-    user: User,
-    statement: str,
-    category: str,
-    discipline: Discipline,
-) -> Requirement:
-    """Edit a hand-added requirement of a draft revision (the form's answers are
-    edited through the form)."""
-    _locked_draft(requirement.requirement_set)
-    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
-    if requirement.source not in selectors.HAND_ADDED:
-        raise ValidationError(
-            "Only requirements added by hand can be edited here; change the form's "
-            "answer instead."
-        )
-    _hand_requirement_check(statement=statement, category=category)
-    requirement.statement = statement.strip()
-    requirement.category = category
-    requirement.discipline = discipline
-    requirement._history_user = user
-    requirement.save()
-    return requirement
-
-
-@transaction.atomic
-def change_order_discard(*, revision: RequirementSet, user: User) -> None:
-    """Drop a change order that was never submitted (its history rows remain)."""
-    revision = _locked_draft(revision)
-    if revision.number == 1:
-        raise ValidationError("An order's first revision cannot be discarded.")
-    for requirement in revision.requirements.all():
-        requirement._history_user = user
-        requirement.delete()
-    revision._history_user = user
-    revision.delete()
-
-
-def _notification_recipients(
-    revision: RequirementSet, diff: RevisionDiff
-) -> dict[int, str]:
-    """user pk -> why they are told: reviewers of every discipline the change
-    touches, and the order's owner."""
-    discipline_ids = {r.discipline_id for r in diff.affected}
-    recipients: dict[int, str] = {}
-    members = (
-        Discipline.members.through.objects.filter(
-            discipline_id__in=discipline_ids,
-            user__is_active=True,
-            user__groups__name__in=[roles.REVIEWER, roles.APPROVER],
-        )
-        .select_related("discipline")
-        .order_by("discipline__name")
-        .distinct()
-    )
-    for membership in members:
-        name = membership.discipline.name
-        if membership.user_id in recipients:
-            recipients[membership.user_id] += f", {name}"
-        else:
-            recipients[membership.user_id] = f"Reviewer: {name}"
-    owner = revision.order.entered_by
-    if owner is not None and owner.is_active:
-        recipients[owner.pk] = "; ".join(
-            part for part in (recipients.get(owner.pk), "entered the order") if part
-        )
-    return recipients
-
-
-def change_notifications_create(*, revision: RequirementSet) -> list:
-    """Make the affected people aware of a submitted change (ISO 9001 8.2.4):
-    one notification each, to acknowledge. Called by revision_submit."""
-    diff = selectors.revision_diff(revision)
-    created = []
-    for user_id, reason in _notification_recipients(revision, diff).items():
-        if ChangeNotification.objects.filter(
-            revision=revision, user_id=user_id
-        ).exists():
-            continue
-        notification = ChangeNotification(
-            revision=revision, user_id=user_id, reason=reason[:200]
-        )
-        notification._history_user = revision.submitted_by
-        notification.save()
-        created.append(notification)
-    return created
-
-
-@transaction.atomic
-def notification_acknowledge(
-    *, notification: ChangeNotification, user: User
-) -> ChangeNotification:
-    """The recipient confirms they have read the change."""
-    notification = ChangeNotification.objects.select_for_update().get(
-        pk=notification.pk
-    )
-    if notification.user_id != user.pk:
-        raise ValidationError("Only the person notified can acknowledge this.")
-    if notification.acknowledged_at is not None:
-        raise ValidationError("You already acknowledged this change.")
-    notification.acknowledged_at = timezone.now()
-    notification._history_user = user
-    notification._change_reason = "Acknowledged"
-    notification.save()
-    return notification

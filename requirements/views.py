@@ -21,7 +21,7 @@ from orderreview.forms import form_errors_add
 from orderreview.roles import role_required
 from orders.forms import RequirementForm
 from orders.models import Order
-from requirements import selectors, services
+from requirements import change_notifications, change_orders, selectors, services
 from requirements.draft_editing import (
     answers_bind,
     answers_save,
@@ -83,7 +83,7 @@ def change_new(request: HttpRequest, number: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            revision = services.change_order_start(
+            revision = change_orders.change_order_start(
                 order=order, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -147,7 +147,7 @@ def change_edit(request: HttpRequest, number: str, revision: int) -> HttpRespons
 def change_discard(request: HttpRequest, number: str, revision: int) -> HttpResponse:
     draft = _change_draft_or_404(number, revision)
     try:
-        services.change_order_discard(revision=draft, user=request.user)
+        change_orders.change_order_discard(revision=draft, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("requirements:change_edit", number, revision)
@@ -266,7 +266,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.notification_acknowledge(
+            change_notifications.notification_acknowledge(
                 notification=notification, user=request.user
             )
         except ValidationError as error:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from requirements.models import RequirementSet
-from reviews import services
+from reviews import opening
 
 
 def review_open_on_submission(
@@ -12,6 +12,6 @@ def review_open_on_submission(
     """A submitted revision is reviewed; unchanged requirements of a change order
     keep the verdicts of the last decided review."""
     if revision.number > 1:
-        services.review_reopen_for_change(revision=revision)
+        opening.review_reopen_for_change(revision=revision)
     else:
-        services.review_open(revision=revision)
+        opening.review_open(revision=revision)

@@ -1,14 +1,14 @@
 """Writes that matter in the reviews app. Each is one transaction.
 
-review_open()        a submitted revision gets its assessment slots
 assessment_record()  a reviewer records a verdict (optimistic lock on version)
 assessments_record_can_meet()  a reviewer marks their chosen open slots "can meet"
 decision_sign()      an approver accepts or rejects, re-entering their password; the
                      signature is appended to the one hash chain
+
+A submitted revision gets its review and assessment slots in reviews.opening.
 """
 
-from collections.abc import Collection, Mapping
-from datetime import timedelta
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -19,15 +19,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from orderreview import events, roles
-from orders.models import Discipline, Order
-from requirements.diff import requirement_differs
-from requirements.models import Requirement, RequirementSet
+from orderreview.history import attribute
+from orders.models import Order
+from orders.services import order_status_set
+from requirements import selectors as requirement_selectors
+from requirements.models import RequirementSet
 from reviews import heads, selectors, signing
 from reviews.models import Assessment, Decision, Review, Signature
-
-# (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
-# verdict still holds because the requirement did not change.
-CarryForward = Mapping[tuple[int, int], Assessment]
 
 VERDICTS_NEEDING_NOTE = {
     Assessment.Verdict.CONDITIONS: "Describe the conditions for meeting it.",
@@ -70,174 +68,9 @@ class SignedContentChanged(ValidationError):
         self.current = current
 
 
-def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
-    """The disciplines that must assess a requirement: one slot each.
-
-    Today a requirement names one discipline; a second (for instance Quality on
-    every statutory requirement) would be added here and every slot follows.
-    """
-    return [requirement.discipline]
-
-
-def _status_set(
-    order: Order,
-    status: str,
-    *,
-    user: Any,
-    reason: str,
-    change_in_review: bool = False,
-) -> None:
-    if order.status == status and order.change_in_review == change_in_review:
-        return
-    order.status = status
-    order.change_in_review = change_in_review
-    order._history_user = user
-    order._change_reason = reason[:100]
-    order.save(update_fields=["status", "change_in_review", "updated_at"])
-
-
-CARRIED_FORWARD = "Verdict carried forward"
-
-
-def carried_forward_reason(earlier: Assessment) -> str:
-    """The history reason of a slot that keeps an earlier verdict: whose, from when."""
-    who = earlier.assessed_by.printed_name if earlier.assessed_by else "someone"
-    return (
-        f"{CARRIED_FORWARD} from revision {earlier.review.requirement_set.number}: "
-        f"{earlier.get_verdict_display().lower()}, assessed by {who}"
-    )
-
-
-def review_open(
-    *, revision: RequirementSet, carry_forward: CarryForward | None = None
-) -> Review:
-    """Open the capability review of a submitted revision: one assessment slot for
-    each (requirement, discipline), due REVIEW_DUE_DAYS from today.
-
-    carry_forward maps slots of unchanged requirements to their earlier assessment
-    (a change order re-reviews only what changed). An open review of an earlier
-    revision of the same order is superseded. Opening twice returns the same review.
-    """
-    with transaction.atomic():
-        revision = RequirementSet.objects.select_for_update().get(pk=revision.pk)
-        existing = Review.objects.filter(requirement_set=revision).first()
-        if existing is not None:
-            return existing
-        if revision.state != RequirementSet.State.SUBMITTED:
-            raise ValidationError(
-                f"Revision {revision.number} is {revision.get_state_display().lower()}"
-                ": only a submitted revision can be reviewed."
-            )
-        now = timezone.now()
-        for earlier in Review.objects.select_for_update().filter(
-            order_id=revision.order_id, state=Review.State.OPEN
-        ):
-            # Its partial assessments stay as they are (frozen by the database
-            # once the review is closed), on record beside the superseded revision.
-            reason = f"Superseded by revision {revision.number}"
-            earlier.state = Review.State.SUPERSEDED
-            earlier.closed_at = now
-            earlier._history_user = revision.submitted_by
-            earlier._change_reason = reason
-            earlier.save(update_fields=["state", "closed_at"])
-            replaced = RequirementSet.objects.select_for_update().get(
-                pk=earlier.requirement_set_id
-            )
-            replaced.state = RequirementSet.State.SUPERSEDED
-            replaced._history_user = revision.submitted_by
-            replaced._change_reason = reason
-            replaced.save(update_fields=["state"])
-        review = Review.objects.create(
-            requirement_set=revision,
-            order_id=revision.order_id,
-            due_date=timezone.localdate() + timedelta(days=settings.REVIEW_DUE_DAYS),
-        )
-        carry_forward = carry_forward or {}
-        requirements = revision.requirements.select_related("discipline").order_by(
-            "position", "pk"
-        )
-        for requirement in requirements:
-            for discipline in requirement_disciplines(requirement):
-                earlier = carry_forward.get((requirement.pk, discipline.pk))
-                slot = Assessment(
-                    review=review, requirement=requirement, discipline=discipline
-                )
-                slot._history_user = revision.submitted_by
-                if earlier is not None and earlier.verdict:
-                    slot.verdict = earlier.verdict
-                    slot.note = earlier.note
-                    slot.assessed_by_id = earlier.assessed_by_id
-                    slot.assessed_at = earlier.assessed_at
-                    slot.carried_from = earlier
-                    # The audit trail shows who submitted the change as the row's
-                    # author: the reason names who gave the verdict.
-                    slot._change_reason = carried_forward_reason(earlier)[:100]
-                slot.save()
-        order = Order.objects.select_for_update().get(pk=revision.order_id)
-        # A change to an accepted order leaves it accepted: what was agreed holds
-        # until the change is decided.
-        changing = _has_baseline(revision)
-        _status_set(
-            order,
-            Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW,
-            user=revision.submitted_by,
-            reason=f"Revision {revision.number} submitted for review",
-            change_in_review=changing,
-        )
-    return review
-
-
-def carry_forward_from_previous(
-    *, revision: RequirementSet
-) -> dict[tuple[int, int], Assessment]:
-    """Earlier verdicts that still hold for a later revision: the assessments of the
-    review that accepted the order's baseline (its last accepted revision), for
-    requirements whose key, statement, value, category and discipline did not change.
-
-    Only an accepted revision counts: verdicts of a superseded review were never
-    agreed, and a rejected change never became the order's requirements, so
-    whatever is not yet accepted is assessed afresh."""
-    previous = (
-        Review.objects.filter(
-            order_id=revision.order_id,
-            state=Review.State.DECIDED,
-            decision__outcome=Decision.Outcome.ACCEPT,
-            requirement_set__number__lt=revision.number,
-        )
-        .order_by("-requirement_set__number")
-        .first()
-    )
-    if previous is None:
-        return {}
-    earlier = {
-        (a.requirement.key, a.discipline_id): a
-        for a in previous.assessments.select_related(
-            "requirement", "assessed_by", "review__requirement_set"
-        ).exclude(verdict="")
-    }
-    mapping: dict[tuple[int, int], Assessment] = {}
-    for requirement in revision.requirements.select_related("discipline"):
-        for discipline in requirement_disciplines(requirement):
-            old = earlier.get((requirement.key, discipline.pk))
-            if old is None:
-                continue
-            unchanged = not requirement_differs(old.requirement, requirement)
-            if unchanged:
-                mapping[(requirement.pk, discipline.pk)] = old
-    return mapping
-
-
-def review_reopen_for_change(*, revision: RequirementSet) -> Review:
-    """Review a later revision (a change order): only what changed needs a fresh
-    assessment, the rest keeps the verdicts of the last decided review."""
-    return review_open(
-        revision=revision, carry_forward=carry_forward_from_previous(revision=revision)
-    )
-
-
 def assessment_is_assessable_by(assessment: Assessment, user: Any) -> bool:
     """Reviewers assess only the slots of disciplines they hold."""
-    if not roles.has_role(user, roles.REVIEWER, roles.APPROVER):
+    if not roles.has_role(user, *roles.REVIEWING):
         return False
     return assessment.discipline.members.filter(pk=user.pk).exists()
 
@@ -296,12 +129,15 @@ def assessment_record(
         # A fresh verdict replaces one carried forward from an earlier revision.
         current.carried_from = None
         current.version += 1
-        current._history_user = user
+        attribute(current, user=user)
         current.save()
         order = Order.objects.select_for_update().get(pk=current.review.order_id)
         if order.status == Order.Status.AWAITING_REVIEW:
-            _status_set(
-                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            order_status_set(
+                order=order,
+                status=Order.Status.IN_REVIEW,
+                user=user,
+                reason="Review started",
             )
     return current
 
@@ -320,7 +156,7 @@ def assessments_record_can_meet(
         raise ValidationError(
             {"assessments": "Tick at least one requirement to mark as can meet."}
         )
-    if not roles.has_role(user, roles.REVIEWER, roles.APPROVER):
+    if not roles.has_role(user, *roles.REVIEWING):
         raise ValidationError("Only reviewers can assess requirements.")
     with transaction.atomic():
         # The order row first, as assessment_record and decision_sign take it.
@@ -349,12 +185,18 @@ def assessments_record_can_meet(
             slot.assessed_at = now
             slot.carried_from = None
             slot.version += 1
-            slot._history_user = user
-            slot._change_reason = "Marked can meet with the user's other open items"
+            attribute(
+                slot,
+                user=user,
+                reason="Marked can meet with the user's other open items",
+            )
             slot.save()
         if slots and order.status == Order.Status.AWAITING_REVIEW:
-            _status_set(
-                order, Order.Status.IN_REVIEW, user=user, reason="Review started"
+            order_status_set(
+                order=order,
+                status=Order.Status.IN_REVIEW,
+                user=user,
+                reason="Review started",
             )
     return slots
 
@@ -470,15 +312,15 @@ def decision_sign(
             decided_by=signer,
             decided_at=now,
         )
-        decision._history_user = signer
-        decision._change_reason = (signing.MEANINGS[outcome] + ". " + reasons)[:100]
+        attribute(
+            decision, user=signer, reason=f"{signing.MEANINGS[outcome]}. {reasons}"
+        )
         decision.save()
         signature = _signature_append(decision=decision, signer=signer, signed_at=now)
         meaning = signature.meaning
         review.state = Review.State.DECIDED
         review.closed_at = now
-        review._history_user = signer
-        review._change_reason = meaning[:100]
+        attribute(review, user=signer, reason=meaning)
         review.save(update_fields=["state", "closed_at"])
         revision = review.requirement_set
         revision.state = (
@@ -486,32 +328,23 @@ def decision_sign(
             if outcome == Decision.Outcome.ACCEPT
             else RequirementSet.State.REJECTED
         )
-        revision._history_user = signer
-        revision._change_reason = meaning[:100]
+        attribute(revision, user=signer, reason=meaning)
         revision.save(update_fields=["state"])
         order = Order.objects.select_for_update().get(pk=review.order_id)
         accepted = outcome == Decision.Outcome.ACCEPT
         status = Order.Status.ACCEPTED if accepted else Order.Status.REJECTED
         # A rejected change leaves the order on its last accepted revision: the
         # order is still accepted, as agreed before the change was asked for.
-        if not accepted and _has_baseline(revision):
+        if not accepted and requirement_selectors.revision_has_baseline(revision):
             status = Order.Status.ACCEPTED
-        _status_set(
-            order,
-            status,
+        order_status_set(
+            order=order,
+            status=status,
             user=signer,
             reason=f"{meaning}. {reasons}".strip(". "),
         )
         events.review_decided.send(sender=Review, review=review, decision=decision)
     return decision
-
-
-def _has_baseline(revision: RequirementSet) -> bool:
-    return RequirementSet.objects.filter(
-        order_id=revision.order_id,
-        number__lt=revision.number,
-        state=RequirementSet.State.ACCEPTED,
-    ).exists()
 
 
 def _review_for_content(review_pk: int) -> Review:
@@ -549,7 +382,7 @@ def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Sig
         signature_hash=signature_hash,
         key_id=key_id,
     )
-    signature._history_user = signer
+    attribute(signature, user=signer)
     signature.save()
     # The new chain head goes to the log outside the database once committed.
     heads.head_append_after_commit(signature)

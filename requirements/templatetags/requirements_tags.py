@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 
 from orderreview import roles
-from requirements import selectors, services
+from requirements import change_orders, selectors
 from requirements.models import Requirement, RequirementSet
 
 register = template.Library()
@@ -29,7 +29,7 @@ def revision_history(
         "revisions": revisions,
         "change_draft": draft if draft is not None and draft.number > 1 else None,
         "can_change": roles.has_role(user, roles.CUSTOMER_SERVICE)
-        and order.status in services.CHANGEABLE
+        and order.status in change_orders.CHANGEABLE
         and draft is None,
         "is_cs": roles.has_role(user, roles.CUSTOMER_SERVICE),
         "can_read_records": roles.has_role(user, *roles.REVIEW_OPENERS),

@@ -5,6 +5,7 @@ import pytest
 
 from orderreview import roles
 from orders.models import Channel, Order, Question, RequirementCategory
+from requirements import change_orders
 from requirements import services as req_services
 from requirements.models import RequirementSet
 from reviews import services as review_services
@@ -103,7 +104,7 @@ def raise_change(
     order: Order, user, changes: dict, reason: str = "Customer called"
 ) -> RequirementSet:
     """A change order with some answers changed (None removes an answer), submitted."""
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=order,
         user=user,
         reason=reason,

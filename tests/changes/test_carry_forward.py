@@ -4,7 +4,7 @@ from a rejected change (issue 13 item 10)."""
 
 import pytest
 
-from reviews import services as review_services
+from reviews import opening
 from reviews.models import Assessment
 from tests.changes.conftest import assess_all, raise_change, sign, submitted_order
 
@@ -30,7 +30,7 @@ def test_each_order_carries_forward_from_its_own_baseline_only(
 
     change = raise_change(second.order, service_user, {"quantity": 500})
 
-    carried = review_services.carry_forward_from_previous(revision=change)
+    carried = opening.carry_forward_from_previous(revision=change)
     assert carried  # part number and finish hold
     assert {a.review_id for a in carried.values()} == {second.review.pk}
     slots = _verdicts(change.review)
@@ -68,7 +68,7 @@ def test_each_unchanged_slot_maps_to_the_earlier_assessment_of_the_same_key(
     accepted_order, service_user
 ):
     change = raise_change(accepted_order, service_user, {"quantity": 500})
-    mapping = review_services.carry_forward_from_previous(revision=change)
+    mapping = opening.carry_forward_from_previous(revision=change)
     requirements = {r.pk: r for r in change.requirements.all()}
     assert sorted(requirements[pk].key for pk, _ in mapping) == [
         "finish",

@@ -4,13 +4,14 @@ import pytest
 from django.urls import reverse
 
 from orders.models import RequirementCategory
+from requirements import change_orders
 from requirements import services as req_services
 
 pytestmark = pytest.mark.django_db
 
 
 def _change_with_additions(order, user, discipline, rows: int):
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=order,
         user=user,
         reason="Extra operations",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from communications.models import OutboundNotice
 from orders.models import Channel, Order, RequirementCategory
-from requirements import selectors
+from requirements import change_notifications, change_orders, selectors
 from requirements import services as req_services
 from requirements.models import ChangeNotification, RequirementSet
 from reviews import services as review_services
@@ -52,7 +52,7 @@ def test_a_change_order_starts_prefilled_with_the_accepted_answers_and_keeps_the
     accepted_order = revision1.order
     accepted_order.refresh_from_db()
 
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=accepted_order,
         user=service_user,
         reason="Customer wants more",
@@ -81,7 +81,7 @@ def test_a_change_order_needs_reason_channel_and_requester(
     accepted_order, service_user
 ):
     with pytest.raises(ValidationError) as error:
-        req_services.change_order_start(
+        change_orders.change_order_start(
             order=accepted_order,
             user=service_user,
             reason=" ",
@@ -102,7 +102,7 @@ def test_a_draft_or_rejected_order_cannot_be_changed(
         customer=factories.CustomerFactory(),
     )
     with pytest.raises(ValidationError, match="only an accepted order"):
-        req_services.change_order_start(
+        change_orders.change_order_start(
             order=draft.order,
             user=service_user,
             reason="x",
@@ -112,7 +112,7 @@ def test_a_draft_or_rejected_order_cannot_be_changed(
     rejected = submitted_order(change_version, service_user)
     sign(rejected.review, approver, "reject", "No capacity")
     with pytest.raises(ValidationError, match="only an accepted order"):
-        req_services.change_order_start(
+        change_orders.change_order_start(
             order=rejected.order,
             user=service_user,
             reason="x",
@@ -123,9 +123,9 @@ def test_a_draft_or_rejected_order_cannot_be_changed(
 
 def test_only_one_change_order_is_drafted_at_a_time(accepted_order, service_user):
     kwargs = dict(reason="x", channel="phone", requested_by="y")
-    req_services.change_order_start(order=accepted_order, user=service_user, **kwargs)
+    change_orders.change_order_start(order=accepted_order, user=service_user, **kwargs)
     with pytest.raises(ValidationError, match="already has a draft"):
-        req_services.change_order_start(
+        change_orders.change_order_start(
             order=accepted_order, user=service_user, **kwargs
         )
 
@@ -154,7 +154,7 @@ def test_the_diff_lists_added_removed_and_changed_with_old_and_new_values(
 def test_re_review_carries_forward_unchanged_and_asks_only_for_changed_and_added(
     accepted_order, service_user, engineering, reviewer, planner, commercial
 ):
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=accepted_order,
         user=service_user,
         reason="Bigger batch, plus marking",
@@ -229,7 +229,7 @@ def test_a_rejected_change_keeps_the_order_on_its_last_accepted_revision(
     assert revision2.review.decision.reasons == "9000 exceeds our capacity this year"
     assert selectors.last_accepted_revision(accepted_order).number == 1
     # The next change starts from the accepted answers, not the rejected ones.
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=accepted_order,
         user=service_user,
         reason="Try 600",
@@ -306,16 +306,16 @@ def test_affected_reviewers_and_the_owner_are_notified_and_acknowledge(
     assert all(n.acknowledged_at is None for n in notified.values())
 
     with pytest.raises(ValidationError, match="Only the person notified"):
-        req_services.notification_acknowledge(
+        change_notifications.notification_acknowledge(
             notification=notified[planner], user=reviewer
         )
-    done = req_services.notification_acknowledge(
+    done = change_notifications.notification_acknowledge(
         notification=notified[planner], user=planner
     )
     assert done.acknowledged_at is not None
     assert done.history.first().history_user == planner
     with pytest.raises(ValidationError, match="already acknowledged"):
-        req_services.notification_acknowledge(notification=done, user=planner)
+        change_notifications.notification_acknowledge(notification=done, user=planner)
     assert selectors.unacknowledged_count(service_user) == 1
     assert selectors.unacknowledged_count(planner) == 0
 
@@ -347,7 +347,7 @@ def test_the_customer_gets_a_change_notice_when_the_change_is_decided(
 def test_hand_added_requirements_of_a_change_can_be_edited_and_removed(
     accepted_order, service_user, engineering, quality
 ):
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=accepted_order,
         user=service_user,
         reason="x",
@@ -375,14 +375,14 @@ def test_hand_added_requirements_of_a_change_can_be_edited_and_removed(
 
 
 def test_a_change_order_draft_can_be_discarded(accepted_order, service_user):
-    draft = req_services.change_order_start(
+    draft = change_orders.change_order_start(
         order=accepted_order,
         user=service_user,
         reason="x",
         channel="phone",
         requested_by="y",
     )
-    req_services.change_order_discard(revision=draft, user=service_user)
+    change_orders.change_order_discard(revision=draft, user=service_user)
     assert list(accepted_order.revisions.values_list("number", flat=True)) == [1]
     with pytest.raises(ValidationError, match="first revision"):
         first = req_services.intake_start(
@@ -391,4 +391,4 @@ def test_a_change_order_draft_can_be_discarded(accepted_order, service_user):
             channel="phone",
             customer=accepted_order.customer,
         )
-        req_services.change_order_discard(revision=first, user=service_user)
+        change_orders.change_order_discard(revision=first, user=service_user)

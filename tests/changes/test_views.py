@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Order, RequirementCategory
+from requirements import change_orders
 from requirements import services as req_services
 from requirements.models import ChangeNotification, RequirementSet
 from tests import factories
@@ -18,7 +19,7 @@ def login(client, user):
 
 
 def change_draft(order, user):
-    return req_services.change_order_start(
+    return change_orders.change_order_start(
         order=order,
         user=user,
         reason="Customer asked for 500",

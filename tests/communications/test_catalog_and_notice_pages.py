@@ -397,7 +397,7 @@ def test_a_sent_notice_links_to_its_logged_communication(
     client, service_user, django_capture_on_commit_callbacks
 ):
     notice = factories.OutboundNoticeFactory()
-    from communications.services import notice_send
+    from communications.outbound import notice_send
 
     notice_send(notice_id=notice.pk, expected_attempts=0)
     notice.refresh_from_db()

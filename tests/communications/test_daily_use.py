@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from communications import services
+from communications import outbound, services
 from communications.models import OutboundNotice
 from orderreview import events
 from orders.services import customer_update
@@ -160,7 +160,7 @@ def test_retry_uses_the_template_as_it_is_now(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.notice_retry(notice=unsendable, user=service_user)
+        outbound.notice_retry(notice=unsendable, user=service_user)
 
     number = unsendable.order.number
     assert mail.outbox[0].subject == f"Received: {number}"
@@ -188,7 +188,7 @@ def test_a_decision_notice_keeps_its_requirements_when_rendered_again(
     customer_update(customer=customer, user=service_user, data={"email": "q@q.example"})
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.notice_retry(notice=notice, user=service_user)
+        outbound.notice_retry(notice=notice, user=service_user)
 
     assert "- Material: Stainless 316L" in mail.outbox[0].body
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from communications import services
+from communications import outbound, services
 from communications.models import Communication, NoticeTemplate, OutboundNotice
 from communications.tasks import send_notice
 from orderreview import events
@@ -343,7 +343,7 @@ def test_retry_now_sends_a_failed_notice_once_the_server_is_back(
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        services.notice_retry(notice=notice, user=service_user)
+        outbound.notice_retry(notice=notice, user=service_user)
 
     notice.refresh_from_db()
     assert notice.status == "sent"
@@ -371,7 +371,7 @@ def test_a_cancelled_notice_is_never_sent(
     submit(revision, django_capture_on_commit_callbacks)
     notice = OutboundNotice.objects.get()
 
-    services.notice_cancel(notice=notice, user=service_user)
+    outbound.notice_cancel(notice=notice, user=service_user)
 
     assert send_notice.call(notice.pk, 0) == "skipped"
     notice.refresh_from_db()
@@ -387,6 +387,6 @@ def test_a_sent_notice_can_be_neither_retried_nor_cancelled(
     notice = OutboundNotice.objects.get()
 
     with pytest.raises(ValidationError, match="sent notice cannot be retried"):
-        services.notice_retry(notice=notice, user=service_user)
+        outbound.notice_retry(notice=notice, user=service_user)
     with pytest.raises(ValidationError, match="sent notice cannot be cancelled"):
-        services.notice_cancel(notice=notice, user=service_user)
+        outbound.notice_cancel(notice=notice, user=service_user)

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from communications import services
+from communications import outbound
 from communications.models import OutboundNotice
 from orderreview import events
 from tests.communications.test_worker import DB_TASKS, test_database_url
@@ -192,7 +192,7 @@ def test_a_notice_whose_worker_was_killed_while_sending_is_shown_and_never_resen
     assert _mails(mail_dir) == []
 
     # A person checked it never arrived and resends it: exactly one more mail.
-    services.notice_retry(notice=notice, user=service_user)
+    outbound.notice_retry(notice=notice, user=service_user)
     assert _next_worker(mail_dir).returncode == 0
     notice.refresh_from_db()
     assert notice.status == "sent"

@@ -11,10 +11,12 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.registry import history_model, tracked_models
+from communications import customer_property as property_services
 from communications import services as comm_services
 from orderreview.models import FormSubmission
 from orders import services as order_services
 from orders.models import Channel
+from requirements import change_orders
 from requirements import services as req_services
 from reviews import services as review_services
 from reviews import signing
@@ -80,7 +82,7 @@ def _signed_orders(count: int, *, intake_version, customer, service_user, approv
             password=TEST_PASSWORD,
         )
     # A change order on the last accepted one: its owner is notified.
-    change = req_services.change_order_start(
+    change = change_orders.change_order_start(
         order=order,
         user=service_user,
         reason="Quantity doubled",
@@ -130,6 +132,16 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     )
     factories.OutboundNoticeFactory(order=revision.order)
     FormSubmission.objects.create(token="t" * 32, result_url="/orders/")
+    property_services.property_receive(
+        customer=customer,
+        order=revision.order,
+        kind="tooling",
+        description="Drill jig",
+        received_on=timezone.localdate(),
+        condition_on_receipt="Good",
+        location="Store",
+        user=service_user,
+    )
     # Disciplines are seeded by a migration (no history): record one change.
     discipline = factories.discipline("quality")
     discipline.name = "Quality assurance"

@@ -19,6 +19,7 @@ from orderreview.db import quote_ident
 from orderreview.db_roles import app_role_grant
 from orders import services as order_services
 from orders.models import Channel, Order, OrderFormVersion, Question
+from requirements import change_orders
 from requirements import services as req_services
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 from reviews.models import Assessment, Review
@@ -206,7 +207,7 @@ def world(
         form=factories.OrderFormFactory(name="Draft form", slug="draft-form")
     )
     draft_question = factories.QuestionFactory(version=draft_version, key="colour")
-    change_c = req_services.change_order_start(
+    change_c = change_orders.change_order_start(
         order=order_c,
         user=service_user,
         reason="More parts",
@@ -221,7 +222,7 @@ def world(
         discipline=engineering,
     )
     order_d = submitted(intake_version, customer, service_user)
-    change_d = req_services.change_order_start(
+    change_d = change_orders.change_order_start(
         order=order_d,
         user=service_user,
         reason="Quantity doubled",

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from orders import services
 from orders.models import Channel, Order, Question
+from requirements import change_orders
 from requirements import services as req_services
 from requirements.models import RequirementSet
 from tests import factories
@@ -174,7 +175,7 @@ def test_a_change_order_checks_a_file_even_when_another_field_is_invalid(
     client, open_draft, service_user, settings, make_file, message
 ):
     req_services.revision_submit(revision=open_draft, user=service_user)
-    change = req_services.change_order_start(
+    change = change_orders.change_order_start(
         order=open_draft.order,
         user=service_user,
         reason="New drawing",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from orderreview import events
 from orders.models import Order
 from requirements.models import RequirementSet
-from reviews import services
+from reviews import opening, services
 from reviews.models import Assessment, Review
 from tests import factories
 from tests.reviews.conftest import assess, slot, submit_revision
@@ -40,7 +40,7 @@ def test_review_is_due_after_the_configured_number_of_days(settings, engineering
 
 def test_opening_the_same_revision_twice_keeps_one_review(engineering):
     review = submit_revision(engineering)
-    again = services.review_open(revision=review.requirement_set)
+    again = opening.review_open(revision=review.requirement_set)
     assert again.pk == review.pk
     assert Review.objects.count() == 1
     assert Assessment.objects.count() == 1
@@ -69,7 +69,7 @@ def test_a_new_revision_supersedes_the_open_review_and_carries_given_verdicts(
         requirement_set=revision2, discipline=engineering
     )
 
-    second = services.review_open(
+    second = opening.review_open(
         revision=revision2,
         carry_forward={(unchanged.pk, engineering.pk): old_slot},
     )

@@ -1,0 +1,82 @@
+"""The people a submitted change order affects are told, and acknowledge it
+(ISO 9001 8.2.4: relevant persons are made aware of changed requirements)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from orderreview import roles
+from orderreview.history import attribute
+from orderreview.models import User
+from orders.models import Discipline
+from requirements import selectors
+from requirements.diff import RevisionDiff
+from requirements.models import ChangeNotification, RequirementSet
+
+
+def _notification_recipients(
+    revision: RequirementSet, diff: RevisionDiff
+) -> dict[int, str]:
+    """user pk -> why they are told: reviewers of every discipline the change
+    touches, and the order's owner."""
+    discipline_ids = {r.discipline_id for r in diff.affected}
+    recipients: dict[int, str] = {}
+    members = (
+        Discipline.members.through.objects.filter(
+            discipline_id__in=discipline_ids,
+            user__is_active=True,
+            user__groups__name__in=roles.REVIEWING,
+        )
+        .select_related("discipline")
+        .order_by("discipline__name")
+        .distinct()
+    )
+    for membership in members:
+        name = membership.discipline.name
+        if membership.user_id in recipients:
+            recipients[membership.user_id] += f", {name}"
+        else:
+            recipients[membership.user_id] = f"Reviewer: {name}"
+    owner = revision.order.entered_by
+    if owner is not None and owner.is_active:
+        recipients[owner.pk] = "; ".join(
+            part for part in (recipients.get(owner.pk), "entered the order") if part
+        )
+    return recipients
+
+
+def change_notifications_create(*, revision: RequirementSet) -> list:
+    """Make the affected people aware of a submitted change (ISO 9001 8.2.4):
+    one notification each, to acknowledge. Called by revision_submit."""
+    diff = selectors.revision_diff(revision)
+    created = []
+    for user_id, reason in _notification_recipients(revision, diff).items():
+        if ChangeNotification.objects.filter(
+            revision=revision, user_id=user_id
+        ).exists():
+            continue
+        notification = ChangeNotification(
+            revision=revision, user_id=user_id, reason=reason[:200]
+        )
+        attribute(notification, user=revision.submitted_by)
+        notification.save()
+        created.append(notification)
+    return created
+
+
+@transaction.atomic
+def notification_acknowledge(
+    *, notification: ChangeNotification, user: User
+) -> ChangeNotification:
+    """The recipient confirms they have read the change."""
+    notification = ChangeNotification.objects.select_for_update().get(
+        pk=notification.pk
+    )
+    if notification.user_id != user.pk:
+        raise ValidationError("Only the person notified can acknowledge this.")
+    if notification.acknowledged_at is not None:
+        raise ValidationError("You already acknowledged this change.")
+    notification.acknowledged_at = timezone.now()
+    attribute(notification, user=user, reason="Acknowledged")
+    notification.save()
+    return notification

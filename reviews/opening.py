@@ -1,0 +1,174 @@
+"""Opening a review: one assessment slot per requirement and discipline.
+
+A change order's review keeps the verdicts of requirements that did not change
+since the last accepted revision (carried forward); the rest are assessed afresh.
+"""
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from orderreview.history import attribute
+from orders.models import Discipline, Order
+from orders.services import order_status_set
+from requirements import selectors as requirement_selectors
+from requirements.diff import requirement_differs
+from requirements.models import Requirement, RequirementSet
+from reviews.models import Assessment, Decision, Review
+
+# (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
+# verdict still holds because the requirement did not change.
+CarryForward = Mapping[tuple[int, int], Assessment]
+
+
+def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
+    """The disciplines that must assess a requirement: one slot each.
+
+    Today a requirement names one discipline; a second (for instance Quality on
+    every statutory requirement) would be added here and every slot follows.
+    """
+    return [requirement.discipline]
+
+
+CARRIED_FORWARD = "Verdict carried forward"
+
+
+def carried_forward_reason(earlier: Assessment) -> str:
+    """The history reason of a slot that keeps an earlier verdict: whose, from when."""
+    who = earlier.assessed_by.printed_name if earlier.assessed_by else "someone"
+    return (
+        f"{CARRIED_FORWARD} from revision {earlier.review.requirement_set.number}: "
+        f"{earlier.get_verdict_display().lower()}, assessed by {who}"
+    )
+
+
+def review_open(
+    *, revision: RequirementSet, carry_forward: CarryForward | None = None
+) -> Review:
+    """Open the capability review of a submitted revision: one assessment slot for
+    each (requirement, discipline), due REVIEW_DUE_DAYS from today.
+
+    carry_forward maps slots of unchanged requirements to their earlier assessment
+    (a change order re-reviews only what changed). An open review of an earlier
+    revision of the same order is superseded. Opening twice returns the same review.
+    """
+    with transaction.atomic():
+        revision = RequirementSet.objects.select_for_update().get(pk=revision.pk)
+        existing = Review.objects.filter(requirement_set=revision).first()
+        if existing is not None:
+            return existing
+        if revision.state != RequirementSet.State.SUBMITTED:
+            raise ValidationError(
+                f"Revision {revision.number} is {revision.get_state_display().lower()}"
+                ": only a submitted revision can be reviewed."
+            )
+        now = timezone.now()
+        for earlier in Review.objects.select_for_update().filter(
+            order_id=revision.order_id, state=Review.State.OPEN
+        ):
+            # Its partial assessments stay as they are (frozen by the database
+            # once the review is closed), on record beside the superseded revision.
+            reason = f"Superseded by revision {revision.number}"
+            earlier.state = Review.State.SUPERSEDED
+            earlier.closed_at = now
+            attribute(earlier, user=revision.submitted_by, reason=reason)
+            earlier.save(update_fields=["state", "closed_at"])
+            replaced = RequirementSet.objects.select_for_update().get(
+                pk=earlier.requirement_set_id
+            )
+            replaced.state = RequirementSet.State.SUPERSEDED
+            attribute(replaced, user=revision.submitted_by, reason=reason)
+            replaced.save(update_fields=["state"])
+        review = Review.objects.create(
+            requirement_set=revision,
+            order_id=revision.order_id,
+            due_date=timezone.localdate() + timedelta(days=settings.REVIEW_DUE_DAYS),
+        )
+        carry_forward = carry_forward or {}
+        requirements = revision.requirements.select_related("discipline").order_by(
+            "position", "pk"
+        )
+        for requirement in requirements:
+            for discipline in requirement_disciplines(requirement):
+                earlier = carry_forward.get((requirement.pk, discipline.pk))
+                slot = Assessment(
+                    review=review, requirement=requirement, discipline=discipline
+                )
+                reason = None
+                if earlier is not None and earlier.verdict:
+                    slot.verdict = earlier.verdict
+                    slot.note = earlier.note
+                    slot.assessed_by_id = earlier.assessed_by_id
+                    slot.assessed_at = earlier.assessed_at
+                    slot.carried_from = earlier
+                    # The audit trail shows who submitted the change as the row's
+                    # author: the reason names who gave the verdict.
+                    reason = carried_forward_reason(earlier)
+                attribute(slot, user=revision.submitted_by, reason=reason)
+                slot.save()
+        order = Order.objects.select_for_update().get(pk=revision.order_id)
+        # A change to an accepted order leaves it accepted: what was agreed holds
+        # until the change is decided.
+        changing = requirement_selectors.revision_has_baseline(revision)
+        order_status_set(
+            order=order,
+            status=(
+                Order.Status.ACCEPTED if changing else Order.Status.AWAITING_REVIEW
+            ),
+            user=revision.submitted_by,
+            reason=f"Revision {revision.number} submitted for review",
+            change_in_review=changing,
+        )
+    return review
+
+
+def carry_forward_from_previous(
+    *, revision: RequirementSet
+) -> dict[tuple[int, int], Assessment]:
+    """Earlier verdicts that still hold for a later revision: the assessments of the
+    review that accepted the order's baseline (its last accepted revision), for
+    requirements whose key, statement, value, category and discipline did not change.
+
+    Only an accepted revision counts: verdicts of a superseded review were never
+    agreed, and a rejected change never became the order's requirements, so
+    whatever is not yet accepted is assessed afresh."""
+    previous = (
+        Review.objects.filter(
+            order_id=revision.order_id,
+            state=Review.State.DECIDED,
+            decision__outcome=Decision.Outcome.ACCEPT,
+            requirement_set__number__lt=revision.number,
+        )
+        .order_by("-requirement_set__number")
+        .first()
+    )
+    if previous is None:
+        return {}
+    earlier = {
+        (a.requirement.key, a.discipline_id): a
+        for a in previous.assessments.select_related(
+            "requirement", "assessed_by", "review__requirement_set"
+        ).exclude(verdict="")
+    }
+    mapping: dict[tuple[int, int], Assessment] = {}
+    for requirement in revision.requirements.select_related("discipline"):
+        for discipline in requirement_disciplines(requirement):
+            old = earlier.get((requirement.key, discipline.pk))
+            if old is None:
+                continue
+            unchanged = not requirement_differs(old.requirement, requirement)
+            if unchanged:
+                mapping[(requirement.pk, discipline.pk)] = old
+    return mapping
+
+
+def review_reopen_for_change(*, revision: RequirementSet) -> Review:
+    """Review a later revision (a change order): only what changed needs a fresh
+    assessment, the rest keeps the verdicts of the last decided review."""
+    return review_open(
+        revision=revision, carry_forward=carry_forward_from_previous(revision=revision)
+    )
