@@ -15,6 +15,7 @@ from django.db import models
 from audit.registry import history_model
 from audit.selectors import CHANGE_TYPES
 from orders.models import Customer, Discipline, Order, Question
+from orders.orderforms.answers import display_value
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review
 
@@ -217,8 +218,6 @@ def _display_values(requirements: list[models.Model]) -> None:
     """Each requirement's value as the record shows it (unit, Yes/No, file name and
     SHA-256), through the one display function. One query for the questions;
     published questions never change, so today's row is the one answered."""
-    from orders.orderforms.answers import display_value
-
     question_ids = {item.question_id for item in requirements} - {None}
     questions = Question.objects.in_bulk(question_ids)
     for item in requirements:

@@ -26,11 +26,9 @@ from audit.registry import (
     tracked_models,
 )
 from orders.models import Order
+from reviews.opening import CARRIED_FORWARD
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-# reviews.opening.CARRIED_FORWARD: the reason a slot created with an earlier
-# verdict carries (the audit workspace reads history, it imports no app).
-CARRIED_FORWARD = "Verdict carried forward"
 COLUMNS = (
     "history_id",
     "history_date",

@@ -19,7 +19,12 @@ from orders.models import (
     RequirementCategory,
 )
 from orders.selectors import ORDER_SORT_LABELS
-from orders.services import CATALOG_CUSTOMER_CODE, CUSTOMER_FIELDS, mapped_fields
+from orders.services import (
+    CATALOG_CUSTOMER_CODE,
+    CUSTOMER_FIELDS,
+    OrderHeader,
+    mapped_fields,
+)
 from orders.uploads import public_upload_error
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -168,8 +173,8 @@ class OrderHeaderForm(forms.Form):
             cleaned["form_version"] = version
         return cleaned
 
-    def service_kwargs(self) -> dict:
-        """Keyword arguments for order_create / order_header_update."""
+    def service_kwargs(self) -> OrderHeader:
+        """The header for order_create / order_header_update."""
         cleaned = self.cleaned_data
         new_customer = None
         if not cleaned.get("customer"):

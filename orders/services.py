@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Mapping
+from typing import Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,24 +120,34 @@ def _check_header(
 
 
 @transaction.atomic
-def order_create(
-    *,
-    user: User | None,
-    form_version: OrderFormVersion,
-    channel: str,
-    customer: Customer | None = None,
-    new_customer: Mapping[str, str] | None = None,
-    customer_reference: str = "",
-    requested_date: datetime.date | None = None,
-    documented_statement: bool | None = None,
-    customer_to_confirm: bool = False,
-    contact_details: Mapping[str, str] | None = None,
-) -> Order:
-    """A draft order with the next number; new_customer creates the customer inline.
+class OrderHeader(TypedDict, total=False):
+    """An order's header as it is entered: the keyword arguments of order_create,
+    passed through unchanged by the services that start an order (intake_start,
+    catalog requests) and produced by the header form (OrderHeaderForm)."""
 
-    documented_statement None: an order by phone or in person has none (ISO 9001
-    8.2.3.1: the requirements are then confirmed with the customer); others have.
-    """
+    channel: Required[str]
+    customer: Customer | None
+    # Fields of a customer to create inline (CUSTOMER_FIELDS), instead of customer.
+    new_customer: Mapping[str, str] | None
+    customer_reference: str
+    requested_date: datetime.date | None
+    # None: an order by phone or in person has none (ISO 9001 8.2.3.1: the
+    # requirements are then confirmed with the customer); others have.
+    documented_statement: bool | None
+    customer_to_confirm: bool
+    contact_details: Mapping[str, str] | None
+
+
+def order_create(
+    *, user: User | None, form_version: OrderFormVersion, **header: Unpack[OrderHeader]
+) -> Order:
+    """A draft order with the next number; a new_customer is created inline."""
+    channel = header["channel"]
+    customer = header.get("customer")
+    new_customer = header.get("new_customer")
+    customer_reference = header.get("customer_reference", "")
+    requested_date = header.get("requested_date")
+    documented_statement = header.get("documented_statement")
     if documented_statement is None:
         documented_statement = channel not in UNDOCUMENTED_CHANNELS
     if new_customer:
@@ -156,8 +167,8 @@ def order_create(
         requested_date=requested_date,
         entered_by=user,
         documented_statement=documented_statement,
-        customer_to_confirm=customer_to_confirm,
-        contact_details=dict(contact_details or {}),
+        customer_to_confirm=header.get("customer_to_confirm", False),
+        contact_details=dict(header.get("contact_details") or {}),
     )
     attribute(order, user=user)
     order.save()
@@ -222,20 +233,16 @@ def order_mapped_answers_apply(
 
 @transaction.atomic
 def order_header_update(
-    *,
-    order: Order,
-    user: User,
-    channel: str,
-    customer: Customer | None = None,
-    new_customer: Mapping[str, str] | None = None,
-    customer_reference: str = "",
-    requested_date: datetime.date | None = None,
-    documented_statement: bool | None = None,
+    *, order: Order, user: User, **header: Unpack[OrderHeader]
 ) -> Order:
     """Change a draft's header; naming a real customer confirms a catalog request.
     documented_statement None leaves it as it is."""
     order = _locked_draft(order)
-    if new_customer:
+    channel = header["channel"]
+    customer = header.get("customer")
+    requested_date = header.get("requested_date")
+    documented_statement = header.get("documented_statement")
+    if new_customer := header.get("new_customer"):
         customer = customer_create(user=user, data=new_customer)
     _check_header(customer=customer, channel=channel, requested_date=requested_date)
     if customer.account_code == CATALOG_CUSTOMER_CODE:
@@ -246,7 +253,7 @@ def order_header_update(
     # A header fact a question supplies is left to its answer (one source).
     mapped = mapped_fields(order.form_version)
     if Question.MapsTo.CUSTOMER_REFERENCE not in mapped:
-        order.customer_reference = customer_reference.strip()
+        order.customer_reference = header.get("customer_reference", "").strip()
     if Question.MapsTo.REQUESTED_DATE not in mapped:
         order.requested_date = requested_date
     if documented_statement is not None:

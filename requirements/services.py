@@ -8,7 +8,7 @@ revision_submit.
 import datetime
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +22,6 @@ from orderreview.models import User
 from orders import services as order_services
 from orders.models import (
     Channel,
-    Customer,
     Discipline,
     Order,
     OrderFormVersion,
@@ -137,13 +136,8 @@ def intake_start(
     *,
     user: User | None,
     form_version: OrderFormVersion,
-    channel: str,
-    customer: Customer | None = None,
-    new_customer: Mapping[str, str] | None = None,
-    customer_reference: str = "",
-    requested_date: datetime.date | None = None,
-    documented_statement: bool | None = None,
     answers: Mapping[str, Any] | None = None,
+    **header: Unpack[order_services.OrderHeader],
 ) -> RequirementSet:
     """A draft order (number from the sequence) with its draft revision 1.
 
@@ -153,28 +147,21 @@ def intake_start(
     answers = dict(answers or {})
     mapped = order_services.mapped_fields(form_version)
     for target, value in (
-        (Question.MapsTo.REQUESTED_DATE, requested_date),
-        (Question.MapsTo.CUSTOMER_REFERENCE, customer_reference.strip()),
+        (Question.MapsTo.REQUESTED_DATE, header.get("requested_date")),
+        (
+            Question.MapsTo.CUSTOMER_REFERENCE,
+            header.get("customer_reference", "").strip(),
+        ),
     ):
         question = mapped.get(target)
         if question is not None and value and question.key not in answers:
             answers[question.key] = (
                 value.isoformat() if isinstance(value, datetime.date) else value
             )
-    order = order_services.order_create(
-        user=user,
-        form_version=form_version,
-        channel=channel,
-        customer=customer,
-        new_customer=new_customer,
-        customer_reference=customer_reference,
-        requested_date=requested_date,
-        documented_statement=documented_statement,
-    )
+    order = order_services.order_create(user=user, form_version=form_version, **header)
     return revision_create(order=order, user=user, answers=answers)
 
 
-@transaction.atomic
 def _contact_into_mapped_answers(
     form_version: OrderFormVersion, contact: Mapping[str, str], answers: Mapping
 ) -> dict[str, Any]:
@@ -197,6 +184,7 @@ def _contact_into_mapped_answers(
     return answers
 
 
+@transaction.atomic
 def catalog_request_create(
     *,
     form_version: OrderFormVersion,
