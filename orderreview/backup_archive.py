@@ -98,6 +98,17 @@ def backup_write(path: Path, *, alias: str = "default") -> BackupSummary:
     The tar file is owner-only in an owner-only folder, like the dump it holds.
     """
     _private_file(path)
+    try:
+        files = _archive_write(path, alias)
+    except BaseException:
+        path.unlink(missing_ok=True)  # half a backup must not pass for one
+        raise
+    path.chmod(FILE_MODE)
+    count, size = entries_total(files)
+    return BackupSummary(path, count, size)
+
+
+def _archive_write(path: Path, alias: str) -> list[FileEntry]:
     media_root = Path(settings.MEDIA_ROOT)
     heads_log = Path(settings.SIGNING_CHAIN_HEADS_LOG)
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
@@ -122,9 +133,7 @@ def backup_write(path: Path, *, alias: str = "default") -> BackupSummary:
                 "files": [entry.as_manifest() for entry in files],
             }
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=1).encode())
-    path.chmod(FILE_MODE)
-    count, size = entries_total(files)
-    return BackupSummary(path, count, size)
+    return files
 
 
 def is_backup_archive(path: Path) -> bool:

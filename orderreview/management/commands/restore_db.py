@@ -71,7 +71,6 @@ class Command(BaseCommand):
                 media_root=media_root,
                 heads_log=backup.heads_log or work / "no-heads-log",
             )
-        self._report(check.output)
         if not check.ok:
             problems.append(f"verify_restored_copy failed:\n{check.output}")
         if problems:
@@ -80,6 +79,7 @@ class Command(BaseCommand):
                 "but verification FAILED; do not use this copy until each is "
                 "explained:\n" + "\n".join(f"- {problem}" for problem in problems)
             )
+        self._report(check.output)
         self.stdout.write(
             f"Restored {path} into new database {database_name} and {media_root}: "
             f"{len(backup.files)} file(s) and the signature chain verified."
@@ -100,12 +100,12 @@ class Command(BaseCommand):
                 media_root=None,
                 heads_log=Path(work) / "no-heads-log",
             )
-        self._report(check.output)
         if not check.ok:
             raise CommandError(
                 f"Restored {path} into database {database_name}, but verification "
                 f"FAILED:\n{check.output}"
             )
+        self._report(check.output)
         self.stdout.write(
             f"Restored {path} into new database {database_name} (no files)."
         )
