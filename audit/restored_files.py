@@ -15,6 +15,8 @@ from communications.models import CommunicationAttachment
 from orders.uploads import stored_upload_path
 from requirements.models import Requirement, RequirementSet
 
+CHUNK = 2000
+
 
 @dataclass(frozen=True)
 class ReferencedFile:
@@ -24,7 +26,9 @@ class ReferencedFile:
     size: int | None
 
 
-def _answer_file(value: object, order_number: str, named_by: str):
+def _answer_file(
+    value: object, order_number: str, named_by: str
+) -> ReferencedFile | None:
     path = stored_upload_path(value, order_number)
     if path is None or not isinstance(value, Mapping):
         return None
@@ -42,14 +46,21 @@ def referenced_files() -> Iterator[ReferencedFile]:
     """Every file a current row names: answers kept on each revision and its
     requirements (the same file may be named by both), then attachments."""
     revisions = RequirementSet.objects.select_related("order").order_by("pk")
-    for revision in revisions.only("answers", "number", "order__number"):
+    revisions = revisions.only("answers", "number", "order__number")
+    for revision in revisions.iterator(chunk_size=CHUNK):
         for key, value in (revision.answers or {}).items():
             named_by = f"answer {key} of {revision.order.number} rev. {revision.number}"
             found = _answer_file(value, revision.order.number, named_by)
             if found:
                 yield found
-    requirements = Requirement.objects.select_related("requirement_set__order")
-    for requirement in requirements.order_by("pk"):
+    requirements = (
+        Requirement.objects.select_related("requirement_set__order")
+        .only(
+            "key", "value", "requirement_set__number", "requirement_set__order__number"
+        )
+        .order_by("pk")
+    )
+    for requirement in requirements.iterator(chunk_size=CHUNK):
         revision = requirement.requirement_set
         named_by = (
             f"requirement {requirement.key} of {revision.order.number} "
@@ -58,7 +69,8 @@ def referenced_files() -> Iterator[ReferencedFile]:
         found = _answer_file(requirement.value, revision.order.number, named_by)
         if found:
             yield found
-    for attachment in CommunicationAttachment.objects.order_by("pk"):
+    attachments = CommunicationAttachment.objects.order_by("pk")
+    for attachment in attachments.iterator(chunk_size=CHUNK):
         yield ReferencedFile(
             attachment.file.name,
             f"attachment #{attachment.pk} ({attachment.original_name})",

@@ -237,14 +237,19 @@ def media_restore(path: Path, target: Path, files: dict[str, FileEntry]) -> list
     """Write every media/ file of the backup under target, then compare the whole
     folder with the manifest: missing, extra and altered files, each named."""
     target.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    inside = target.resolve()
     problems = []
     with tarfile.open(path, "r:") as archive:
         for member in archive:
-            if not member.name.startswith(MEDIA):
+            if not member.name.startswith(MEDIA) or member.isdir():
                 continue
-            name = member.name.removeprefix(MEDIA)
-            relative = safe_relative_path(name)
-            if relative is None or not member.isreg():
+            relative = safe_relative_path(member.name.removeprefix(MEDIA))
+            # A link already in an overwritten folder must not lead the write out.
+            if (
+                relative is None
+                or not member.isreg()
+                or not (target / relative).resolve().is_relative_to(inside)
+            ):
                 problems.append(f"refused {member.name}: not a plain file path")
                 continue
             _extract(archive, member, target / relative)

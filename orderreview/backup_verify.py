@@ -21,6 +21,9 @@ from django.db import connections
 
 CHECK_COMMAND = "verify_restored_copy"
 CHECK_TIMEOUT_SECONDS = 3600
+OTHER_DATABASE_VARIABLES = frozenset(
+    {"DATABASE_OWNER_URL", "DATABASE_URL_FILE", "DATABASE_OWNER_URL_FILE"}
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,9 @@ def restored_copy_check(
     name signatures made after the backup and fail every older backup.
     """
     url = database_url(connections[alias].settings_dict, database_name)
-    # The owner's URL with the copy's name: the check reads every table.
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_OWNER_URL"}
+    # The owner's URL with the copy's name (the check reads every table), and no
+    # other way to name a database that could win over it.
+    env = {k: v for k, v in os.environ.items() if k not in OTHER_DATABASE_VARIABLES}
     env.update(
         {
             "DATABASE_URL": url,
