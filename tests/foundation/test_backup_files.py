@@ -31,7 +31,6 @@ from requirements.models import Requirement
 from tests.foundation.test_backup import accept
 from tests.hardening.conftest import PDF, submitted
 
-RESTORED = "orderreview_restore_files"
 DRAWING = PDF + b"% drawing 4711 rev. B\n"
 LETTER = b"Dear Sir,\nthe parts arrived on time.\n"
 
@@ -45,9 +44,12 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def restored_name(transactional_db):
-    yield RESTORED
+    """Named after this suite's test database: suites run side by side on one
+    server (DJANGO_TEST_DATABASE_NAME) must not restore into each other's."""
+    name = f"{connection.settings_dict['NAME']}_restored_files"[:63]
+    yield name
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{RESTORED}" WITH (FORCE)')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -250,7 +252,7 @@ def test_restore_refuses_a_files_folder_that_is_not_empty(
 
     assert (occupied / "keep.txt").read_bytes() == b"live file"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [RESTORED])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [restored_name])
         assert cursor.fetchone() is None  # refused before anything was created
 
 
