@@ -41,13 +41,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Back up the database in use to var/backups/, or restore FILE into a new database.
+# Back up the database and the uploaded files to var/backups/ (one .tar with a
+# SHA-256 manifest), or restore FILE into a new database and files folder, verified.
 backup: install
 	$(DEV_ENV) $(BIN)/python manage.py backup_db
 
 restore: install
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/orderreview-....dump [DB=name]"; exit 2; }
-	$(DEV_ENV) $(BIN)/python manage.py restore_db "$(FILE)" $(if $(DB),--database-name "$(DB)")
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/orderreview-....tar [DB=name] [MEDIA=folder]"; exit 2; }
+	$(DEV_ENV) $(BIN)/python manage.py restore_db "$(FILE)" $(if $(DB),--database-name "$(DB)") $(if $(MEDIA),--media-root "$(MEDIA)")
 
 # Load test: gunicorn (2 workers) driven by wrk; see README "Performance".
 bench: demo

@@ -60,27 +60,39 @@ def _history_fingerprints(cursor) -> dict[str, tuple[int, str]]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """This test's uploads only: restore_db puts the files next to MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def accept(order, approver) -> None:
+    """Every assessment can meet, then the approver signs: one more signature."""
+    review = Review.objects.get(order=order)
+    for slot in review.assessments.select_related("discipline"):
+        slot.discipline.members.add(approver)
+        review_services.assessment_record(
+            assessment=slot,
+            user=approver,
+            verdict="can_meet",
+            note="",
+            version=slot.version,
+        )
+    review_services.decision_sign(
+        review=review,
+        signer=approver,
+        outcome="accept",
+        reasons="",
+        password=TEST_PASSWORD,
+    )
+
+
 def _signed_orders(count: int, *, intake_version, customer, service_user, approver):
     """Orders accepted through the real services: signatures in one chain."""
     for _ in range(count):
         order = submitted(intake_version, customer, service_user)
-        review = Review.objects.get(order=order)
-        for slot in review.assessments.select_related("discipline"):
-            slot.discipline.members.add(approver)
-            review_services.assessment_record(
-                assessment=slot,
-                user=approver,
-                verdict="can_meet",
-                note="",
-                version=slot.version,
-            )
-        review_services.decision_sign(
-            review=review,
-            signer=approver,
-            outcome="accept",
-            reasons="",
-            password=TEST_PASSWORD,
-        )
+        accept(order, approver)
     # A change order on the last accepted one: its owner is notified.
     change = change_orders.change_order_start(
         order=order,

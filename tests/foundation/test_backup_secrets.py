@@ -33,6 +33,13 @@ print(client.get("/").status_code)
 """
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """This test's uploads only: restore_db puts the files next to MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def restored_name(transactional_db):
     yield RESTORED

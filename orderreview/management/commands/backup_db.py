@@ -4,22 +4,29 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from orderreview.backup import database_dump
+from orderreview.backup_archive import backup_write
 
 
 class Command(BaseCommand):
-    help = "Dump the whole database (pg_dump, custom format) to a file."
+    help = (
+        "Back up the whole database (pg_dump) and every uploaded file under "
+        "MEDIA_ROOT, with a manifest of SHA-256 checksums, into one owner-only tar "
+        "file."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "file",
             nargs="?",
-            help="where to write; default var/backups/orderreview-<time>.dump",
+            help="where to write; default var/backups/orderreview-<time>.tar",
         )
 
     def handle(self, *args: object, file: str | None = None, **options: object) -> None:
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        default = settings.BASE_DIR / "var" / "backups" / f"orderreview-{stamp}.dump"
-        path = database_dump(Path(file) if file else default)
-        size_kb = path.stat().st_size // 1024
-        self.stdout.write(f"Backup written: {path} ({size_kb} KiB)")
+        default = settings.BASE_DIR / "var" / "backups" / f"orderreview-{stamp}.tar"
+        summary = backup_write(Path(file) if file else default)
+        size_kb = summary.path.stat().st_size // 1024
+        self.stdout.write(
+            f"Backup written: {summary.path} ({size_kb} KiB; database and "
+            f"{summary.files} file(s), {summary.file_bytes // 1024} KiB)"
+        )
