@@ -356,32 +356,18 @@ def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Sig
     review = _review_for_content(decision.review_id)
     content = signing.review_content(review, decision)
     head = Signature.objects.order_by("-pk").values_list("signature_hash", flat=True)
-    previous_hash = head.first() or signing.GENESIS_HASH
-    meaning = signing.MEANINGS[decision.outcome]
-    printed_name = signer.printed_name
-    digest = signing.content_hash(content)
-    key_id, signature_hash = signing.new_signature_hash(
-        decision_id=decision.pk,
-        signer_id=signer.pk,
-        printed_name=printed_name,
-        meaning=meaning,
-        signed_at=signed_at,
-        content_hash=digest,
-        previous_hash=previous_hash,
-    )
     signature = Signature(
-        decision=decision,
-        signer=signer,
-        printed_name=printed_name,
-        meaning=meaning,
-        signed_at=signed_at,
-        content=content,
-        content_format=signing.CONTENT_FORMAT,
-        content_hash=digest,
-        previous_hash=previous_hash,
-        signature_hash=signature_hash,
-        key_id=key_id,
+        **signing.new_signature_fields(
+            decision_id=decision.pk,
+            outcome=decision.outcome,
+            signer=signer,
+            signed_at=signed_at,
+            content=content,
+            previous_hash=head.first() or signing.GENESIS_HASH,
+        )
     )
+    # The objects at hand, so nothing reads them again from their ids.
+    signature.decision, signature.signer = decision, signer
     attribute(signature, user=signer)
     signature.save()
     # The new chain head goes to the log outside the database once committed.

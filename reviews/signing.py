@@ -104,10 +104,40 @@ def signature_hash(
 
 
 def new_signature_hash(**fields: Any) -> tuple[str, str]:
-    """(key id, hash) for a new signature, under the current key: the one way the
-    service and seed_scale compute a link."""
+    """(key id, hash) for a new signature, under the current key."""
     key_id, keys = chain_keys()
     return key_id, signature_hash(key_id=key_id, key=keys[key_id], **fields)
+
+
+def new_signature_fields(
+    *,
+    decision_id: int,
+    outcome: str,
+    signer: Any,
+    signed_at: Any,
+    content: dict,
+    previous_hash: str,
+) -> dict[str, Any]:
+    """Every field of a new Signature row linked after previous_hash: the one way
+    the signing service and seed_scale make a signature."""
+    digest = content_hash(content)
+    fields = {
+        "decision_id": decision_id,
+        "signer_id": signer.pk,
+        "printed_name": signer.printed_name,
+        "meaning": MEANINGS[outcome],
+        "signed_at": signed_at,
+        "content_hash": digest,
+        "previous_hash": previous_hash,
+    }
+    key_id, link = new_signature_hash(**fields)
+    return {
+        **fields,
+        "content": content,
+        "content_format": CONTENT_FORMAT,
+        "signature_hash": link,
+        "key_id": key_id,
+    }
 
 
 def _user(user: Any) -> dict[str, object] | None:

@@ -21,7 +21,7 @@ def sign(
 
     The rows are not in the database until their batch is COPYed, so they become
     unsaved model instances with the relations the content reads; the content comes
-    from signing.rows_content and the link from signing.new_signature_hash (keyed),
+    from signing.rows_content and every other field from signing.new_signature_fields,
     so the hashes are the service's."""
     users = {u.pk: u for u in ctx.users.values()}
     disciplines = {
@@ -61,32 +61,17 @@ def sign(
         ),
         signed_decision,
     )
-    digest = signing.content_hash(content)
-    meaning = signing.MEANINGS[decision["outcome"]]
     signed_at = decision["decided_at"]
-    signature_id = ctx.take_id(Signature)
-    key_id, signature_hash = signing.new_signature_hash(
-        decision_id=decision["id"],
-        signer_id=signer.pk,
-        printed_name=signer.printed_name,
-        meaning=meaning,
-        signed_at=signed_at,
-        content_hash=digest,
-        previous_hash=ctx.head,
-    )
     row = {
-        "id": signature_id,
-        "decision_id": decision["id"],
-        "signer_id": signer.pk,
-        "printed_name": signer.printed_name,
-        "meaning": meaning,
-        "signed_at": signed_at,
-        "content": content,
-        "content_format": signing.CONTENT_FORMAT,
-        "content_hash": digest,
-        "previous_hash": ctx.head,
-        "signature_hash": signature_hash,
-        "key_id": key_id,
+        "id": ctx.take_id(Signature),
+        **signing.new_signature_fields(
+            decision_id=decision["id"],
+            outcome=decision["outcome"],
+            signer=signer,
+            signed_at=signed_at,
+            content=content,
+            previous_hash=ctx.head,
+        ),
     }
     ctx.add(Signature, row, user=signer, when=signed_at)
     ctx.head = row["signature_hash"]
