@@ -1,7 +1,8 @@
 """The files a restored copy's rows name, checked against what they recorded.
 
 A requirement file answer records its SHA-256 at upload (orders.uploads), so the
-file must be byte-identical; a communication attachment records its size only.
+file must be byte-identical, as must a catalog claim's evidence; a communication
+attachment records its size only.
 Run on the copy by verify_restored_copy, which restore_db starts.
 """
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 
-from communications.models import CommunicationAttachment
+from communications.models import CatalogClaim, CommunicationAttachment
 from orders.uploads import stored_upload_path
 from requirements.models import Requirement, RequirementSet
 
@@ -76,6 +77,14 @@ def referenced_files() -> Iterator[ReferencedFile]:
             f"attachment #{attachment.pk} ({attachment.original_name})",
             None,
             attachment.size,
+        )
+    claims = CatalogClaim.objects.only("evidence", "evidence_sha256").order_by("pk")
+    for claim in claims.iterator(chunk_size=CHUNK):
+        yield ReferencedFile(
+            claim.evidence.name,
+            f"evidence of catalog claim #{claim.pk}",
+            claim.evidence_sha256,
+            None,
         )
 
 

@@ -161,3 +161,24 @@ class NoticeTemplateForm(forms.ModelForm):
 
 class NoticeFilterForm(forms.Form):
     status = forms.ChoiceField(choices=_blank(OutboundNotice.Status), required=False)
+
+
+class CatalogClaimForm(forms.Form):
+    offering = forms.ModelChoiceField(
+        queryset=Offering.objects.order_by("position", "name", "pk"),
+        required=False,
+        empty_label="The whole company",
+        help_text="The offering it is about, or the whole company.",
+    )
+    statement = forms.CharField(
+        label="What is claimed",
+        max_length=200,
+        help_text="As the catalog shows it, e.g. “ISO 9001:2015 certified, "
+        "certificate 12345 (TÜV)”.",
+    )
+    valid_until = BoundedDateField(label="Valid until", widget=DateInput)
+    evidence = forms.FileField(
+        required=False,
+        help_text="The certificate or other evidence: PDF, image, Word, Excel or "
+        "text, at most 10 MB. When changing a claim, leave empty to keep the file.",
+    )

@@ -1,5 +1,7 @@
 """Everything said to and by the customer, the notices we send, and the catalog."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -451,3 +453,65 @@ class CustomerProperty(models.Model):
     @property
     def problem_open(self) -> bool:
         return self.problem_report_id is not None and self.resolved_at is None
+
+
+def claim_evidence_path(instance: "CatalogClaim", filename: str) -> str:
+    # Our own name, never the uploader's (see CatalogClaim.evidence_name).
+    return f"catalog-claims/{filename}"
+
+
+class CatalogClaim(models.Model):
+    """A claim the catalog makes (8.2.1 a, 8.2.2): an accreditation, certification or
+    approval, for the whole company or one offering. It carries its evidence and an
+    expiry date, is shown publicly only once a form admin approved it and until it
+    expires, and any edit withdraws the approval."""
+
+    offering = models.ForeignKey(
+        Offering,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    statement = models.CharField(max_length=200)
+    evidence = models.FileField(upload_to=claim_evidence_path, max_length=300)
+    evidence_name = models.CharField(max_length=255)
+    evidence_type = models.CharField(max_length=100)
+    evidence_sha256 = models.CharField(max_length=64)
+    valid_until = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["valid_until", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="catalogclaim_approval_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="catalogclaim_evidence_hashed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:claim_edit", args=[self.pk])
+
+    def expired_on(self, day: date) -> bool:
+        return self.valid_until < day

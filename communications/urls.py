@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communications import property_views, views
+from communications import claim_views, property_views, views
 
 app_name = "communications"
 
@@ -62,6 +62,19 @@ urlpatterns = [
     path("catalog/manage/", views.offering_list, name="offering_list"),
     path("catalog/manage/new/", views.offering_edit, name="offering_create"),
     path("catalog/manage/<int:pk>/", views.offering_edit, name="offering_edit"),
+    path("catalog/manage/claims/", claim_views.claim_list, name="claim_list"),
+    path("catalog/manage/claims/new/", claim_views.claim_edit, name="claim_create"),
+    path("catalog/manage/claims/<int:pk>/", claim_views.claim_edit, name="claim_edit"),
+    path(
+        "catalog/manage/claims/<int:pk>/approve/",
+        claim_views.claim_approve,
+        name="claim_approve",
+    ),
+    path(
+        "catalog/manage/claims/<int:pk>/evidence/",
+        claim_views.claim_evidence,
+        name="claim_evidence",
+    ),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/retry/", views.notice_retry, name="notice_retry"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST, require_safe
 
-from communications import notices, outbound, selectors, services
+from communications import claim_selectors, notices, outbound, selectors, services
 from communications.forms import (
     AttachmentForm,
     CommunicationFilterForm,
@@ -228,10 +228,14 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     """Public on purpose: ISO 9001 8.2.1 a, customers learn what we offer."""
+    offerings = list(selectors.offerings_public())
+    company_claims = claim_selectors.offerings_with_claims(
+        offerings, timezone.localdate()
+    )
     return render(
         request,
         "communications/catalog.html",
-        {"offerings": selectors.offerings_public()},
+        {"offerings": offerings, "company_claims": company_claims},
     )
 
 

@@ -4,8 +4,10 @@ for one page and one person. A panel the person's roles do not show is not read.
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from audit import dashboard
+from communications import claim_selectors as claims
 from communications import property_selectors as customer_property
 from communications import selectors as communications
 from orderreview import roles
@@ -33,6 +35,10 @@ def home_queues(user: Any) -> dict[str, Any]:
     if roles.has_role(user, roles.FORM_ADMIN):
         drafts = orderforms.drafts_in_progress()
         queues["form_drafts"] = list(drafts[:HOME_FORM_DRAFTS_SHOWN])
+        queues["claims_to_act_on"] = claims.claims_needing_attention(
+            timezone.localdate()
+        )
+        queues["today"] = timezone.localdate()
     if roles.has_role(user, roles.APPROVER):
         figures = dashboard.dashboard_cached()
         queues["dashboard"] = {

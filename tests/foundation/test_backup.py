@@ -1,6 +1,7 @@
 """make backup / make restore: a round trip through pg_dump and pg_restore."""
 
 import json
+from datetime import timedelta
 from types import SimpleNamespace
 
 import psycopg2
@@ -11,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.registry import history_model, tracked_models
+from communications import catalog_claims as claim_services
 from communications import customer_property as property_services
 from communications import services as comm_services
 from orderreview.models import FormSubmission
@@ -144,6 +146,17 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     )
     factories.OutboundNoticeFactory(order=revision.order)
     FormSubmission.objects.create(token="t" * 32, result_url="/orders/")
+    claim_services.claim_approve(
+        claim=claim_services.claim_save(
+            claim=None,
+            offering=None,
+            statement="ISO 9001:2015 certified",
+            valid_until=timezone.localdate() + timedelta(days=365),
+            evidence=SimpleUploadedFile("certificate.pdf", b"%PDF-1.4\n%%EOF\n"),
+            user=service_user,
+        ),
+        user=service_user,
+    )
     property_services.property_receive(
         customer=customer,
         order=revision.order,

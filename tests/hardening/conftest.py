@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from audit.registry import history_model, tracked_models
+from communications import catalog_claims as claim_services
 from communications import customer_property as property_services
 from communications import services as comm_services
 from communications.models import Communication, OutboundNotice
@@ -139,6 +141,7 @@ class World:
     order_d: Order
     notification_pk: int
     property_pk: int
+    claim_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -236,6 +239,14 @@ def world(
     )
     req_services.revision_submit(revision=change_d, user=service_user)
     notification = ChangeNotification.objects.get(revision=change_d, user=service_user)
+    claim = claim_services.claim_save(
+        claim=None,
+        offering=offering,
+        statement="ISO 9001:2015 certified",
+        valid_until=timezone.localdate() + timedelta(days=365),
+        evidence=SimpleUploadedFile("certificate.pdf", PDF),
+        user=service_user,
+    )
     property_item = property_services.property_receive(
         customer=customer,
         order=order_a,
@@ -269,6 +280,7 @@ def world(
         order_d=order_d,
         notification_pk=notification.pk,
         property_pk=property_item.pk,
+        claim_pk=claim.pk,
     )
     world.params = world_params(world)
     return world
@@ -317,6 +329,10 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         "communications:notice_retry": notice,
         "communications:notice_cancel": notice,
         "communications:template_edit": {"kind": "acknowledgement"},
+        **{
+            f"communications:claim_{name}": {"pk": str(w.claim_pk)}
+            for name in ("edit", "approve", "evidence")
+        },
         **{
             f"communications:property_{name}": {"pk": str(w.property_pk)}
             for name in ("detail", "move", "release", "problem", "close")

@@ -1,0 +1,197 @@
+"""Claims in the catalog (issue 21, 8.2.2): accreditations and certifications carry
+their evidence and an expiry date, are approved by a form admin, show publicly only
+while approved and valid, and warn form admins when they expire."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from communications import catalog_claims as services
+from communications.models import CatalogClaim
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+CATALOG = reverse("communications:catalog")
+NEW = reverse("communications:claim_create")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def evidence(name="certificate.pdf", content=PDF):
+    return SimpleUploadedFile(name, content)
+
+
+def save(user, *, claim=None, days=365, statement="ISO 9001:2015 certified", **kw):
+    return services.claim_save(
+        claim=claim,
+        offering=kw.get("offering"),
+        statement=statement,
+        valid_until=timezone.localdate() + dt.timedelta(days=days),
+        evidence=kw.get("file", evidence() if claim is None else None),
+        user=user,
+    )
+
+
+def test_a_claim_keeps_its_evidence_with_a_hash_and_shows_only_once_approved(
+    client, form_admin
+):
+    claim = save(form_admin)
+
+    assert claim.evidence_sha256 == hashlib.sha256(PDF).hexdigest()
+    assert claim.evidence_name == "certificate.pdf"
+    assert "ISO 9001:2015 certified" not in client.get(CATALOG).content.decode()
+
+    services.claim_approve(claim=claim, user=form_admin)
+
+    assert "ISO 9001:2015 certified" in client.get(CATALOG).content.decode()
+    assert claim.history.first().history_change_reason == "Approved"
+
+
+def test_a_change_withdraws_the_approval(client, form_admin):
+    claim = save(form_admin)
+    services.claim_approve(claim=claim, user=form_admin)
+
+    claim = save(form_admin, claim=claim, statement="ISO 14001 certified")
+
+    assert claim.approved_at is None
+    assert claim.history.first().history_change_reason == (
+        "Changed; approval withdrawn"
+    )
+    assert "ISO 14001" not in client.get(CATALOG).content.decode()
+
+
+def test_an_expired_claim_leaves_the_catalog_and_cannot_be_approved(client, form_admin):
+    claim = save(form_admin, days=10)
+    services.claim_approve(claim=claim, user=form_admin)
+    CatalogClaim.objects.filter(pk=claim.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+
+    assert "ISO 9001:2015 certified" not in client.get(CATALOG).content.decode()
+    client.force_login(form_admin)
+    home = client.get(reverse("home")).content.decode()
+    assert "Catalog claims to act on" in home
+    assert "expired" in home
+
+    fresh = save(form_admin, days=5)
+    CatalogClaim.objects.filter(pk=fresh.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    with pytest.raises(Exception, match="It expired"):
+        services.claim_approve(claim=fresh, user=form_admin)
+
+
+def test_an_offerings_claim_shows_on_its_card(client, form_admin):
+    offering = factories.OfferingFactory(name="Precision turning")
+    claim = save(form_admin, offering=offering, statement="NADCAP heat treating")
+    services.claim_approve(claim=claim, user=form_admin)
+
+    html = client.get(CATALOG).content.decode()
+
+    card = html[html.index("Precision turning") :]
+    assert "NADCAP heat treating" in card
+    assert "Certifications and approvals" not in html  # no company-wide claim
+
+
+def test_bad_input_comes_back_next_to_the_fields_with_nothing_lost(client, form_admin):
+    client.force_login(form_admin)
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+
+    response = client.post(
+        NEW,
+        {
+            "offering": "",
+            "statement": "Kept <b>claim</b> text",
+            "valid_until": yesterday,
+            "evidence": evidence("certificate.exe", b"MZ\x90\x00"),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This date has passed" in html
+    assert "Kept &lt;b&gt;claim&lt;/b&gt; text" in html
+    assert not CatalogClaim.objects.exists()
+
+    response = client.post(
+        NEW,
+        {
+            "statement": "Kept",
+            "valid_until": "2099-01-01",
+            "evidence": evidence("certificate.exe", b"MZ\x90\x00"),
+        },
+    )
+    assert "Files of this type are not accepted" in response.content.decode()
+    response = client.post(NEW, {"statement": "Kept", "valid_until": "2099-01-01"})
+    assert "Attach the certificate or other evidence." in response.content.decode()
+
+
+def test_hostile_statements_are_text_in_the_catalog_and_the_admin_pages(
+    client, form_admin
+):
+    hostile = "<script>alert(1)</script>{{ request.user.password }}"
+    claim = save(form_admin, statement=hostile)
+    services.claim_approve(claim=claim, user=form_admin)
+    client.force_login(form_admin)
+
+    for url in (
+        CATALOG,
+        reverse("communications:claim_list"),
+        claim.get_absolute_url(),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;" in html
+        assert "pbkdf2" not in html
+
+
+def test_the_evidence_downloads_never_inline_and_auditors_change_nothing(
+    client, form_admin, auditor
+):
+    claim = save(form_admin)
+    client.force_login(auditor)
+
+    response = client.get(reverse("communications:claim_evidence", args=[claim.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == PDF
+    approve = reverse("communications:claim_approve", args=[claim.pk])
+    assert client.post(approve).status_code == 403
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Approve this claim" not in page
+
+
+def test_the_database_refuses_half_an_approval_and_an_unhashed_evidence(form_admin):
+    claim = save(form_admin)
+    rows = CatalogClaim.objects.filter(pk=claim.pk)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(approved_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(evidence_sha256="not a hash")
+
+
+@pytest.mark.parametrize("claims", [1, 15])
+def test_the_catalog_keeps_its_query_count(
+    client, form_admin, claims, django_assert_num_queries
+):
+    offering = factories.OfferingFactory()
+    for _ in range(claims):
+        services.claim_approve(
+            claim=save(form_admin, offering=offering), user=form_admin
+        )
+
+    # the offerings with their forms; the public claims.
+    with django_assert_num_queries(2):
+        html = client.get(CATALOG).content.decode()
+    assert html.count("ISO 9001:2015 certified") == claims
