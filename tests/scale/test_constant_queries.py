@@ -176,7 +176,10 @@ PAGES = {
         "count, savepoint, look-up, insert, release); open complaints",
     ),
     "catalog": Page(
-        None, lambda: reverse("communications:catalog"), 1, "the active offerings"
+        None,
+        lambda: reverse("communications:catalog"),
+        2,
+        "the active offerings; the approved, valid claims",
     ),
 }
 
