@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("orders/<str:number>/as-of/", views.order_as_of, name="order_as_of"),
     path("signatures/", views.signature_chain, name="signature_chain"),
+    path("retention/", views.retention_report, name="retention"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from audit import export, history, selectors, signatures
+from audit import export, history, retention, selectors, signatures
 from audit.forms import AsOfForm, TimelineFilterForm
 from audit.registry import model_by_label, order_path
 from orderreview.roles import APPROVER, AUDITOR, role_required
@@ -98,3 +98,10 @@ def order_as_of(request: HttpRequest, number: str) -> HttpResponse:
 def signature_chain(request: HttpRequest) -> HttpResponse:
     context = {"report": signatures.chain_report()}
     return render(request, "audit/signature_chain.html", context)
+
+
+@role_required(AUDITOR, APPROVER)
+@require_safe
+def retention_report(request: HttpRequest) -> HttpResponse:
+    context = {"groups": retention.retention_report(), "shown": retention.SHOWN}
+    return render(request, "audit/retention.html", context)

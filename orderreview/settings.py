@@ -282,6 +282,15 @@ TASK_WORKER_SWEEPS = ["communications.sweep.notices_sweep"]
 # Segregation of duties: whoever entered an order or revision cannot sign its decision,
 # unless a one-person shop relaxes it.
 REVIEW_ALLOW_SELF_APPROVAL = env_bool("REVIEW_ALLOW_SELF_APPROVAL", False)
+
+# How long records are kept (ISO 9001 7.5.3.2), in years, per record type: the
+# auditor's retention page shows them and what is past them. Decide them with your
+# customers' and regulators' requirements; nothing is ever disposed of automatically.
+RETENTION_YEARS = {
+    "orders": env_int("RETENTION_YEARS_ORDERS", 10),
+    "communications": env_int("RETENTION_YEARS_COMMUNICATIONS", 6),
+    "complaints": env_int("RETENTION_YEARS_COMPLAINTS", 10),
+}
 REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 3)
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)

@@ -71,6 +71,7 @@ MATRIX: dict[str, Expect] = {
     "audit:object_history": get(302, 403, 403, 200, 200, 403),
     "audit:order_as_of": get(302, 403, 403, 200, 200, 403),
     "audit:signature_chain": get(302, 403, 403, 200, 200, 403),
+    "audit:retention": get(302, 403, 403, 200, 200, 403),
     "communications:communication_list": get(302, 200, 403, 403, 200, 403),
     "communications:communication_create": get(302, 200, 403, 403, 403, 403),
     "communications:communication_detail": get(302, 200, 403, 403, 200, 403),
