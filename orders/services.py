@@ -278,6 +278,14 @@ def order_confirmation_record(
         errors["method"] = "Say how the customer confirmed (e.g. read back by phone)."
     if confirmed_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["confirmed_at"] = "The confirmation cannot be in the future."
+    # Requirements cannot be confirmed before they were given: the form is to the
+    # minute, so the order's entry counts from the start of its minute.
+    entered = order.created_at.replace(second=0, microsecond=0)
+    if confirmed_at < entered:
+        errors["confirmed_at"] = (
+            "The confirmation cannot be before the order was entered ("
+            f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M})."
+        )
     if order.status in (Order.Status.ACCEPTED, Order.Status.REJECTED):
         errors["method"] = "This order is decided; its confirmation cannot change."
     if errors:

@@ -202,7 +202,7 @@ def test_a_catalog_request_waits_for_staff_to_confirm_the_customer(
 
 def test_confirmation_records_how_when_and_who(draft, service_user):
     order = draft.order
-    when = timezone.now() - datetime.timedelta(hours=1)
+    when = order.created_at.replace(second=0, microsecond=0)
     services.order_confirmation_record(
         order=order, user=service_user, method="Read back by phone", confirmed_at=when
     )
@@ -219,6 +219,21 @@ def test_confirmation_records_how_when_and_who(draft, service_user):
             method="x",
             confirmed_at=timezone.now() + datetime.timedelta(days=1),
         )
+
+
+def test_a_confirmation_dated_before_the_order_was_entered_is_refused(
+    draft, service_user
+):
+    order = draft.order
+    with pytest.raises(ValidationError, match="before the order was entered"):
+        services.order_confirmation_record(
+            order=order,
+            user=service_user,
+            method="Read back by phone",
+            confirmed_at=order.created_at - datetime.timedelta(days=2),
+        )
+    order.refresh_from_db()
+    assert order.confirmed_at is None
 
 
 def test_a_portal_link_stores_only_a_hash_of_its_token(draft, service_user):

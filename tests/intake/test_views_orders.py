@@ -198,12 +198,25 @@ def test_customer_confirmation_is_recorded_with_who(client, service_user, draft)
     response = client.post(url, {"method": "", "confirmed_at": "yesterday"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"method", "confirmed_at"}
-    when = timezone.localtime() - datetime.timedelta(hours=2)
+    before_entry = timezone.localtime() - datetime.timedelta(hours=2)
     response = client.post(
         url,
         {
             "method": "Read back by phone",
-            "confirmed_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "confirmed_at": before_entry.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "before the order was entered"
+        in response.context["form"].errors["confirmed_at"][0]
+    )
+    assert 'value="Read back by phone"' in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "method": "Read back by phone",
+            "confirmed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         },
     )
     assert response.status_code == 302
