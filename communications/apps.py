@@ -23,3 +23,7 @@ class CommunicationsConfig(AppConfig):
         events.change_requested.connect(
             receivers.on_change_requested, dispatch_uid="communications.change_request"
         )
+        events.order_customer_changed.connect(
+            receivers.on_order_customer_changed,
+            dispatch_uid="communications.order_customer",
+        )

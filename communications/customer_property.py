@@ -15,8 +15,11 @@ from orderreview.models import User
 from orders.models import Customer, Order
 
 Status = CustomerProperty.Status
-# Where a held item may go without a problem: back to the customer, or into the product.
+# Where an item may go: back to the customer, or into the product.
 RELEASES = (Status.RETURNED, Status.INCORPORATED)
+# Items still with us: held, or held with a reported damage or unsuitability (a
+# damaged tool is still moved, and still goes back). A lost one is not with us.
+WITH_US = (Status.HELD, Status.DAMAGED, Status.UNSUITABLE)
 
 
 def _not_in_future(day: date, field: str) -> None:
@@ -44,6 +47,10 @@ def property_receive(
     user: User,
 ) -> CustomerProperty:
     """Enter what the customer sent us, as it arrived."""
+    if order is not None and order.customer_to_confirm:
+        raise ValidationError(
+            {"order": f"Confirm who the customer of {order.number} is first."}
+        )
     if order is not None and order.customer_id != customer.pk:
         raise ValidationError(
             {"order": f"Order {order.number} belongs to another customer."}
@@ -72,7 +79,7 @@ def property_move(
 ) -> CustomerProperty:
     """Say where the item is now."""
     item = _locked(item)
-    if item.status != Status.HELD:
+    if item.status not in WITH_US:
         raise ValidationError("Only an item we still hold can be moved.")
     location = location.strip()
     if location == item.location:
@@ -89,7 +96,7 @@ def property_release(
     item = _locked(item)
     if status not in RELEASES:
         raise ValidationError({"status": "Choose returned or used in the product."})
-    if item.status != Status.HELD:
+    if item.status not in WITH_US:
         raise ValidationError(
             f"It is already {item.get_status_display().lower()}: nothing to release."
         )
@@ -121,6 +128,8 @@ def property_problem_report(
         raise ValidationError({"details": "Say what happened and what you told them."})
     if occurred_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": "This date is in the future."})
+    if timezone.localdate(occurred_at) < item.received_on:
+        raise ValidationError({"occurred_at": "This is before the item was received."})
     label = Status(problem).label
     item.problem_report = communication_record(
         customer=item.customer,

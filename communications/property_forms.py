@@ -10,12 +10,15 @@ from orderreview import textlimits
 from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order
+from orders.services import CATALOG_CUSTOMER_CODE
 
 Status = CustomerProperty.Status
 
 
 class PropertyFilterForm(forms.Form):
-    q = forms.CharField(label="Search description and location", required=False)
+    q = forms.CharField(
+        label="Search description and location", required=False, max_length=100
+    )
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.order_by("name"), required=False, empty_label="Any"
     )
@@ -33,7 +36,12 @@ class PropertyFilterForm(forms.Form):
 
 
 class PropertyReceiveForm(forms.Form):
-    customer = forms.ModelChoiceField(queryset=Customer.objects.order_by("name"))
+    # Not the catalog requests' placeholder: property belongs to a real customer.
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.exclude(account_code=CATALOG_CUSTOMER_CODE).order_by(
+            "name"
+        )
+    )
     order = forms.CharField(
         label="Order number",
         required=False,
@@ -69,7 +77,11 @@ class PropertyReceiveForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         order, customer = data.get("order"), data.get("customer")
-        if order and customer and order.customer_id != customer.pk:
+        if order and order.customer_to_confirm:
+            self.add_error(
+                "order", f"Confirm who the customer of {order.number} is first."
+            )
+        elif order and customer and order.customer_id != customer.pk:
             self.add_error(
                 "order", f"Order {order.number} belongs to another customer."
             )

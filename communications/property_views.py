@@ -60,10 +60,13 @@ def property_list(request: HttpRequest) -> HttpResponse:
 
 def _receive_initial(request: HttpRequest) -> dict:
     """Pre-fill from the order page's "record customer property" link."""
-    number = request.GET.get("order", "")
+    # PostgreSQL refuses NUL in text: such a link pre-fills nothing.
+    number = request.GET.get("order", "").replace("\x00", "")[:30]
     order = Order.objects.filter(number=number).first() if number else None
     if order is None:
         return {}
+    if order.customer_to_confirm:  # still the catalog placeholder: staff choose
+        return {"order": order.number}
     return {"order": order.number, "customer": order.customer_id}
 
 

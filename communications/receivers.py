@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from communications import outbound, services
-from communications.models import Communication
+from communications.models import Communication, CustomerProperty
+from orderreview.history import attribute
 
 # How an order's channel reads as a communication's channel.
 _CHANNELS = {"in_person": "meeting", "edi": "other"}
@@ -49,3 +50,16 @@ def on_change_requested(
         recorded_by=user,
         attachment=attachment,
     )
+
+
+def on_order_customer_changed(
+    sender: Any, order: Any, user: Any, **kwargs: Any
+) -> None:
+    """What is filed against the order belongs to its customer: move it along, each
+    row with its own history entry."""
+    reason = f"Order {order.number} is now for {order.customer.name}"
+    for model in (Communication, CustomerProperty):
+        for row in model.objects.filter(order=order).exclude(customer=order.customer):
+            row.customer = order.customer
+            attribute(row, user=user, reason=reason)
+            row.save(update_fields=["customer"])

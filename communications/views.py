@@ -109,7 +109,8 @@ def communication_create(request: HttpRequest) -> HttpResponse:
 def _create_initial(request: HttpRequest) -> dict:
     """Pre-fill from the customer or order page's "record" link."""
     initial: dict = {}
-    number = request.GET.get("order", "")
+    # PostgreSQL refuses NUL in text: such a link pre-fills nothing.
+    number = request.GET.get("order", "").replace("\x00", "")[:30]
     order = Order.objects.filter(number=number).first() if number else None
     if order is not None:
         initial.update(order=order.number, customer=order.customer_id)

@@ -13,6 +13,10 @@ review_decided(review, decision)
     Sent by reviews.services when a decision is signed.
 catalog_request_received(order)
     Sent by requirements.services when a visitor's catalog request is on file.
+order_customer_changed(order, user)
+    Sent by orders.services.order_header_update when a draft order's customer
+    changed (corrected, or a catalog request confirmed): what is filed against the
+    order follows it to its customer.
 change_requested(revision, user, subject, body, attachment)
     Sent by requirements.change_orders.change_order_start when the person raising a
     change order logs the customer's own request with it (attachment: an uploaded
@@ -23,7 +27,9 @@ Who listens:
 - communications.receivers queues the order acknowledgement (revision 1), the change
   notice and the decision notice; on catalog_request_received, the receipt to the
   requester (their reference, at once); on change_requested, files the logged change
-  request as an inbound change-notice communication on the order.
+  request as an inbound change-notice communication on the order; on
+  order_customer_changed, moves the order's communications and customer property to
+  the order's customer.
 """
 
 from django.dispatch import Signal
@@ -32,3 +38,4 @@ revision_submitted = Signal()
 review_decided = Signal()
 catalog_request_received = Signal()
 change_requested = Signal()
+order_customer_changed = Signal()

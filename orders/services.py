@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from orderreview import events
 from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import (
@@ -247,6 +248,7 @@ def order_header_update(
     _check_header(customer=customer, channel=channel, requested_date=requested_date)
     if customer.account_code == CATALOG_CUSTOMER_CODE:
         raise ValidationError({"customer": "Choose the real customer."})
+    customer_changed = order.customer_id != customer.pk
     order.customer = customer
     order.customer_to_confirm = False
     order.channel = channel
@@ -260,6 +262,10 @@ def order_header_update(
         order.documented_statement = documented_statement
     attribute(order, user=user)
     order.save()
+    if customer_changed:
+        events.order_customer_changed.send(
+            sender=order_header_update, order=order, user=user
+        )
     return order
 
 

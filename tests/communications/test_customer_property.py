@@ -282,3 +282,79 @@ def test_the_list_and_the_item_page_keep_their_query_count(
     # session; user; roles; the item with its people and its report.
     with django_assert_num_queries(4):
         client.get(items[0].get_absolute_url())
+
+
+# --- review findings ------------------------------------------------------------------
+
+
+def test_a_damaged_item_is_still_moved_and_goes_back(service_user):
+    item = report(receive(factories.CustomerFactory(), service_user), service_user)
+
+    item = services.property_move(item=item, location="Quarantine", user=service_user)
+    item = services.property_release(item=item, status="returned", user=service_user)
+
+    assert (item.location, item.status) == ("Quarantine", "returned")
+    assert item.problem_report is not None  # the report stays on file
+
+
+def test_a_report_cannot_be_dated_before_the_item_arrived(service_user):
+    item = receive(factories.CustomerFactory(), service_user)
+
+    with pytest.raises(Exception, match="before the item was received"):
+        report(item, service_user, occurred_at=timezone.now() - dt.timedelta(days=9))
+
+
+def test_when_a_drafts_customer_changes_its_property_and_communications_follow(
+    service_user, customer
+):
+    from communications import services as comm_services
+    from orders import services as order_services
+    from requirements import services as req_services
+
+    order = req_services.intake_start(
+        user=service_user,
+        form_version=factories.published_version(),
+        channel="email",
+        customer=customer,
+    ).order
+    item = receive(order.customer, service_user, order=order)
+    note = comm_services.communication_record(
+        customer=order.customer,
+        order=order,
+        direction="in",
+        channel="phone",
+        kind="enquiry",
+        subject="Call about the draft",
+        occurred_at=timezone.now(),
+        recorded_by=service_user,
+    )
+    other = factories.CustomerFactory(name="Right Customer Ltd")
+
+    order_services.order_header_update(
+        order=order, user=service_user, channel=order.channel, customer=other
+    )
+
+    item.refresh_from_db()
+    note.refresh_from_db()
+    assert item.customer == other
+    assert note.customer == other
+    entry = item.history.first()
+    assert entry.history_user == service_user
+    assert entry.history_change_reason == (
+        f"Order {order.number} is now for Right Customer Ltd"
+    )
+
+
+def test_a_catalog_request_needs_its_customer_before_property(service_user):
+    order = factories.OrderFactory(customer_to_confirm=True)
+
+    with pytest.raises(Exception, match="Confirm who the customer"):
+        receive(order.customer, service_user, order=order)
+
+
+def test_a_nul_in_the_order_link_prefills_nothing(client, service_user):
+    client.force_login(service_user)
+
+    assert client.get(NEW + "?order=%00").status_code == 200
+    create = reverse("communications:communication_create")
+    assert client.get(create + "?order=SO%00").status_code == 200
