@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -49,7 +50,7 @@ def claim_save(
     user: User,
 ) -> CatalogClaim:
     """Create or change a claim. A change withdraws its approval: what was approved
-    is no longer what the catalog would say."""
+    is no longer what the catalog would say. Saving it unchanged changes nothing."""
     statement = statement.strip()
     errors = {}
     if not statement:
@@ -65,12 +66,20 @@ def claim_save(
         reason = "Created"
     else:
         claim = CatalogClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.withdrawn_at is not None:
+            raise ValidationError("It was withdrawn: enter a new claim instead.")
+        before = claim.fingerprint
+        claim.offering, claim.statement = offering, statement
+        claim.valid_until = valid_until
+        if evidence is None and claim.fingerprint == before:
+            return claim
         reason = "Changed; approval withdrawn" if claim.approved_at else "Changed"
     claim.offering = offering
     claim.statement = statement
     claim.valid_until = valid_until
     if evidence is not None:
         _evidence_store(claim, evidence)
+    claim.changed_by = user
     claim.approved_by = None
     claim.approved_at = None
     attribute(claim, user=user, reason=reason)
@@ -80,17 +89,42 @@ def claim_save(
 
 
 @transaction.atomic
-def claim_approve(*, claim: CatalogClaim, user: User) -> CatalogClaim:
-    """A form admin confirms the evidence backs the claim: it may now be shown."""
+def claim_approve(*, claim: CatalogClaim, user: User, seen: str) -> CatalogClaim:
+    """A form admin other than its author confirms the evidence backs the claim as
+    they saw it (seen: the fingerprint on their page): it may now be shown."""
     claim = CatalogClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.withdrawn_at is not None:
+        raise ValidationError("It was withdrawn.")
     if claim.approved_at is not None:
         raise ValidationError("It is already approved.")
+    if seen != claim.fingerprint:
+        raise ValidationError(
+            "It changed since you opened it: check it again before approving."
+        )
     if claim.expired_on(timezone.localdate()):
         raise ValidationError(
             "It expired: renew the evidence and its date before approving it."
         )
+    if claim.changed_by_id == user.pk and not settings.REVIEW_ALLOW_SELF_APPROVAL:
+        raise ValidationError(
+            "You wrote this version of the claim: another form admin approves it."
+        )
     claim.approved_by = user
     claim.approved_at = timezone.now()
     attribute(claim, user=user, reason="Approved")
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: CatalogClaim, user: User) -> CatalogClaim:
+    """The claim is no longer made (certificate dropped or suspended): the catalog
+    never shows it again; it stays on file with its evidence and history."""
+    claim = CatalogClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.withdrawn_at is not None:
+        raise ValidationError("It is already withdrawn.")
+    claim.withdrawn_by = user
+    claim.withdrawn_at = timezone.now()
+    attribute(claim, user=user, reason="Withdrawn")
     claim.save()
     return claim

@@ -79,11 +79,26 @@ def claim_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(CatalogClaim, pk=pk)
     try:
-        services.claim_approve(claim=claim, user=request.user)
+        services.claim_approve(
+            claim=claim, user=request.user, seen=request.POST.get("seen", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Approved: the catalog shows it until it expires.")
+    return redirect(claim)
+
+
+@require_POST
+@role_required(FORM_ADMIN)
+def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(CatalogClaim, pk=pk)
+    try:
+        services.claim_withdraw(claim=claim, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Withdrawn: the catalog no longer shows it.")
     return redirect(claim)
 
 

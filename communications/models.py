@@ -1,5 +1,6 @@
 """Everything said to and by the customer, the notices we send, and the catalog."""
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
@@ -483,6 +484,10 @@ class CatalogClaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who last created or changed it: not the one to approve it (four eyes).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -491,6 +496,15 @@ class CatalogClaim(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # A claim no longer made (certificate dropped or suspended): never shown again.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -500,6 +514,11 @@ class CatalogClaim(models.Model):
                 condition=Q(approved_by__isnull=True, approved_at__isnull=True)
                 | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="catalogclaim_approval_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_by__isnull=True, withdrawn_at__isnull=True)
+                | Q(withdrawn_by__isnull=False, withdrawn_at__isnull=False),
+                name="catalogclaim_withdrawal_complete",
             ),
             models.CheckConstraint(
                 condition=Q(evidence_sha256__regex=r"^[0-9a-f]{64}$"),
@@ -515,3 +534,10 @@ class CatalogClaim(models.Model):
 
     def expired_on(self, day: date) -> bool:
         return self.valid_until < day
+
+    @property
+    def fingerprint(self) -> str:
+        """What an approval covers: the wording, the offering, the date and the
+        evidence. An approval posts the fingerprint its approver saw."""
+        seen = f"{self.statement}|{self.offering_id}|{self.valid_until}|"
+        return hashlib.sha256((seen + self.evidence_sha256).encode()).hexdigest()[:32]

@@ -71,6 +71,11 @@ urlpatterns = [
         name="claim_approve",
     ),
     path(
+        "catalog/manage/claims/<int:pk>/withdraw/",
+        claim_views.claim_withdraw,
+        name="claim_withdraw",
+    ),
+    path(
         "catalog/manage/claims/<int:pk>/evidence/",
         claim_views.claim_evidence,
         name="claim_evidence",

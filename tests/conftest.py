@@ -44,6 +44,12 @@ def _user_with_role(username: str, *role_names: str, disciplines: tuple = ()):
 
 
 @pytest.fixture
+def second_form_admin(db):
+    """Another form admin: the four eyes on what the first one wrote."""
+    return _user_with_role("formadmin2", roles.FORM_ADMIN)
+
+
+@pytest.fixture
 def service_user(db):
     return _user_with_role("service", roles.CUSTOMER_SERVICE)
 

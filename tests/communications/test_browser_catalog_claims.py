@@ -20,7 +20,7 @@ def media_root(settings, tmp_path):
 
 
 def test_a_certificate_from_entry_to_the_public_catalog(
-    page: Page, live_server, form_admin, tmp_path
+    page: Page, live_server, form_admin, second_form_admin, tmp_path
 ):
     factories.OfferingFactory(name="Precision turning")
     certificate = tmp_path / "iso9001.pdf"
@@ -47,9 +47,16 @@ def test_a_certificate_from_entry_to_the_public_catalog(
 
     expect(page.get_by_text("Awaiting approval")).to_be_visible()
     assert axe_violations(page, live_server.url) == []
+    # Whoever wrote it does not approve it: a second form admin does.
+    page.get_by_role("button", name="Approve this claim").click()
+    expect(page.get_by_text("another form admin approves it")).to_be_visible()
+    claim_url = page.url
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "formadmin2")
+    page.goto(claim_url)
     page.get_by_role("button", name="Approve this claim").click()
     expect(page.get_by_text("Approved", exact=True)).to_be_visible()
-    assert CatalogClaim.objects.get().approved_by == form_admin
+    assert CatalogClaim.objects.get().approved_by == second_form_admin
 
     page.goto(live_server.url + reverse("communications:catalog"))
     expect(page.get_by_text("ISO 9001:2015 certified, cert. 12345")).to_be_visible()

@@ -31,6 +31,11 @@ def evidence(name="certificate.pdf", content=PDF):
     return SimpleUploadedFile(name, content)
 
 
+def approve(claim, user):
+    claim.refresh_from_db()
+    return services.claim_approve(claim=claim, user=user, seen=claim.fingerprint)
+
+
 def save(user, *, claim=None, days=365, statement="ISO 9001:2015 certified", **kw):
     return services.claim_save(
         claim=claim,
@@ -43,7 +48,7 @@ def save(user, *, claim=None, days=365, statement="ISO 9001:2015 certified", **k
 
 
 def test_a_claim_keeps_its_evidence_with_a_hash_and_shows_only_once_approved(
-    client, form_admin
+    client, form_admin, second_form_admin
 ):
     claim = save(form_admin)
 
@@ -51,15 +56,15 @@ def test_a_claim_keeps_its_evidence_with_a_hash_and_shows_only_once_approved(
     assert claim.evidence_name == "certificate.pdf"
     assert "ISO 9001:2015 certified" not in client.get(CATALOG).content.decode()
 
-    services.claim_approve(claim=claim, user=form_admin)
+    approve(claim, second_form_admin)
 
     assert "ISO 9001:2015 certified" in client.get(CATALOG).content.decode()
     assert claim.history.first().history_change_reason == "Approved"
 
 
-def test_a_change_withdraws_the_approval(client, form_admin):
+def test_a_change_withdraws_the_approval(client, form_admin, second_form_admin):
     claim = save(form_admin)
-    services.claim_approve(claim=claim, user=form_admin)
+    approve(claim, second_form_admin)
 
     claim = save(form_admin, claim=claim, statement="ISO 14001 certified")
 
@@ -70,9 +75,11 @@ def test_a_change_withdraws_the_approval(client, form_admin):
     assert "ISO 14001" not in client.get(CATALOG).content.decode()
 
 
-def test_an_expired_claim_leaves_the_catalog_and_cannot_be_approved(client, form_admin):
+def test_an_expired_claim_leaves_the_catalog_and_cannot_be_approved(
+    client, form_admin, second_form_admin
+):
     claim = save(form_admin, days=10)
-    services.claim_approve(claim=claim, user=form_admin)
+    approve(claim, second_form_admin)
     CatalogClaim.objects.filter(pk=claim.pk).update(
         valid_until=timezone.localdate() - dt.timedelta(days=1)
     )
@@ -88,13 +95,13 @@ def test_an_expired_claim_leaves_the_catalog_and_cannot_be_approved(client, form
         valid_until=timezone.localdate() - dt.timedelta(days=1)
     )
     with pytest.raises(Exception, match="It expired"):
-        services.claim_approve(claim=fresh, user=form_admin)
+        approve(fresh, second_form_admin)
 
 
-def test_an_offerings_claim_shows_on_its_card(client, form_admin):
+def test_an_offerings_claim_shows_on_its_card(client, form_admin, second_form_admin):
     offering = factories.OfferingFactory(name="Precision turning")
     claim = save(form_admin, offering=offering, statement="NADCAP heat treating")
-    services.claim_approve(claim=claim, user=form_admin)
+    approve(claim, second_form_admin)
 
     html = client.get(CATALOG).content.decode()
 
@@ -137,11 +144,11 @@ def test_bad_input_comes_back_next_to_the_fields_with_nothing_lost(client, form_
 
 
 def test_hostile_statements_are_text_in_the_catalog_and_the_admin_pages(
-    client, form_admin
+    client, form_admin, second_form_admin
 ):
     hostile = "<script>alert(1)</script>{{ request.user.password }}"
     claim = save(form_admin, statement=hostile)
-    services.claim_approve(claim=claim, user=form_admin)
+    approve(claim, second_form_admin)
     client.force_login(form_admin)
 
     for url in (
@@ -183,15 +190,61 @@ def test_the_database_refuses_half_an_approval_and_an_unhashed_evidence(form_adm
 
 @pytest.mark.parametrize("claims", [1, 15])
 def test_the_catalog_keeps_its_query_count(
-    client, form_admin, claims, django_assert_num_queries
+    client, form_admin, claims, django_assert_num_queries, second_form_admin
 ):
     offering = factories.OfferingFactory()
     for _ in range(claims):
-        services.claim_approve(
-            claim=save(form_admin, offering=offering), user=form_admin
-        )
+        approve(save(form_admin, offering=offering), second_form_admin)
 
     # the offerings with their forms; the public claims.
     with django_assert_num_queries(2):
         html = client.get(CATALOG).content.decode()
     assert html.count("ISO 9001:2015 certified") == claims
+
+
+def test_the_author_of_a_version_does_not_approve_it_and_a_stale_page_is_refused(
+    client, form_admin, second_form_admin, settings
+):
+    claim = save(form_admin)
+
+    with pytest.raises(Exception, match="another form admin approves it"):
+        approve(claim, form_admin)
+    seen = claim.fingerprint
+    save(second_form_admin, claim=claim, statement="ISO 9001:2015, scope widened")
+    with pytest.raises(Exception, match="changed since you opened it"):
+        services.claim_approve(claim=claim, user=form_admin, seen=seen)
+    # the second admin wrote this version now: the first approves it
+    claim = approve(claim, form_admin)
+    assert claim.approved_by == form_admin
+    settings.REVIEW_ALLOW_SELF_APPROVAL = True
+    own = save(form_admin, statement="One-person shop")
+    assert approve(own, form_admin).approved_by == form_admin
+
+
+def test_saving_unchanged_keeps_the_approval(form_admin, second_form_admin):
+    claim = approve(save(form_admin), second_form_admin)
+
+    same = save(
+        form_admin, claim=claim, days=(claim.valid_until - timezone.localdate()).days
+    )
+
+    assert same.approved_by == second_form_admin
+    assert claim.history.count() == 2  # created, approved: no change recorded
+
+
+def test_a_withdrawn_claim_leaves_the_catalog_and_the_home_list(
+    client, form_admin, second_form_admin
+):
+    claim = approve(save(form_admin, days=5), second_form_admin)
+    client.force_login(form_admin)
+    assert "ISO 9001:2015 certified" in client.get(reverse("home")).content.decode()
+
+    response = client.post(reverse("communications:claim_withdraw", args=[claim.pk]))
+
+    assert response.status_code == 302
+    assert "ISO 9001:2015 certified" not in client.get(CATALOG).content.decode()
+    assert "ISO 9001:2015 certified" not in client.get(reverse("home")).content.decode()
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Withdrawn" in page and "Approve this claim" not in page
+    with pytest.raises(Exception, match="withdrawn"):
+        save(form_admin, claim=claim, statement="Back again")

@@ -146,17 +146,15 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     )
     factories.OutboundNoticeFactory(order=revision.order)
     FormSubmission.objects.create(token="t" * 32, result_url="/orders/")
-    claim_services.claim_approve(
-        claim=claim_services.claim_save(
-            claim=None,
-            offering=None,
-            statement="ISO 9001:2015 certified",
-            valid_until=timezone.localdate() + timedelta(days=365),
-            evidence=SimpleUploadedFile("certificate.pdf", b"%PDF-1.4\n%%EOF\n"),
-            user=service_user,
-        ),
+    claim = claim_services.claim_save(
+        claim=None,
+        offering=None,
+        statement="ISO 9001:2015 certified",
+        valid_until=timezone.localdate() + timedelta(days=365),
+        evidence=SimpleUploadedFile("certificate.pdf", b"%PDF-1.4\n%%EOF\n"),
         user=service_user,
     )
+    claim_services.claim_withdraw(claim=claim, user=service_user)
     property_services.property_receive(
         customer=customer,
         order=revision.order,

@@ -331,7 +331,7 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         "communications:template_edit": {"kind": "acknowledgement"},
         **{
             f"communications:claim_{name}": {"pk": str(w.claim_pk)}
-            for name in ("edit", "approve", "evidence")
+            for name in ("edit", "approve", "withdraw", "evidence")
         },
         **{
             f"communications:property_{name}": {"pk": str(w.property_pk)}

@@ -83,6 +83,7 @@ MATRIX: dict[str, Expect] = {
     "communications:claim_edit": get(302, 403, 403, 403, 200, 200),
     "communications:claim_approve": post(302, 403, 403, 403, 403, 302),
     "communications:claim_evidence": get(302, 403, 403, 403, 200, 200),
+    "communications:claim_withdraw": post(302, 403, 403, 403, 403, 302),
     "communications:property_list": get(302, 200, 403, 403, 200, 403),
     "communications:property_new": get(302, 200, 403, 403, 403, 403),
     "communications:property_detail": get(302, 200, 403, 403, 200, 403),
