@@ -71,6 +71,11 @@ def claim_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 request, "Claim saved. It shows in the catalog once approved."
             )
             return redirect(saved)
+    if request.FILES.get("evidence") and "evidence" not in form.errors:
+        # Browsers never keep a chosen file when a page is shown again: say so.
+        form.add_error(
+            "evidence", "Choose the file again once the other fields are corrected."
+        )
     return _claim_page(request, form, claim)
 
 

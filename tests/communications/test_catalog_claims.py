@@ -128,6 +128,10 @@ def test_bad_input_comes_back_next_to_the_fields_with_nothing_lost(client, form_
     assert response.status_code == 200
     assert "This date has passed" in html
     assert "Kept &lt;b&gt;claim&lt;/b&gt; text" in html
+    response = client.post(
+        NEW, {"statement": "", "valid_until": "2099-01-01", "evidence": evidence()}
+    )
+    assert "Choose the file again" in response.content.decode()
     assert not CatalogClaim.objects.exists()
 
     response = client.post(
