@@ -7,60 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from orders.models import Order, Question, RequirementCategory
 from reviews import opening
 from reviews import services as review_services
 from reviews.models import Assessment, Review
-from tests import factories
-from tests.changes.conftest import assess_all, raise_change, sign, submitted_order
+from tests.changes.conftest import QUANTITY_CHANGED, raise_change
 
 pytestmark = pytest.mark.django_db
-
-ANSWERS = {
-    "part_number": "AX-100",
-    "quantity": 250,
-    "delivery_date": "2027-03-01",
-    "finish": "anodised",
-}
-QUANTITY_CHANGED = "Re-opened: depends on Quantity, which changed from 250 to 400"
-
-
-@pytest.fixture
-def dependent_version(engineering, production, commercial):
-    """Published: part number (Engineering), quantity and delivery date (Production;
-    the date depends on the quantity), finish (Commercial)."""
-    version = factories.OrderFormVersionFactory(
-        form=factories.OrderFormFactory(name="Machined parts", slug="machined-parts")
-    )
-    q = factories.QuestionFactory
-    q(version=version, key="part_number", label="Part number", discipline=engineering)
-    q(
-        version=version,
-        key="quantity",
-        label="Quantity",
-        kind=Question.Kind.INTEGER,
-        discipline=production,
-    )
-    q(
-        version=version,
-        key="delivery_date",
-        label="Delivery date",
-        kind=Question.Kind.DATE,
-        category=RequirementCategory.DELIVERY,
-        discipline=production,
-        depends_on=["quantity"],
-    )
-    q(version=version, key="finish", label="Surface finish", discipline=commercial)
-    return factories.publish_version(version)
-
-
-@pytest.fixture
-def accepted(dependent_version, service_user, team, approver) -> Order:
-    revision = submitted_order(dependent_version, service_user, ANSWERS)
-    assess_all(revision.review, team)
-    sign(revision.review, approver)
-    revision.order.refresh_from_db()
-    return revision.order
 
 
 def slots(review: Review) -> dict[str, Assessment]:
@@ -70,9 +22,9 @@ def slots(review: Review) -> dict[str, Assessment]:
 
 
 def test_a_changed_quantity_reopens_the_delivery_date_verdict_saying_why(
-    accepted, service_user
+    dependent_order, service_user
 ):
-    change = raise_change(accepted, service_user, {"quantity": 400})
+    change = raise_change(dependent_order, service_user, {"quantity": 400})
 
     by_key = slots(change.review)
     date = by_key["delivery_date"]
@@ -88,9 +40,9 @@ def test_a_changed_quantity_reopens_the_delivery_date_verdict_saying_why(
 
 
 def test_a_change_to_something_else_carries_the_delivery_date_forward(
-    accepted, service_user
+    dependent_order, service_user
 ):
-    change = raise_change(accepted, service_user, {"finish": "painted"})
+    change = raise_change(dependent_order, service_user, {"finish": "painted"})
 
     date = slots(change.review)["delivery_date"]
     assert date.verdict == "can_meet"
@@ -98,14 +50,16 @@ def test_a_change_to_something_else_carries_the_delivery_date_forward(
     assert date.reopened_because == ""
 
 
-def test_a_removed_dependency_reopens_too(accepted, service_user):
-    change = raise_change(accepted, service_user, {"quantity": None})
+def test_a_removed_dependency_reopens_too(dependent_order, service_user):
+    change = raise_change(dependent_order, service_user, {"quantity": None})
     date = slots(change.review)["delivery_date"]
     assert date.reopened_because == "Re-opened: depends on Quantity, which was removed"
 
 
-def test_carry_forward_mapping_leaves_out_the_reopened_slot(accepted, service_user):
-    change = raise_change(accepted, service_user, {"quantity": 400})
+def test_carry_forward_mapping_leaves_out_the_reopened_slot(
+    dependent_order, service_user
+):
+    change = raise_change(dependent_order, service_user, {"quantity": 400})
     keys = {
         requirement.key
         for requirement in change.requirements.filter(
@@ -117,8 +71,10 @@ def test_carry_forward_mapping_leaves_out_the_reopened_slot(accepted, service_us
     assert keys == {"part_number", "finish"}
 
 
-def test_review_page_says_why_a_verdict_was_reopened(client, accepted, service_user):
-    change = raise_change(accepted, service_user, {"quantity": 400})
+def test_review_page_says_why_a_verdict_was_reopened(
+    client, dependent_order, service_user
+):
+    change = raise_change(dependent_order, service_user, {"quantity": 400})
     client.force_login(service_user)  # customer service reads the review
     page = client.get(
         reverse("reviews:review_detail", args=[change.review.pk])
@@ -131,8 +87,8 @@ def test_review_page_says_why_a_verdict_was_reopened(client, accepted, service_u
 
 
 @pytest.fixture
-def change_review(accepted, service_user) -> Review:
-    return raise_change(accepted, service_user, {"finish": "painted"}).review
+def change_review(dependent_order, service_user) -> Review:
+    return raise_change(dependent_order, service_user, {"finish": "painted"}).review
 
 
 def reopen_url(review: Review, assessment: Assessment) -> str:
@@ -219,20 +175,20 @@ def test_auditor_and_customer_service_cannot_reopen(
 
 
 def test_anonymous_wrong_method_and_other_review(
-    client, change_review, accepted, planner
+    client, change_review, dependent_order, planner
 ):
     date = slots(change_review)["delivery_date"]
     url = reopen_url(change_review, date)
     assert client.post(url, reopen_post(date, "Why")).status_code == 302
     client.force_login(planner)
     assert client.get(url).status_code == 405
-    first_review = accepted.revisions.get(number=1).review
+    first_review = dependent_order.revisions.get(number=1).review
     other = reverse("reviews:assessment_reopen", args=[first_review.pk, date.pk])
     assert client.post(other, reopen_post(date, "Why")).status_code == 404
 
 
 def test_only_a_carried_forward_verdict_of_an_open_review_can_be_reopened(
-    client, change_review, accepted, planner, approver
+    client, change_review, dependent_order, planner, approver
 ):
     fresh = slots(change_review)["finish"]  # changed: assessed afresh
     review_services.assessment_record(
@@ -245,7 +201,7 @@ def test_only_a_carried_forward_verdict_of_an_open_review_can_be_reopened(
     assert response.status_code == 200
     assert "Only a verdict carried forward" in response.content.decode()
 
-    decided = accepted.revisions.get(number=1).review.assessments.get(
+    decided = dependent_order.revisions.get(number=1).review.assessments.get(
         requirement__key="delivery_date"
     )
     with pytest.raises(ValidationError, match="This review is closed"):
