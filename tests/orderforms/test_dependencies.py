@@ -131,6 +131,14 @@ def test_builder_saves_dependencies_typed_one_per_line(admin_client, draft):
     assert "quantity\npart_number</textarea>" in page
 
 
+def test_version_page_lists_what_each_verdict_depends_on(admin_client, draft):
+    page = admin_client.get(
+        reverse("orderforms:version_detail", args=["parts", draft.number])
+    ).content.decode()
+    assert page.count("Verdict depends on") == 1
+    assert "Verdict depends on quantity" in page
+
+
 def test_builder_shows_hostile_text_escaped_beside_the_field(admin_client, draft):
     response = admin_client.post(
         edit_url(draft, "delivery_date"),
