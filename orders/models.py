@@ -213,6 +213,9 @@ class Question(models.Model):
     show_if_question = models.SlugField(max_length=60, blank=True)
     show_if_values = models.JSONField(default=list, blank=True)
     maps_to = models.CharField(max_length=30, choices=MapsTo, blank=True)
+    # Keys of questions of the same version whose change re-opens this question's
+    # verdict in a change order (delivery date depends on quantity).
+    depends_on = models.JSONField(default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -6,7 +6,7 @@ from django import forms
 
 from orderreview import textlimits
 from reviews.models import Assessment, Decision
-from reviews.services import VERDICTS_NEEDING_NOTE
+from reviews.services import REOPEN_REASON_MAX, VERDICTS_NEEDING_NOTE
 from reviews.signing import MEANINGS
 
 
@@ -36,6 +36,15 @@ class AssessmentForm(forms.Form):
         if verdict in VERDICTS_NEEDING_NOTE and not (data.get("note") or "").strip():
             self.add_error("note", VERDICTS_NEEDING_NOTE[verdict])
         return data
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it needs a new look",
+        max_length=REOPEN_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "Say why this verdict needs a new look."},
+    )
 
 
 class DecisionForm(forms.Form):

@@ -81,6 +81,9 @@ class Assessment(models.Model):
         blank=True,
         related_name="carried_to",
     )
+    # Why a slot is open again instead of carrying its earlier verdict: a question
+    # it depends on changed, or a reviewer re-opened it (shown on the review page).
+    reopened_because = models.CharField(max_length=500, blank=True)
     # Optimistic lock: a save names the version it started from; stale ones fail.
     version = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()

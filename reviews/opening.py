@@ -1,7 +1,9 @@
 """Opening a review: one assessment slot per requirement and discipline.
 
 A change order's review keeps the verdicts of requirements that did not change
-since the last accepted revision (carried forward); the rest are assessed afresh.
+since the last accepted revision (carried forward); the rest are assessed afresh,
+and so are those whose question depends on a requirement that changed (re-opened,
+with the reason on the slot).
 """
 
 from collections.abc import Mapping
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from orderreview.history import attribute
 from orders.models import Discipline, Order
+from orders.orderforms.answers import display_value
 from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
 from requirements.diff import requirement_differs
@@ -23,6 +26,10 @@ from reviews.models import Assessment, Decision, Review
 # (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
 # verdict still holds because the requirement did not change.
 CarryForward = Mapping[tuple[int, int], Assessment]
+# (requirement pk, discipline pk) -> why the slot is assessed afresh although its own
+# requirement did not change: a requirement its verdict depends on did.
+Reopened = Mapping[tuple[int, int], str]
+REOPENED = "Re-opened"
 
 
 def requirement_disciplines(requirement: Requirement) -> list[Discipline]:
@@ -47,13 +54,17 @@ def carried_forward_reason(earlier: Assessment) -> str:
 
 
 def review_open(
-    *, revision: RequirementSet, carry_forward: CarryForward | None = None
+    *,
+    revision: RequirementSet,
+    carry_forward: CarryForward | None = None,
+    reopened: Reopened | None = None,
 ) -> Review:
     """Open the capability review of a submitted revision: one assessment slot for
     each (requirement, discipline), due REVIEW_DUE_DAYS from today.
 
     carry_forward maps slots of unchanged requirements to their earlier assessment
-    (a change order re-reviews only what changed). An open review of an earlier
+    (a change order re-reviews only what changed); reopened says why a slot left out
+    of it is open although its requirement did not change. An open review of an earlier
     revision of the same order is superseded. Opening twice returns the same review.
     """
     with transaction.atomic():
@@ -89,6 +100,7 @@ def review_open(
             due_date=timezone.localdate() + timedelta(days=settings.REVIEW_DUE_DAYS),
         )
         carry_forward = carry_forward or {}
+        reopened = reopened or {}
         requirements = revision.requirements.select_related("discipline").order_by(
             "position", "pk"
         )
@@ -98,7 +110,8 @@ def review_open(
                 slot = Assessment(
                     review=review, requirement=requirement, discipline=discipline
                 )
-                reason = None
+                reason = reopened.get((requirement.pk, discipline.pk))
+                slot.reopened_because = reason or ""
                 if earlier is not None and earlier.verdict:
                     slot.verdict = earlier.verdict
                     slot.note = earlier.note
@@ -129,12 +142,46 @@ def review_open(
 def carry_forward_from_previous(
     *, revision: RequirementSet
 ) -> dict[tuple[int, int], Assessment]:
-    """Earlier verdicts that still hold for a later revision: the assessments of the
-    review that accepted the order's baseline (its last accepted revision), for
-    requirements whose key, statement, value, category and discipline did not change.
+    """Earlier verdicts that still hold for a later revision: _carry_forward_plan."""
+    return _carry_forward_plan(revision=revision)[0]
 
-    Only an accepted revision counts: verdicts of a superseded review were never
-    agreed, and a rejected change never became the order's requirements, so
+
+def _change_text(
+    key: str, old: Requirement | None, new: Requirement | None
+) -> str | None:
+    """ "Quantity, which changed from 250 to 400"; None when it did not change."""
+    if old is not None and new is not None:
+        if not requirement_differs(old, new):
+            return None
+        before = display_value(old.question, old.value)
+        after = display_value(new.question, new.value)
+        if before == after:
+            return f"{new.statement}, which changed"
+        return f"{new.statement}, which changed from {before} to {after}"
+    if new is not None:
+        return f"{new.statement}, which was added"
+    assert old is not None
+    return f"{old.statement}, which was removed"
+
+
+def reopened_reason(changes: list[str]) -> str:
+    """What the review page says of a slot re-opened by what it depends on."""
+    text = f"{REOPENED}: depends on " + "; ".join(changes)
+    return text[: Assessment._meta.get_field("reopened_because").max_length]
+
+
+def _carry_forward_plan(
+    *, revision: RequirementSet
+) -> tuple[dict[tuple[int, int], Assessment], dict[tuple[int, int], str]]:
+    """Earlier verdicts that still hold for a later revision, and the slots re-opened
+    although their own requirement did not change.
+
+    A verdict holds when it comes from the review that accepted the order's baseline
+    (its last accepted revision), its requirement's key, statement, value, category
+    and discipline did not change, and neither did any requirement its question
+    depends on (Question.depends_on: the delivery-date verdict depends on the
+    quantity). Only an accepted revision counts: verdicts of a superseded review were
+    never agreed, and a rejected change never became the order's requirements, so
     whatever is not yet accepted is assessed afresh."""
     previous = (
         Review.objects.filter(
@@ -147,28 +194,48 @@ def carry_forward_from_previous(
         .first()
     )
     if previous is None:
-        return {}
+        return {}, {}
     earlier = {
         (a.requirement.key, a.discipline_id): a
         for a in previous.assessments.select_related(
             "requirement", "assessed_by", "review__requirement_set"
         ).exclude(verdict="")
     }
+    old_by_key = {
+        r.key: r
+        for r in Requirement.objects.filter(
+            requirement_set_id=previous.requirement_set_id
+        ).select_related("question")
+    }
+    new_requirements = list(
+        revision.requirements.select_related("discipline", "question")
+    )
+    new_by_key = {r.key: r for r in new_requirements}
     mapping: dict[tuple[int, int], Assessment] = {}
-    for requirement in revision.requirements.select_related("discipline"):
+    reopened: dict[tuple[int, int], str] = {}
+    for requirement in new_requirements:
+        depends_on = requirement.question.depends_on if requirement.question else []
+        changes = [
+            text
+            for key in depends_on
+            if (text := _change_text(key, old_by_key.get(key), new_by_key.get(key)))
+        ]
         for discipline in requirement_disciplines(requirement):
+            slot = (requirement.pk, discipline.pk)
             old = earlier.get((requirement.key, discipline.pk))
-            if old is None:
+            if old is None or requirement_differs(old.requirement, requirement):
                 continue
-            unchanged = not requirement_differs(old.requirement, requirement)
-            if unchanged:
-                mapping[(requirement.pk, discipline.pk)] = old
-    return mapping
+            if changes:
+                reopened[slot] = reopened_reason(changes)
+            else:
+                mapping[slot] = old
+    return mapping, reopened
 
 
 def review_reopen_for_change(*, revision: RequirementSet) -> Review:
     """Review a later revision (a change order): only what changed needs a fresh
     assessment, the rest keeps the verdicts of the last decided review."""
+    carry_forward, reopened = _carry_forward_plan(revision=revision)
     return review_open(
-        revision=revision, carry_forward=carry_forward_from_previous(revision=revision)
+        revision=revision, carry_forward=carry_forward, reopened=reopened
     )

@@ -2,6 +2,7 @@
 
 assessment_record()  a reviewer records a verdict (optimistic lock on version)
 assessments_record_can_meet()  a reviewer marks their chosen open slots "can meet"
+assessment_reopen()  a reviewer re-opens a verdict carried forward, saying why
 decision_sign()      an approver accepts or rejects, re-entering their password; the
                      signature is appended to the one hash chain
 
@@ -139,6 +140,57 @@ def assessment_record(
                 user=user,
                 reason="Review started",
             )
+    return current
+
+
+REOPEN_REASON_MAX = 400
+
+
+def assessment_reopen(*, assessment: Assessment, user: Any, reason: str) -> Assessment:
+    """A reviewer takes a fresh look at a verdict carried forward from an earlier
+    revision of their discipline: the slot is open again, and the review page and
+    its history say who re-opened it and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this verdict needs a new look."})
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Keep the reason under {REOPEN_REASON_MAX} characters."}
+        )
+    with transaction.atomic():
+        # The order row first, as in assessment_record and decision_sign.
+        Order.objects.select_for_update().get(
+            pk=Review.objects.values("order_id").filter(pk=assessment.review_id)[:1]
+        )
+        current = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("review", "discipline")
+            .get(pk=assessment.pk)
+        )
+        if current.review.state != Review.State.OPEN:
+            raise ValidationError(
+                "This review is closed: its assessments can no longer be changed."
+            )
+        if not current.discipline.members.filter(pk=user.pk).exists():
+            raise ValidationError(
+                f"Only {current.discipline} reviewers can re-open this verdict."
+            )
+        if current.carried_from_id is None:
+            raise ValidationError(
+                "Only a verdict carried forward from an earlier revision can be "
+                "re-opened; to change this one, save a new verdict."
+            )
+        current.verdict = Assessment.Verdict.PENDING
+        current.note = ""
+        current.assessed_by = None
+        current.assessed_at = None
+        current.carried_from = None
+        current.reopened_because = f"Re-opened by {user.printed_name}: {reason}"[
+            : Assessment._meta.get_field("reopened_because").max_length
+        ]
+        current.version += 1
+        attribute(current, user=user, reason=current.reopened_because)
+        current.save()
     return current
 
 

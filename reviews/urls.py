@@ -14,6 +14,11 @@ urlpatterns = [
         name="assessment_save",
     ),
     path(
+        "reviews/<int:pk>/assessments/<int:assessment_pk>/reopen/",
+        views.assessment_reopen,
+        name="assessment_reopen",
+    ),
+    path(
         "reviews/<int:pk>/can-meet/",
         views.assessments_can_meet,
         name="assessments_can_meet",

@@ -23,7 +23,7 @@ from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
 from reviews import pdf, record, selectors, services, signing
 from reviews.content_differences import ContentDifference, content_differences
-from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm
+from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
 
 
@@ -76,11 +76,14 @@ def _row(
     errors: list[str] | None = None,
     path: _OpenPath | None = None,
     user: Any = None,
+    reopen_form: ReopenForm | None = None,
 ) -> dict[str, object]:
     """What one assessment row shows, and its form if this user may assess it."""
     editable = (
         review.state == Review.State.OPEN and assessment.discipline_id in discipline_ids
     )
+    if editable and assessment.carried_from_id and reopen_form is None:
+        reopen_form = ReopenForm(prefix=f"r{assessment.pk}")
     if editable and form is None:
         form = AssessmentForm(
             prefix=f"a{assessment.pk}",
@@ -93,6 +96,7 @@ def _row(
     return {
         "assessment": assessment,
         "form": form if editable else None,
+        "reopen_form": reopen_form if editable and assessment.carried_from_id else None,
         "conflict": conflict,
         "saved": saved,
         "errors": errors or [],
@@ -135,6 +139,9 @@ def _review_page(
         "diff": req_selectors.revision_diff(review.requirement_set)
         if review.requirement_set.number > 1
         else None,
+        "reopened": sum(
+            1 for g in groups for row in g["rows"] if row["assessment"].reopened_because
+        ),
         "carried": sum(len(g["carried_rows"]) for g in groups)
         + sum(
             1 for g in groups for row in g["rows"] if row["assessment"].carried_from_id
@@ -232,6 +239,50 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
     )
     if request.htmx:
         return render(request, "reviews/_assessment_row.html", {"row": row})
+    return _review_page(request, selectors.review_get(pk), bound=row)
+
+
+@require_POST
+@role_required(*roles.REVIEWING)
+def assessment_reopen(
+    request: HttpRequest, pk: int, assessment_pk: int
+) -> HttpResponse:
+    """Re-open a carried-forward verdict of the reviewer's discipline, with a reason."""
+    review = selectors.review_get(pk)
+    assessment = next(
+        (a for a in review.assessments.all() if a.pk == assessment_pk), None
+    )
+    if assessment is None:
+        raise Http404("No such assessment in this review.")
+    if not services.assessment_is_assessable_by(assessment, request.user):
+        raise PermissionDenied
+    form = ReopenForm(request.POST, prefix=f"r{assessment.pk}")
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            assessment = services.assessment_reopen(
+                assessment=assessment,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form_errors_add(form, error)
+            else:
+                errors = error.messages
+        else:
+            messages.success(request, f"Re-opened: {assessment}.")
+            return redirect(
+                f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
+            )
+    row = _row(
+        assessment,
+        selectors.discipline_ids_of(request.user),
+        review,
+        errors=errors,
+        user=request.user,
+        reopen_form=form,
+    )
     return _review_page(request, selectors.review_get(pk), bound=row)
 
 

@@ -160,6 +160,7 @@ def _review(
             "assessed_by_id": None,
             "assessed_at": None,
             "carried_from_id": None,
+            "reopened_because": "",
             "version": 0,
         }
         if old is not None and old["verdict"] and old["value"] == requirement["value"]:

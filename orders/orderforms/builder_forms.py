@@ -144,6 +144,16 @@ class QuestionForm(forms.Form):
         "an e-mail question.",
     )
 
+    depends_on = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=textlimits.BODY,
+        label="Verdict depends on",
+        help_text="Keys of other questions of this form, one per line: a change order "
+        "that changes any of them re-opens the verdict on this question instead of "
+        "carrying it forward (delivery date depends on quantity).",
+    )
+
     def __init__(
         self, *args: Any, earlier: list[Question] | None = None, **kwargs: Any
     ) -> None:
@@ -193,6 +203,7 @@ class QuestionForm(forms.Form):
             ),
             Fieldset("Show-if rule", "show_if_question", "show_if_values"),
             Fieldset("Order header", "maps_to"),
+            Fieldset("Change orders", "depends_on"),
         )
 
     @classmethod

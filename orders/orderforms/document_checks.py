@@ -214,13 +214,76 @@ def _show_if_problems(
     return []
 
 
+def _depends_on_problems(
+    item: Mapping[str, Any], keys: set[str] | None
+) -> list[tuple[str, str]]:
+    """A dependency names another question of the same version; keys None (the
+    admin's inline form, which sees one question) checks only its form."""
+    names = item.get("depends_on")
+    if names is None:
+        return []
+    if not isinstance(names, list) or not all(
+        isinstance(name, str) and KEY_RE.match(name) for name in names
+    ):
+        return [("depends_on", "depends_on must be a list of question keys")]
+    problems: list[tuple[str, str]] = []
+    if item.get("key") in names:
+        problems.append(("depends_on", "depends_on names the question itself"))
+    if len(set(names)) != len(names):
+        problems.append(("depends_on", "depends_on names a question twice"))
+    unknown = [n for n in names if keys is not None and n not in keys]
+    unknown = [n for n in unknown if n != item.get("key")]
+    if unknown:
+        problems.append(
+            (
+                "depends_on",
+                f"depends_on names {', '.join(map(repr, unknown))}, "
+                "which is not a question of this form",
+            )
+        )
+    return problems
+
+
+def dependency_cycle(
+    item: Mapping[str, Any], others: list[Mapping[str, Any]]
+) -> tuple[str, str] | None:
+    """A problem when following depends_on from this question leads back to it."""
+    graph: dict[str, list[str]] = {}
+    for question in [*others, item]:
+        names = question.get("depends_on") if isinstance(question, Mapping) else None
+        if isinstance(question, Mapping) and isinstance(names, list):
+            graph[str(question.get("key"))] = [n for n in names if isinstance(n, str)]
+    start = str(item.get("key"))
+    path = [start]
+    seen: set[str] = set()
+
+    def leads_back(key: str) -> bool:
+        for name in graph.get(key, []):
+            if name == start:
+                path.append(name)
+                return True
+            if name not in seen:
+                seen.add(name)
+                path.append(name)
+                if leads_back(name):
+                    return True
+                path.pop()
+        return False
+
+    if leads_back(start) and len(path) > 2:
+        return ("depends_on", f"depends_on goes round in a circle: {' → '.join(path)}")
+    return None
+
+
 def question_problems(
     item: object,
     *,
     earlier: Mapping[str, Mapping[str, Any]],
     disciplines: set[str],
+    keys: set[str] | None = None,
 ) -> list[tuple[str | None, str]]:
-    """Every problem of one question dict; `earlier` holds the questions before it."""
+    """Every problem of one question dict; `earlier` holds the questions before it,
+    `keys` those of every question of its version (None: not known here)."""
     if not isinstance(item, Mapping):
         return [(None, "a question must be an object")]
     problems: list[tuple[str | None, str]] = []
@@ -269,6 +332,7 @@ def question_problems(
         problems.append(("discipline", f"unknown discipline {discipline!r}"))
     problems.extend(_show_if_problems(item, earlier))
     problems.extend(_maps_to_problems(item))
+    problems.extend(_depends_on_problems(item, keys))
     return problems
 
 
@@ -364,16 +428,24 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
     earlier: dict[str, Mapping[str, Any]] = {}
     seen: set[str] = set()
     places = {id(item): index for index, item in enumerate(questions)}
+    keys = {
+        item["key"]
+        for item in questions
+        if isinstance(item, Mapping) and isinstance(item.get("key"), str)
+    }
     for item in ordered_questions(questions):
         where = _describe(item, places[id(item)])
         for _field, message in question_problems(
-            item, earlier=earlier, disciplines=disciplines
+            item, earlier=earlier, disciplines=disciplines, keys=keys
         ):
             problems.append(f"{where}: {message}")
         if isinstance(item, Mapping):
             clash = maps_to_clash(item, list(earlier.values()))
             if clash:
                 problems.append(f"{where}: {clash[1]}")
+            cycle = dependency_cycle(item, [q for q in questions if q is not item])
+            if cycle:
+                problems.append(f"{where}: {cycle[1]}")
         if isinstance(item, Mapping) and isinstance(item.get("key"), str):
             if item["key"] in seen:
                 problems.append(f"{where}: duplicate key {item['key']!r}")

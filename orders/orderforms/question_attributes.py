@@ -18,6 +18,7 @@ from typing import Literal
 #   value       as stored
 #   number      a Decimal column, in the document an exact number (never a float)
 #   list        a JSON list column, in the builder's form one item per line
+#               (depends_on: keys of other questions of the same version)
 #   position    set by where the question stands, not typed in the builder
 #   discipline  a foreign key, named by its slug everywhere else
 #   show_if     two columns (show_if_question, show_if_values), one rule in the
@@ -62,6 +63,7 @@ QUESTION_ATTRIBUTES = (
     QuestionAttribute("discipline", shape="discipline"),
     QuestionAttribute("show_if", shape="show_if"),
     QuestionAttribute("maps_to"),
+    QuestionAttribute("depends_on", shape="list", trimmed=True),
 )
 # The keys of a question in the JSON document, in the order the export writes them.
 QUESTION_KEYS = tuple(attribute.name for attribute in QUESTION_ATTRIBUTES)

@@ -207,7 +207,10 @@ def _check_question(
 ) -> None:
     disciplines = set(_disciplines())
     problems = document_checks.question_problems(
-        item, earlier={q["key"]: q for q in before}, disciplines=disciplines
+        item,
+        earlier={q["key"]: q for q in before},
+        disciplines=disciplines,
+        keys={q["key"] for q in others},
     )
     if any(q["key"] == item.get("key") for q in others):
         problems.append(
@@ -216,6 +219,9 @@ def _check_question(
     clash = document_checks.maps_to_clash(item, others)
     if clash:
         problems.append(clash)
+    cycle = document_checks.dependency_cycle(item, others)
+    if cycle and not problems:
+        problems.append(cycle)
     if problems:
         raise _field_errors(problems)
 
@@ -243,8 +249,8 @@ def question_add(*, version: OrderFormVersion, item: Mapping[str, Any]) -> Quest
 
 @transaction.atomic
 def question_update(*, question: Question, item: Mapping[str, Any]) -> Question:
-    """Change a question of a draft. Questions whose show-if named its old key follow
-    the rename, so a rename never silently breaks a rule."""
+    """Change a question of a draft. Questions whose show-if or depends_on named its
+    old key follow the rename, so a rename never silently breaks a rule."""
     version = _editable(question.version)
     question = Question.objects.select_for_update().get(pk=question.pk)
     documents = _questions_as_documents(version)
@@ -257,6 +263,12 @@ def question_update(*, question: Question, item: Mapping[str, Any]) -> Question:
     if old_key != question.key:
         for dependant in version.questions.filter(show_if_question=old_key):
             dependant.show_if_question = question.key
+            dependant.save()
+        for dependant in version.questions.filter(depends_on__contains=[old_key]):
+            dependant.depends_on = [
+                question.key if name == old_key else name
+                for name in dependant.depends_on
+            ]
             dependant.save()
     _check_version(version)
     return question
@@ -275,6 +287,16 @@ def question_remove(*, question: Question) -> None:
         raise ValidationError(
             f"{', '.join(dependants)} show only depending on {question.key}: "
             "change their show-if rule first."
+        )
+    verdicts_depending = list(
+        version.questions.filter(depends_on__contains=[question.key]).values_list(
+            "key", flat=True
+        )
+    )
+    if verdicts_depending:
+        raise ValidationError(
+            f"The verdicts on {', '.join(verdicts_depending)} depend on "
+            f"{question.key}: change what they depend on first."
         )
     question.delete()
 

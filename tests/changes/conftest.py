@@ -127,3 +127,51 @@ def accepted_order(change_version, service_user, team, approver) -> Order:
     sign(revision.review, approver)
     revision.order.refresh_from_db()
     return revision.order
+
+
+DEPENDENT_ANSWERS = {
+    "part_number": "AX-100",
+    "quantity": 250,
+    "delivery_date": "2027-03-01",
+    "finish": "anodised",
+}
+QUANTITY_CHANGED = "Re-opened: depends on Quantity, which changed from 250 to 400"
+
+
+@pytest.fixture
+def dependent_version(engineering, production, commercial):
+    """Published: part number (Engineering), quantity and delivery date (Production;
+    the date's verdict depends on the quantity), finish (Commercial)."""
+    version = factories.OrderFormVersionFactory(
+        form=factories.OrderFormFactory(name="Machined parts", slug="machined-parts")
+    )
+    q = factories.QuestionFactory
+    q(version=version, key="part_number", label="Part number", discipline=engineering)
+    q(
+        version=version,
+        key="quantity",
+        label="Quantity",
+        kind=Question.Kind.INTEGER,
+        discipline=production,
+    )
+    q(
+        version=version,
+        key="delivery_date",
+        label="Delivery date",
+        kind=Question.Kind.DATE,
+        category=RequirementCategory.DELIVERY,
+        discipline=production,
+        depends_on=["quantity"],
+    )
+    q(version=version, key="finish", label="Surface finish", discipline=commercial)
+    return factories.publish_version(version)
+
+
+@pytest.fixture
+def dependent_order(dependent_version, service_user, team, approver) -> Order:
+    """Revision 1 of an order on dependent_version, assessed and accepted."""
+    revision = submitted_order(dependent_version, service_user, DEPENDENT_ANSWERS)
+    assess_all(revision.review, team)
+    sign(revision.review, approver)
+    revision.order.refresh_from_db()
+    return revision.order

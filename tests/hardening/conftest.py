@@ -316,6 +316,10 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "pk": str(w.review_a.pk),
             "assessment_pk": str(w.slot_a.pk),
         },
+        "reviews:assessment_reopen": {
+            "pk": str(w.review_a.pk),
+            "assessment_pk": str(w.slot_a.pk),
+        },
         "reviews:decision_sign": {"pk": str(w.review_a.pk)},
         "reviews:assessments_can_meet": {"pk": str(w.review_a.pk)},
         "reviews:acceptance_record": {"number": a, "revision": "1"},

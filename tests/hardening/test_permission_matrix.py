@@ -105,6 +105,7 @@ MATRIX: dict[str, Expect] = {
     "reviews:signatures_verify": get(302, 403, 403, 200, 200, 403),
     "reviews:review_detail": get(302, 200, 200, 200, 200, 403),
     "reviews:assessment_save": post(302, 403, 200, 403, 403, 403),
+    "reviews:assessment_reopen": post(302, 403, 200, 403, 403, 403),
     "reviews:decision_sign": get(302, 403, 403, 200, 403, 403),
     "reviews:assessments_can_meet": get(302, 403, 200, 200, 403, 403),
     "reviews:acceptance_record": get(302, 200, 200, 200, 200, 403),
