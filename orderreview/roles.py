@@ -16,7 +16,10 @@ REVIEWER = "Reviewer"
 APPROVER = "Approver"
 AUDITOR = "Auditor"
 FORM_ADMIN = "Form admin"
-ALL_ROLES = (CUSTOMER_SERVICE, REVIEWER, APPROVER, AUDITOR, FORM_ADMIN)
+# People outside the review (purchasing, shipping, production planning) whom an
+# awareness rule tells of changes: they read and acknowledge change notifications.
+MADE_AWARE = "Made aware of changes"
+ALL_ROLES = (CUSTOMER_SERVICE, REVIEWER, APPROVER, AUDITOR, FORM_ADMIN, MADE_AWARE)
 
 # Named groups of roles, for role_required, has_role and the services that check a
 # role themselves. Each says who, by what they do; define a new one here, not in a view.
@@ -31,7 +34,7 @@ REVIEW_READERS = (AUDITOR, CUSTOMER_SERVICE)
 # Who opens reviews and acceptance records from an order's page.
 REVIEW_OPENERS = (*REVIEWING, *REVIEW_READERS)
 # Who is told of a change order and acknowledges it.
-CHANGE_NOTIFIED = (CUSTOMER_SERVICE, REVIEWER, APPROVER)
+CHANGE_NOTIFIED = (CUSTOMER_SERVICE, REVIEWER, APPROVER, MADE_AWARE)
 # Who reads customers' pages and the communications on file: customer service, who
 # keeps them, and auditors.
 CUSTOMER_READERS = (CUSTOMER_SERVICE, AUDITOR)
@@ -79,7 +82,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.delete_question",
         "orders.view_question",
         "orders.view_discipline",
+        "requirements.add_awarenessrule",
+        "requirements.change_awarenessrule",
+        "requirements.delete_awarenessrule",
+        "requirements.view_awarenessrule",
     ],
+    MADE_AWARE: [],
 }
 
 

@@ -292,6 +292,11 @@ RETENTION_YEARS = {
     "complaints": env_int("RETENTION_YEARS_COMPLAINTS", 10),
 }
 REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 3)
+# Off: the sign page and the record show who has not acknowledged a change, and the
+# approver decides. On: a change is not accepted until everyone told has acknowledged.
+CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING = env_bool(
+    "CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING", False
+)
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
 

@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from orderreview import roles
@@ -11,14 +12,14 @@ from orderreview.models import User
 from orders.models import Discipline
 from requirements import selectors
 from requirements.diff import RevisionDiff
-from requirements.models import ChangeNotification, RequirementSet
+from requirements.models import AwarenessRule, ChangeNotification, RequirementSet
 
 
 def _notification_recipients(
     revision: RequirementSet, diff: RevisionDiff
 ) -> dict[int, str]:
     """user pk -> why they are told: reviewers of every discipline the change
-    touches, and the order's owner."""
+    touches, the people the awareness rules name for it, and the order's owner."""
     discipline_ids = {r.discipline_id for r in diff.affected}
     recipients: dict[int, str] = {}
     members = (
@@ -37,12 +38,37 @@ def _notification_recipients(
             recipients[membership.user_id] += f", {name}"
         else:
             recipients[membership.user_id] = f"Reviewer: {name}"
+    for user_id, rule_name in _rule_recipients(diff):
+        reason = f"Made aware: {rule_name}"
+        if user_id in recipients:
+            recipients[user_id] += f"; {reason}"
+        else:
+            recipients[user_id] = reason
     owner = revision.order.entered_by
     if owner is not None and owner.is_active:
         recipients[owner.pk] = "; ".join(
             part for part in (recipients.get(owner.pk), "entered the order") if part
         )
     return recipients
+
+
+def _rule_recipients(diff: RevisionDiff) -> list[tuple[int, str]]:
+    """(user pk, rule name) for each active person an active rule matching the
+    change names, directly or through its group."""
+    rules = [
+        rule
+        for rule in AwarenessRule.objects.filter(active=True).order_by("name", "pk")
+        if rule.matches(diff.affected)
+    ]
+    found: list[tuple[int, str]] = []
+    for rule in rules:
+        named = Q(pk__in=rule.users.values("pk"))
+        if rule.group_id:
+            named |= Q(groups=rule.group_id)
+        people = User.objects.filter(named, is_active=True)
+        for user_id in people.values_list("pk", flat=True).distinct().order_by("pk"):
+            found.append((user_id, rule.name))
+    return found
 
 
 def change_notifications_create(*, revision: RequirementSet) -> list:

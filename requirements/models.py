@@ -149,3 +149,54 @@ class ChangeNotification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("requirements:notification_detail", args=[self.pk])
+
+
+class AwarenessRule(models.Model):
+    """ISO 9001 8.2.4: who else must be made aware of a change, beyond the reviewers
+    of the changed disciplines and the order's author. A rule matches a change that
+    adds, removes or alters a requirement of its discipline and category (a blank
+    one matches any); it tells its people and everyone in its group."""
+
+    name = models.CharField(max_length=100)
+    discipline = models.ForeignKey(
+        Discipline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank: a change in any discipline.",
+    )
+    category = models.CharField(
+        max_length=20,
+        choices=RequirementCategory,
+        blank=True,
+        help_text="Blank: a change in any category.",
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="people"
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Everyone in this group or role is told, e.g. Purchasing.",
+    )
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matches(self, requirements: list[Requirement]) -> bool:
+        """Whether any changed requirement is of this rule's discipline and
+        category."""
+        return any(
+            (self.discipline_id is None or r.discipline_id == self.discipline_id)
+            and (not self.category or r.category == self.category)
+            for r in requirements
+        )

@@ -236,3 +236,29 @@ def notifications_of_revision(revision: RequirementSet) -> list[ChangeNotificati
             "user__last_name", "user__first_name", "user__username"
         )
     )
+
+
+def notifications_outstanding(revision: RequirementSet) -> list[ChangeNotification]:
+    """Who was told of a change and has not acknowledged it yet (one query)."""
+    return [n for n in notifications_of_revision(revision) if not n.acknowledged_at]
+
+
+@dataclass(frozen=True)
+class AcknowledgementAtSigning:
+    notification: ChangeNotification
+    # Acknowledged before the decision was signed: made aware before commitment.
+    in_time: bool
+
+
+def acknowledgements_at(
+    revision: RequirementSet, signed_at: Any
+) -> list[AcknowledgementAtSigning]:
+    """Who had and had not acknowledged a change when its decision was signed. An
+    acknowledgement after signing counts as not had (it is shown with its time)."""
+    return [
+        AcknowledgementAtSigning(
+            notification=n,
+            in_time=n.acknowledged_at is not None and n.acknowledged_at <= signed_at,
+        )
+        for n in notifications_of_revision(revision)
+    ]

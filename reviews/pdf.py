@@ -194,6 +194,8 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         if signed_decision.get("reasons"):
             doc.line_of(f"Reasons: {signed_decision['reasons']}")
 
+    _acknowledgements(doc, context.get("acknowledgements", []))
+
     if record.legitimate_changes:
         doc.heading("Changed since signing (recorded edits)")
         for change in record.legitimate_changes:
@@ -243,6 +245,26 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.line_of(f"VERIFICATION FAILED: {failure}", bold=True)
     _chain_head(doc, context.get("chain_head"))
     return bytes(doc.output())
+
+
+def _acknowledgements(doc: _Record, items: list[Any]) -> None:
+    """ISO 9001 8.2.4: who had and had not acknowledged the change at signing."""
+    if not items:
+        return
+    doc.heading("Made aware of the change: acknowledgements at signing")
+    for item in items:
+        notification = item.notification
+        person = f"{notification.user.printed_name} ({notification.reason})"
+        if item.in_time:
+            state = f"acknowledged {_when(notification.acknowledged_at)}"
+        elif notification.acknowledged_at:
+            state = (
+                "NOT acknowledged at signing (acknowledged later, "
+                f"{_when(notification.acknowledged_at)})"
+            )
+        else:
+            state = "NOT acknowledged at signing"
+        doc.line_of(f"- {person}: {state}")
 
 
 def _chain_head(doc: _Record, head: Any) -> None:

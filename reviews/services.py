@@ -282,7 +282,24 @@ def decision_blockers(review: Review, outcome: str) -> list[str]:
                 "have not been confirmed with the customer yet: record the "
                 "confirmation on the order before accepting."
             )
+        if settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING:
+            problems.extend(_acknowledgements_missing(review))
     return problems
+
+
+def _acknowledgements_missing(review: Review) -> list[str]:
+    """ISO 9001 8.2.4: with CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING on, a change is
+    accepted only once everyone told of it has acknowledged it."""
+    outstanding = requirement_selectors.notifications_outstanding(
+        review.requirement_set
+    )
+    if not outstanding:
+        return []
+    names = ", ".join(n.user.printed_name for n in outstanding)
+    return [
+        f"{len(outstanding)} person(s) told of this change have not acknowledged it "
+        f"yet ({names}): the change can be accepted once they have."
+    ]
 
 
 def self_approval(review: Review, signer: Any) -> bool:

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -387,6 +388,10 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
         "self_approval": services.self_approval(review, request.user),
+        "outstanding_acknowledgements": req_selectors.notifications_outstanding(
+            review.requirement_set
+        ),
+        "acknowledgements_block": settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING,
     }
     return render(request, "reviews/decision_sign.html", context)
 
@@ -415,10 +420,22 @@ def _record_context(review: Review, user: Any) -> dict[str, object]:
         "decision": getattr(review, "decision", None),
         "signatures": signatures,
         "chain_failures": selectors.record_chain_failures(review, signatures),
+        "acknowledgements": _acknowledgements_at_signing(review, signatures),
         # Verified only when the hashes hold and today's rows still say what was
         # signed, apart from legitimate edits history explains.
         "content_intact": not shown.unexplained_changes,
     }
+
+
+def _acknowledgements_at_signing(
+    review: Review, signatures: list[Any]
+) -> list[req_selectors.AcknowledgementAtSigning]:
+    """Who had acknowledged the change when its decision was signed (nothing to
+    show before it is signed; a first revision tells nobody, so it is not read)."""
+    if not signatures or review.requirement_set.number == 1:
+        return []
+    signed_at = signatures[0].signature.signed_at
+    return req_selectors.acknowledgements_at(review.requirement_set, signed_at)
 
 
 @require_safe

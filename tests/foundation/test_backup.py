@@ -20,6 +20,7 @@ from orders import services as order_services
 from orders.models import Channel
 from requirements import change_orders
 from requirements import services as req_services
+from requirements.models import AwarenessRule
 from reviews import services as review_services
 from reviews import signing
 from reviews.models import Review
@@ -169,6 +170,7 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     discipline = factories.discipline("quality")
     discipline.name = "Quality assurance"
     discipline.save()
+    AwarenessRule.objects.create(name="Purchasing", discipline=discipline)
 
 
 SIGNATURE_FIELDS = [

@@ -128,9 +128,10 @@ PAGES = {
     "acceptance record": Page(
         "admin",
         _record_url,
-        9,
+        10,
         f"{SESSION}; the review; assessments; requirements; signatures; the "
-        "predecessor hash of the first; the chain's first signature",
+        "predecessor hash of the first; the chain's first signature; who was told "
+        "of the change, with their acknowledgements",
     ),
     "communications list": Page(
         "admin",
