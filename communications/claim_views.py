@@ -15,6 +15,7 @@ from communications import catalog_claims as services
 from communications import claim_selectors as selectors
 from communications.forms import CatalogClaimForm
 from communications.models import CatalogClaim
+from orderreview.downloads import file_download
 from orderreview.forms import form_errors_add
 from orderreview.roles import AUDITORS, FORM_ADMIN, role_required
 
@@ -115,13 +116,6 @@ def claim_evidence(request: HttpRequest, pk: int) -> FileResponse:
         handle = claim.evidence.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence is missing from storage.") from None
-    # Always a download, never rendered in our origin.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=claim.evidence_name,
-        content_type=claim.evidence_type,
+    return file_download(
+        handle, filename=claim.evidence_name, content_type=claim.evidence_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -30,6 +30,7 @@ from communications.models import (
     OutboundNotice,
 )
 from orderreview import idempotency
+from orderreview.downloads import file_download
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import (
@@ -210,17 +211,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing from storage.") from None
-    # Always a download, never rendered in our origin: an uploaded HTML or SVG
-    # could otherwise run script as us.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return file_download(
+        handle, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- the catalog -----------------------------------------------------------------

@@ -9,7 +9,7 @@ tag queries another app.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 )
 
 from orderreview import idempotency, roles
+from orderreview.downloads import file_download
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
@@ -308,14 +309,11 @@ def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse
     path = stored_upload_path(requirement.value, order.number)
     if path is None or not default_storage.exists(path):
         raise Http404("No file for this requirement")
-    response = FileResponse(
+    return file_download(
         default_storage.open(path, "rb"),
-        as_attachment=True,
         filename=str(requirement.value.get("name") or "file"),
         content_type="application/octet-stream",
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
