@@ -45,7 +45,11 @@ def _notification_recipients(
         else:
             recipients[user_id] = reason
     owner = revision.order.entered_by
-    if owner is not None and owner.is_active:
+    if (
+        owner is not None
+        and owner.is_active
+        and roles.has_role(owner, *roles.CHANGE_NOTIFIED)
+    ):
         recipients[owner.pk] = "; ".join(
             part for part in (recipients.get(owner.pk), "entered the order") if part
         )
@@ -65,7 +69,12 @@ def _rule_recipients(diff: RevisionDiff) -> list[tuple[int, str]]:
         named = Q(pk__in=rule.users.values("pk"))
         if rule.group_id:
             named |= Q(groups=rule.group_id)
-        people = User.objects.filter(named, is_active=True)
+        # Only people who can open and acknowledge a notification are told: anyone
+        # else would hold an acknowledgement they can never give.
+        # (Two filter() calls: the group a rule names and the role are two rows.)
+        people = User.objects.filter(named, is_active=True).filter(
+            groups__name__in=roles.CHANGE_NOTIFIED
+        )
         for user_id in people.values_list("pk", flat=True).distinct().order_by("pk"):
             found.append((user_id, rule.name))
     return found

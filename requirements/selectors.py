@@ -239,8 +239,13 @@ def notifications_of_revision(revision: RequirementSet) -> list[ChangeNotificati
 
 
 def notifications_outstanding(revision: RequirementSet) -> list[ChangeNotification]:
-    """Who was told of a change and has not acknowledged it yet (one query)."""
-    return [n for n in notifications_of_revision(revision) if not n.acknowledged_at]
+    """Who was told of a change and has not acknowledged it yet (one query). A
+    person whose account was deactivated since cannot acknowledge: not counted."""
+    return [
+        n
+        for n in notifications_of_revision(revision)
+        if not n.acknowledged_at and n.user.is_active
+    ]
 
 
 @dataclass(frozen=True)

@@ -280,5 +280,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": notification.revision,
         "diff": selectors.revision_diff(notification.revision),
         "form": form,
+        # People told only to be aware (purchasing, shipping) cannot open orders.
+        "can_open_order": roles.has_role(request.user, *roles.ORDER_OPENERS),
     }
     return render(request, "requirements/notification_detail.html", context)

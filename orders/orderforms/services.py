@@ -247,6 +247,25 @@ def question_add(*, version: OrderFormVersion, item: Mapping[str, Any]) -> Quest
     return question
 
 
+def _renamed_in_depends_on(
+    documents: list[dict[str, Any]], old_key: str, new_key: Any
+) -> list[dict[str, Any]]:
+    if not isinstance(new_key, str) or new_key == old_key:
+        return documents
+    return [
+        {
+            **doc,
+            "depends_on": [
+                new_key if name == old_key else name
+                for name in doc.get("depends_on") or []
+            ],
+        }
+        if old_key in (doc.get("depends_on") or [])
+        else doc
+        for doc in documents
+    ]
+
+
 @transaction.atomic
 def question_update(*, question: Question, item: Mapping[str, Any]) -> Question:
     """Change a question of a draft. Questions whose show-if or depends_on named its
@@ -255,6 +274,9 @@ def question_update(*, question: Question, item: Mapping[str, Any]) -> Question:
     question = Question.objects.select_for_update().get(pk=question.pk)
     documents = _questions_as_documents(version)
     index = next(i for i, q in enumerate(documents) if q["key"] == question.key)
+    # Checked as the rename leaves them: the others' depends_on follow the new key,
+    # so a cycle the rename closes is named beside the field, not after saving.
+    documents = _renamed_in_depends_on(documents, question.key, item.get("key"))
     others = documents[:index] + documents[index + 1 :]
     _check_question(item, version=version, before=documents[:index], others=others)
     old_key = question.key

@@ -219,3 +219,76 @@ def test_the_record_and_its_pdf_list_who_had_and_had_not_acknowledged_at_signing
     assert "NOT acknowledged at signing (acknowledged later" in printed
     assert printed.count("NOT acknowledged at signing") == 2
     assert ChangeNotification.objects.filter(revision=changed).count() == 3
+
+
+def test_a_rule_tells_only_people_who_can_acknowledge(
+    accepted_order, service_user, delivery_rule
+):
+    """Someone with no role that opens change notifications would hold an
+    acknowledgement they can never give: they are not told."""
+    roleless = _user_with_role("roleless")
+    delivery_rule.users.add(roleless)
+
+    revision = raise_change(accepted_order, service_user, {"quantity": 500})
+
+    assert "roleless" not in _notified(revision)
+    assert "purchaser" in _notified(revision)
+
+
+def test_the_rule_form_refuses_people_who_cannot_acknowledge(purchaser):
+    from requirements.admin import AwarenessRuleForm
+
+    roleless = _user_with_role("roleless")
+    roleless.first_name, roleless.last_name = "Rob", "Roleless"
+    roleless.save()
+    shipping = Group.objects.create(name="Shipping")
+    roleless.groups.add(shipping)
+
+    by_name = AwarenessRuleForm(
+        data={"name": "Buyers", "users": [purchaser.pk, roleless.pk], "active": "on"}
+    )
+    by_group = AwarenessRuleForm(
+        data={"name": "Shipping", "group": shipping.pk, "active": "on"}
+    )
+    fine = AwarenessRuleForm(
+        data={"name": "Buyers", "users": [purchaser.pk], "active": "on"}
+    )
+
+    assert "Rob Roleless cannot open or acknowledge" in str(by_name.errors)
+    assert "Rob Roleless cannot open or acknowledge" in str(by_group.errors)
+    assert fine.is_valid(), fine.errors
+
+
+def test_a_deactivated_person_does_not_block_acceptance(
+    client, settings, changed, approver, purchaser
+):
+    settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING = True
+    for notification in changed.notifications.exclude(user=purchaser):
+        change_notifications.notification_acknowledge(
+            notification=notification, user=notification.user
+        )
+    review = Review.objects.get(requirement_set=changed)
+    assert _sign_post(client, approver, review).status_code == 200
+
+    purchaser.is_active = False
+    purchaser.save()
+
+    assert _sign_post(client, approver, review).status_code == 302
+
+
+def test_a_person_only_made_aware_gets_no_link_to_the_order_page(
+    client, changed, purchaser, service_user
+):
+    """They cannot open orders: the notification page must not send them to a 403."""
+    client.force_login(purchaser)
+    mine = _notified(changed)["purchaser"]
+    page = client.get(reverse("requirements:notification_detail", args=[mine.pk]))
+    order_url = changed.order.get_absolute_url()
+
+    assert f'href="{order_url}"' not in page.content.decode()
+    assert client.get(order_url).status_code == 403
+
+    client.force_login(service_user)
+    theirs = _notified(changed)["service"]
+    page = client.get(reverse("requirements:notification_detail", args=[theirs.pk]))
+    assert f'href="{order_url}"' in page.content.decode()

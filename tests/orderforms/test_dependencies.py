@@ -195,3 +195,32 @@ def test_a_question_others_depend_on_cannot_be_removed(draft):
     with pytest.raises(ValidationError, match="delivery_date depend on quantity"):
         orderform_services.question_remove(question=draft.questions.get(key="quantity"))
     assert draft.questions.filter(key="quantity").exists()
+
+
+def test_a_rename_that_closes_a_circle_is_refused_beside_depends_on(draft):
+    """delivery_date -> quantity -> part_number. Renaming part_number to part_no
+    while making it depend on delivery_date closes the circle only once quantity
+    follows the rename: the problem is named on depends_on, and nothing is saved."""
+    quantity = draft.questions.get(key="quantity")
+    orderform_services.question_update(
+        question=quantity,
+        item={
+            **json_io.question_to_dict(quantity, "production"),
+            "depends_on": ["part_number"],
+        },
+    )
+    part = draft.questions.get(key="part_number")
+
+    with pytest.raises(ValidationError) as refused:
+        orderform_services.question_update(
+            question=part,
+            item={
+                **json_io.question_to_dict(part, "engineering"),
+                "key": "part_no",
+                "depends_on": ["delivery_date"],
+            },
+        )
+
+    assert "goes round in a circle" in refused.value.message_dict["depends_on"][0]
+    assert draft.questions.filter(key="part_number").exists()
+    assert draft.questions.get(key="quantity").depends_on == ["part_number"]
