@@ -83,8 +83,14 @@ def claim_save(
     claim.approved_by = None
     claim.approved_at = None
     attribute(claim, user=user, reason=reason)
-    claim.full_clean(exclude=["evidence"])
-    claim.save()
+    try:
+        claim.full_clean(exclude=["evidence"])
+        claim.save()
+    except Exception:
+        # Nothing is saved, so the file just stored belongs to nothing: remove it.
+        if evidence is not None:
+            claim.evidence.delete(save=False)
+        raise
     return claim
 
 

@@ -252,3 +252,14 @@ def test_a_withdrawn_claim_leaves_the_catalog_and_the_home_list(
     assert "Withdrawn" in page and "Approve this claim" not in page
     with pytest.raises(Exception, match="withdrawn"):
         save(form_admin, claim=claim, statement="Back again")
+
+
+def test_a_refused_claim_leaves_no_evidence_file_behind(form_admin, settings):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        save(form_admin, statement="x" * 100_000)
+
+    stored = [p for p in (settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == []
+    assert not CatalogClaim.objects.exists()
