@@ -367,10 +367,13 @@ def decision_sign(
         problems = decision_blockers(review, outcome)
         if problems:
             raise ValidationError(problems)
-        if seen_content_hash is not None:
-            current = signing.review_content_to_sign(_review_for_content(review.pk))
-            if signing.content_hash(current) != seen_content_hash:
-                raise SignedContentChanged(current)
+        # Read once: the content checked against what the approver saw is the very
+        # content signed below, not a second read of the rows.
+        body = signing.review_content_to_sign(_review_for_content(review.pk))
+        if seen_content_hash is not None and (
+            signing.content_hash(body) != seen_content_hash
+        ):
+            raise SignedContentChanged(body)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [signing.CHAIN_LOCK_KEY])
         now = timezone.now()
@@ -385,7 +388,12 @@ def decision_sign(
             decision, user=signer, reason=f"{signing.MEANINGS[outcome]}. {reasons}"
         )
         decision.save()
-        signature = _signature_append(decision=decision, signer=signer, signed_at=now)
+        signature = _signature_append(
+            decision=decision,
+            signer=signer,
+            signed_at=now,
+            content=signing.content_with_decision(body, decision),
+        )
         meaning = signature.meaning
         review.state = Review.State.DECIDED
         review.closed_at = now
@@ -420,10 +428,11 @@ def _review_for_content(review_pk: int) -> Review:
     return selectors.review_for_content(review_pk)
 
 
-def _signature_append(*, decision: Decision, signer: Any, signed_at: Any) -> Signature:
-    """Append one signature at the chain head. The caller holds the chain lock."""
-    review = _review_for_content(decision.review_id)
-    content = signing.review_content(review, decision)
+def _signature_append(
+    *, decision: Decision, signer: Any, signed_at: Any, content: dict
+) -> Signature:
+    """Append one signature of content at the chain head. The caller holds the
+    chain lock."""
     head = Signature.objects.order_by("-pk").values_list("signature_hash", flat=True)
     signature = Signature(
         **signing.new_signature_fields(

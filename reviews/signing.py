@@ -273,9 +273,13 @@ def rows_content(
     """review_content for rows that are not (yet) in the database."""
     if content_format not in _BODIES:
         raise ValueError(f"unknown signed content format {content_format}")
-    data = _BODIES[content_format](rows)
-    data["decision"] = _decision(decision)
-    return json.loads(canonical_json(data))
+    return content_with_decision(_BODIES[content_format](rows), decision)
+
+
+def content_with_decision(body: Mapping[str, Any], decision: Any) -> dict[str, object]:
+    """A signature's content: the body an approver saw (review_content_to_sign)
+    with the decision they signed added."""
+    return json.loads(canonical_json({**body, "decision": _decision(decision)}))
 
 
 def review_content_to_sign(review: Any) -> dict[str, object]:
