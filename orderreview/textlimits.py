@@ -6,7 +6,7 @@ field, models carry it for their forms, and a CheckConstraint on char_length() h
 it in the database for any other way in.
 """
 
-from django.db import models
+from django.db import migrations, models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -24,3 +24,16 @@ def length_check(field: str, limit: int, model: str) -> models.CheckConstraint:
         name=f"{model}_{field}_at_most_{limit}",
         violation_error_message=f"At most {limit} characters.",
     )
+
+
+class AddLengthCheckNotValid(migrations.AddConstraint):
+    """AddConstraint for a length_check, as PostgreSQL's NOT VALID: every row
+    written from now on is checked, but a database holding longer text from before
+    the limits (a signed note, say) still migrates, and that text is kept as signed.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            statement = self.constraint.create_sql(model, schema_editor)
+            schema_editor.execute(f"{statement} NOT VALID")

@@ -5,6 +5,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from orderreview.textlimits import AddLengthCheckNotValid
+
 
 class Migration(migrations.Migration):
 
@@ -55,19 +57,19 @@ class Migration(migrations.Migration):
             name='description',
             field=models.TextField(blank=True, max_length=4000),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='communication',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 20000), name='communication_body_at_most_20000', violation_error_message='At most 20000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='communication',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('resolution'), 4000), name='communication_resolution_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='noticetemplate',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 20000), name='noticetemplate_body_at_most_20000', violation_error_message='At most 20000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='offering',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('description'), 4000), name='offering_description_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),

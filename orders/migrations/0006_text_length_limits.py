@@ -5,6 +5,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from orderreview.textlimits import AddLengthCheckNotValid
+
 
 class Migration(migrations.Migration):
 
@@ -64,23 +66,23 @@ class Migration(migrations.Migration):
             name='help_text',
             field=models.TextField(blank=True, max_length=2000),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='customer',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 4000), name='customer_address_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='customer',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('notes'), 4000), name='customer_notes_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='orderform',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('description'), 4000), name='orderform_description_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='orderformversion',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('change_note'), 2000), name='orderformversion_change_note_at_most_2000', violation_error_message='At most 2000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='question',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('help_text'), 2000), name='question_help_text_at_most_2000', violation_error_message='At most 2000 characters.'),
         ),

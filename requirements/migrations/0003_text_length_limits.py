@@ -5,6 +5,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from orderreview.textlimits import AddLengthCheckNotValid
+
 
 class Migration(migrations.Migration):
 
@@ -35,11 +37,11 @@ class Migration(migrations.Migration):
             name='reason',
             field=models.TextField(blank=True, max_length=4000),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='requirement',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('statement'), 4000), name='requirement_statement_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='requirementset',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 4000), name='requirementset_reason_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),

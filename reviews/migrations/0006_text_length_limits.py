@@ -5,6 +5,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from orderreview.textlimits import AddLengthCheckNotValid
+
 
 class Migration(migrations.Migration):
 
@@ -36,11 +38,11 @@ class Migration(migrations.Migration):
             name='reasons',
             field=models.TextField(blank=True, max_length=4000),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='assessment',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('note'), 4000), name='assessment_note_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),
-        migrations.AddConstraint(
+        AddLengthCheckNotValid(
             model_name='decision',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reasons'), 4000), name='decision_reasons_at_most_4000', violation_error_message='At most 4000 characters.'),
         ),

@@ -157,3 +157,40 @@ def test_the_database_refuses_overlong_decision_reasons():
         c.name == f"decision_reasons_at_most_{textlimits.NOTE}"
         for c in Decision._meta.constraints
     )
+
+
+def test_a_database_holding_longer_text_from_before_the_limits_still_migrates(
+    engineering,
+):
+    """The limits came after the first release: a customer's notes written then may
+    be longer. Their migration adds each check NOT VALID, so such a database
+    migrates (the text is kept as written) and every later write is checked."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    customer = _rows(engineering)[Customer]
+    name = f"customer_notes_at_most_{textlimits.NOTE}"
+    loader = MigrationLoader(connection)
+    migration = loader.get_migration("orders", "0006_text_length_limits")
+    operation = next(
+        op
+        for op in migration.operations
+        if getattr(op, "constraint", None) and op.constraint.name == name
+    )
+    state = loader.project_state(("orders", "0006_text_length_limits"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE orders_customer DROP CONSTRAINT {name}")
+    legacy = "x" * (textlimits.NOTE + 500)
+    Customer.objects.filter(pk=customer.pk).update(notes=legacy)
+
+    with connection.schema_editor() as editor:
+        operation.database_forwards("orders", editor, state, state)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT convalidated FROM pg_constraint WHERE conname = %s", [name]
+        )
+        assert cursor.fetchone() == (False,)
+    assert Customer.objects.get(pk=customer.pk).notes == legacy
+    with pytest.raises(IntegrityError, match=name), transaction.atomic():
+        Customer.objects.filter(pk=customer.pk).update(notes=legacy + "y")
