@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from api.problems import PROBLEM_CONTENT_TYPE
 from orderreview.pagination import keyset_page, requested_token
 
 PAGE_SIZE = 50
@@ -21,6 +22,28 @@ AFTER_PARAMETER = OpenApiParameter(
     str,
     description="The `next` token of the page before (keyset pages); "
     "leave it out for the first page.",
+)
+
+
+def path_parameter(name: str, schema: dict, description: str) -> OpenApiParameter:
+    """A path parameter with the exact form its URL converter accepts: anything
+    else is no URL of the API at all."""
+    return OpenApiParameter(
+        name, schema, OpenApiParameter.PATH, description=description
+    )
+
+
+ID_PARAMETER = path_parameter("id", {"type": "integer", "minimum": 1}, "The id.")
+SLUG_PARAMETER = path_parameter(
+    "slug", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, "The form's slug."
+)
+NUMBER_PARAMETER = path_parameter(
+    "number", {"type": "integer", "minimum": 1}, "The version's number."
+)
+ORDER_NUMBER_PARAMETER = path_parameter(
+    "number",
+    {"type": "string", "pattern": "^[^/]+$"},
+    "The order's number, e.g. SO-2026-000042.",
 )
 
 
@@ -42,14 +65,25 @@ def problem(description: str) -> OpenApiResponse:
     return OpenApiResponse(ProblemSerializer, description=description)
 
 
-READ_PROBLEMS = {
-    401: problem("No valid token or session"),
-    403: problem("Your roles do not allow this"),
-    429: problem("Rate limit reached; see Retry-After"),
+def problems(**described: str) -> dict[tuple[int, str], OpenApiResponse]:
+    """Schema entries for error responses, by status: application/problem+json."""
+    return {
+        (int(status.removeprefix("s")), PROBLEM_CONTENT_TYPE): problem(description)
+        for status, description in described.items()
+    }
+
+
+READ_PROBLEMS = problems(
+    s401="No valid token or session",
+    s403="Your roles do not allow this",
+    s429="Rate limit reached; see Retry-After",
+)
+DETAIL_PROBLEMS = {**READ_PROBLEMS, **problems(s404="Not found")}
+LIST_PROBLEMS = {**READ_PROBLEMS, **problems(s400="Invalid filter")}
+WRITE_PROBLEMS = {
+    **DETAIL_PROBLEMS,
+    **problems(s400="Invalid input, per field", s415="Not sent as JSON"),
 }
-DETAIL_PROBLEMS = {**READ_PROBLEMS, 404: problem("Not found")}
-LIST_PROBLEMS = {**READ_PROBLEMS, 400: problem("Invalid filter")}
-WRITE_PROBLEMS = {**DETAIL_PROBLEMS, 400: problem("Invalid input, per field")}
 
 
 def page_serializer(name: str, row: type[BaseSerializer]) -> BaseSerializer:

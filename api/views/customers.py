@@ -12,6 +12,7 @@ from api.serializers.customers import CustomerInputSerializer, CustomerSerialize
 from api.views.common import (
     AFTER_PARAMETER,
     DETAIL_PROBLEMS,
+    ID_PARAMETER,
     LIST_PROBLEMS,
     WRITE_PROBLEMS,
     body_object,
@@ -70,6 +71,7 @@ class CustomerDetail(APIView):
 
     @extend_schema(
         operation_id="customers_read",
+        parameters=[ID_PARAMETER],
         summary="Read one customer",
         responses={200: CustomerSerializer, **DETAIL_PROBLEMS},
     )
@@ -79,6 +81,7 @@ class CustomerDetail(APIView):
 
     @extend_schema(
         operation_id="customers_update",
+        parameters=[ID_PARAMETER],
         summary="Update a customer (only the fields sent change)",
         request=CustomerInputSerializer(partial=True),
         responses={200: CustomerSerializer, **WRITE_PROBLEMS},

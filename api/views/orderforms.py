@@ -13,6 +13,8 @@ from api.views.common import (
     AFTER_PARAMETER,
     DETAIL_PROBLEMS,
     LIST_PROBLEMS,
+    NUMBER_PARAMETER,
+    SLUG_PARAMETER,
     keyset_response,
     page_serializer,
 )
@@ -41,6 +43,7 @@ class FormVersionDetail(APIView):
 
     @extend_schema(
         operation_id="order_form_version_read",
+        parameters=[SLUG_PARAMETER, NUMBER_PARAMETER],
         summary="Read one version of a form with its questions",
         responses={200: FormVersionSerializer, **DETAIL_PROBLEMS},
     )

@@ -12,6 +12,7 @@ from api.views.common import (
     AFTER_PARAMETER,
     DETAIL_PROBLEMS,
     LIST_PROBLEMS,
+    ORDER_NUMBER_PARAMETER,
     form_checked,
     keyset_response,
     page_serializer,
@@ -65,6 +66,7 @@ class OrderDetail(APIView):
 
     @extend_schema(
         operation_id="orders_read",
+        parameters=[ORDER_NUMBER_PARAMETER],
         summary="Read one order: header, status and revisions",
         responses={200: OrderDetailSerializer, **DETAIL_PROBLEMS},
     )
