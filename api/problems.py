@@ -44,7 +44,17 @@ UNSUPPORTED_MEDIA_TYPE = ProblemType(
     "unsupported-media-type", "Send the body as application/json"
 )
 RATE_LIMITED = ProblemType("rate-limited", "Too many requests")
+CONFLICT = ProblemType("conflict", "The object is not in a state that allows this")
 OTHER = ProblemType("request-refused", "The request was refused")
+
+
+class Conflict(exceptions.APIException):
+    """The request is fine, the object's state refuses it (a submitted order)."""
+
+    status_code = 409
+    default_detail = "The object is not in a state that allows this."
+    default_code = "conflict"
+
 
 # The most specific match first: AuthenticationFailed and NotAuthenticated are both
 # APIExceptions, so the table is searched in order.
@@ -59,6 +69,7 @@ PROBLEM_TYPES: tuple[tuple[type[exceptions.APIException], ProblemType], ...] = (
     (exceptions.NotAcceptable, NOT_ACCEPTABLE),
     (exceptions.UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE),
     (exceptions.Throttled, RATE_LIMITED),
+    (Conflict, CONFLICT),
 )
 ALL_TYPES = (*(problem for _, problem in PROBLEM_TYPES), OTHER)
 

@@ -4,7 +4,7 @@ in the "api" namespace."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import customers, orderforms, orders, tokens
+from api.views import customers, order_writes, orderforms, orders, tokens
 
 app_name = "api"
 
@@ -37,4 +37,9 @@ urlpatterns = [
     ),
     path("v1/orders/", orders.OrderList.as_view(), name="order_list"),
     path("v1/orders/<str:number>/", orders.OrderDetail.as_view(), name="order_detail"),
+    path(
+        "v1/orders/<str:number>/submit/",
+        order_writes.OrderSubmit.as_view(),
+        name="order_submit",
+    ),
 ]

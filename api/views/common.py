@@ -133,6 +133,27 @@ def form_checked(form: forms.Form) -> forms.Form:
     return form
 
 
+def form_data(body: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    """The body's values for a web form's fields as the strings a browser sends
+    (numbers too); an object or list where a single value belongs is refused per
+    field, and null means "empty"."""
+    data: dict[str, str] = {}
+    wrong: dict[str, list[str]] = {}
+    for name in names:
+        if name not in body:
+            continue
+        value = body[name]
+        if value is None:
+            data[name] = ""
+        elif isinstance(value, dict | list):
+            wrong[name] = ["Send a single value, not a list or an object."]
+        else:
+            data[name] = str(value)
+    if wrong:
+        raise exceptions.ValidationError(wrong)
+    return data
+
+
 def body_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
     """The JSON body as an object of known fields; anything else is refused,
     naming the fields a client may have misspelt."""

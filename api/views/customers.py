@@ -17,6 +17,7 @@ from api.views.common import (
     WRITE_PROBLEMS,
     body_object,
     form_checked,
+    form_data,
     keyset_response,
     page_serializer,
 )
@@ -61,7 +62,8 @@ class CustomerList(APIView):
         responses={201: CustomerSerializer, **WRITE_PROBLEMS},
     )
     def post(self, request: Request) -> Response:
-        form = form_checked(CustomerForm(body_object(request, CUSTOMER_FIELDS)))
+        body = body_object(request, CUSTOMER_FIELDS)
+        form = form_checked(CustomerForm(form_data(body, CUSTOMER_FIELDS)))
         customer = services.customer_create(user=request.user, data=form.cleaned_data)
         return Response(CustomerSerializer(customer).data, status=201)
 
@@ -88,7 +90,7 @@ class CustomerDetail(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         customer = get_object_or_404(Customer, pk=pk)
-        changes = body_object(request, CUSTOMER_FIELDS)
+        changes = form_data(body_object(request, CUSTOMER_FIELDS), CUSTOMER_FIELDS)
         current = {field: getattr(customer, field) for field in CUSTOMER_FIELDS}
         form = form_checked(CustomerForm({**current, **changes}, instance=customer))
         customer = services.customer_update(

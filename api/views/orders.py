@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from api.permissions import OrderAccess
 from api.serializers.orders import OrderDetailSerializer, OrderRowSerializer
+from api.views import order_writes
 from api.views.common import (
     AFTER_PARAMETER,
     DETAIL_PROBLEMS,
@@ -59,6 +60,10 @@ class OrderList(APIView):
             page_selectors.orders_listed(filters.cleaned_data),
             OrderRowSerializer,
         )
+
+    @order_writes.CREATE_SCHEMA
+    def post(self, request: Request) -> Response:
+        return order_writes.draft_create(request)
 
 
 class OrderDetail(APIView):

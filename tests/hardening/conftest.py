@@ -391,4 +391,5 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "number": str(w.intake_number),
         },
         "api:order_detail": {"number": a},
+        "api:order_submit": {"number": a},
     }

@@ -148,6 +148,8 @@ MATRIX: dict[str, Expect] = {
     "api:order_form_version": get(401, 200, 403, 403, 200, 200),
     "api:order_list": get(401, 200, 200, 200, 200, 403),
     "api:order_detail": get(401, 200, 200, 200, 200, 403),
+    # The world's order A is submitted: customer service is told so (409).
+    "api:order_submit": post(401, 409, 403, 403, 403, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
