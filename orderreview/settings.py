@@ -6,6 +6,7 @@ secure, HSTS is on, and a production start without DJANGO_SECRET_KEY fails loudl
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -93,6 +94,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "orders",
     "requirements",
     "reviews",
@@ -100,6 +104,8 @@ INSTALLED_APPS = [
     # On top of the domain apps: reads over all of them, imported by none.
     "audit",
     "pages",
+    # The REST API (docs/guide-api.md): the pages' rules for programs.
+    "api",
     "devtools",
 ]
 
@@ -342,6 +348,48 @@ PUBLIC_UPLOAD_EXTENSIONS = env_list(
     "PUBLIC_UPLOAD_EXTENSIONS",
     "pdf,png,jpg,jpeg,txt,csv,xlsx,docx,step,stp,iges,igs,dxf,dwg,stl,zip",
 )
+
+# The REST API (docs/guide-api.md): tokens in the Authorization header, or the
+# browser's session for the interactive docs. Each token (each session user) may
+# make API_RATE_LIMIT requests, counted in the database cache above, so the limit
+# holds across every app server process.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/minute")
+if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must read like 120/minute (per second, minute, hour or "
+        f"day), got {API_RATE_LIMIT!r}"
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials gets 401 with WWW-Authenticate.
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.ApiSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OrderReview API",
+    "DESCRIPTION": "Orders, customers and order forms for programs, with the rules "
+    "of the web pages. Guide: docs/guide-api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page are public and the same for everyone.
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "FormVersionStatusEnum": "orders.models.OrderFormVersion.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,8 @@ urlpatterns = [
     path("forms/", include("orders.orderforms.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
+    # The REST API (/api/v1/), its schema and docs, and the API token page.
+    path("api/", include("api.urls")),
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),
     path("", include("reviews.urls")),

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from api import services as api_services
 from audit.registry import history_model, tracked_models
 from communications import catalog_claims as claim_services
 from communications import customer_property as property_services
@@ -142,6 +143,10 @@ class World:
     notification_pk: int
     property_pk: int
     claim_pk: int
+    # Customer service's API token (their token page's revoke URL).
+    api_token_pk: int
+    intake_slug: str
+    intake_number: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -257,6 +262,7 @@ def world(
         location="Store A",
         user=service_user,
     )
+    api_token, _ = api_services.api_token_create(user=service_user, name="ERP import")
     world = World(
         order_a=order_a,
         order_b=order_b,
@@ -281,6 +287,9 @@ def world(
         notification_pk=notification.pk,
         property_pk=property_item.pk,
         claim_pk=claim.pk,
+        api_token_pk=api_token.pk,
+        intake_slug=intake_version.form.slug,
+        intake_number=intake_version.number,
     )
     world.params = world_params(world)
     return world
@@ -375,4 +384,12 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         },
         "requirements:revision_changes": {"number": w.order_d.number, "revision": "2"},
         "requirements:notification_detail": {"pk": str(w.notification_pk)},
+        "api:token_revoke": {"pk": str(w.api_token_pk)},
+        "api:customer_detail": {"pk": str(w.order_a.customer_id)},
+        "api:order_form_version": {
+            "slug": w.intake_slug,
+            "number": str(w.intake_number),
+        },
+        "api:order_detail": {"number": a},
+        "api:order_submit": {"number": a},
     }

@@ -1,0 +1,45 @@
+"""The API (/api/v1/...), its schema and docs, and the page of a person's tokens,
+in the "api" namespace."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api.views import customers, order_writes, orderforms, orders, tokens
+
+app_name = "api"
+
+
+class SwaggerDocs(SpectacularSwaggerSplitView):
+    # Its script comes from a URL of ours, not inline: the CSP allows 'self' only.
+    template_name = "api/swagger_ui.html"
+
+
+urlpatterns = [
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs/", SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
+    path("v1/customers/", customers.CustomerList.as_view(), name="customer_list"),
+    path(
+        "v1/customers/<int:pk>/",
+        customers.CustomerDetail.as_view(),
+        name="customer_detail",
+    ),
+    path(
+        "v1/order-forms/",
+        orderforms.PublishedFormList.as_view(),
+        name="order_form_list",
+    ),
+    path(
+        "v1/order-forms/<slug:slug>/versions/<int:number>/",
+        orderforms.FormVersionDetail.as_view(),
+        name="order_form_version",
+    ),
+    path("v1/orders/", orders.OrderList.as_view(), name="order_list"),
+    path("v1/orders/<str:number>/", orders.OrderDetail.as_view(), name="order_detail"),
+    path(
+        "v1/orders/<str:number>/submit/",
+        order_writes.OrderSubmit.as_view(),
+        name="order_submit",
+    ),
+]
