@@ -27,7 +27,8 @@ demo: migrate
 # The web server on http://127.0.0.1:8000 and, beside it, the background worker.
 run: demo
 	@echo "OrderReview at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	$(DEV_ENV) bash scripts/run_dev.sh
+	@echo "E-mail (to customers and staff) is written to var/mail/, one file per message"
+	$(DEV_ENV) DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend bash scripts/run_dev.sh
 
 test: install
 	$(BIN)/python -m pytest

@@ -19,6 +19,7 @@ from django.utils import timezone
 from communications import notices
 from communications.models import Communication, NoticeKind, OutboundNotice
 from communications.services import notice_template_for
+from orderreview import events
 from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Order
@@ -100,6 +101,8 @@ def notice_queue(
     notice.save()
     if notice.status == OutboundNotice.Status.QUEUED:
         transaction.on_commit(partial(_enqueue, notice.pk, notice.attempts))
+    elif notice.status == OutboundNotice.Status.FAILED:
+        events.notice_failed.send(sender=OutboundNotice, notice=notice)
     return notice
 
 
@@ -261,6 +264,8 @@ def _notice_attempt_failed(*, notice_id: int, error: Exception) -> None:
             )
         attribute(notice, user=None, reason=f"Attempt {notice.attempts} failed")
         notice.save()
+        if notice.status == OutboundNotice.Status.FAILED:
+            events.notice_failed.send(sender=OutboundNotice, notice=notice)
     logger.warning(
         "Notice %s attempt %s failed: %s",
         notice.pk,

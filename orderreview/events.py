@@ -11,6 +11,11 @@ revision_submitted(revision)
     revision 1 is the intake, later numbers are change orders.
 review_decided(review, decision)
     Sent by reviews.services when a decision is signed.
+review_assessed(review)
+    Sent by reviews.services when verdicts were recorded on a review (one or many).
+notice_failed(notice)
+    Sent by communications.outbound when a notice to a customer is given up on
+    after its last attempt.
 catalog_request_received(order)
     Sent by requirements.services when a visitor's catalog request is on file.
 order_customer_changed(order, user)
@@ -39,3 +44,5 @@ review_decided = Signal()
 catalog_request_received = Signal()
 change_requested = Signal()
 order_customer_changed = Signal()
+review_assessed = Signal()
+notice_failed = Signal()

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "requirements",
     "reviews",
     "communications",
+    "staffmail",
     # On top of the domain apps: reads over all of them, imported by none.
     "audit",
     "pages",
@@ -283,7 +284,22 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # DJANGO_EMAIL_TIMEOUT, so a live send is never taken for a dead one.
 TASK_STUCK_AFTER_SECONDS = env_int("TASK_STUCK_AFTER_SECONDS", 15 * 60)
 TASK_SWEEP_INTERVAL_SECONDS = env_int("TASK_SWEEP_INTERVAL_SECONDS", 60)
-TASK_WORKER_SWEEPS = ["communications.sweep.notices_sweep"]
+TASK_WORKER_SWEEPS = [
+    "communications.sweep.notices_sweep",
+    # Reminders, escalations and daily digests to staff (staffmail.schedule).
+    "staffmail.schedule.staffmail_sweep",
+]
+
+# E-mail to staff (docs/guide-notifications.md). Links in e-mails start with
+# SITE_URL. A review overdue by STAFF_MAIL_ESCALATE_AFTER_DAYS is escalated to the
+# approvers, or to the role STAFF_MAIL_ESCALATE_TO names. Kinds listed in
+# STAFF_MAIL_MANDATORY cannot be turned off (immediately or in the digest only).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+STAFF_MAIL_ESCALATE_AFTER_DAYS = env_int("STAFF_MAIL_ESCALATE_AFTER_DAYS", 2)
+STAFF_MAIL_ESCALATE_TO = env_str("STAFF_MAIL_ESCALATE_TO", "")
+STAFF_MAIL_MANDATORY = env_list("STAFF_MAIL_MANDATORY", "escalation")
+STAFF_MAIL_MAX_ATTEMPTS = env_int("STAFF_MAIL_MAX_ATTEMPTS", 5)
+STAFF_MAIL_RETRY_BASE_SECONDS = env_int("STAFF_MAIL_RETRY_BASE_SECONDS", 60)
 
 # Segregation of duties: whoever entered an order or revision cannot sign its decision,
 # unless a one-person shop relaxes it.

@@ -20,6 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("staffmail.urls")),
     path("forms/", include("orders.orderforms.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

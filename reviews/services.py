@@ -140,6 +140,7 @@ def assessment_record(
                 user=user,
                 reason="Review started",
             )
+        events.review_assessed.send(sender=Review, review=current.review)
     return current
 
 
@@ -250,6 +251,8 @@ def assessments_record_can_meet(
                 user=user,
                 reason="Review started",
             )
+        if slots:
+            events.review_assessed.send(sender=Review, review=current)
     return slots
 
 

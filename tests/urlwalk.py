@@ -19,10 +19,13 @@ from django.urls.resolvers import RegexPattern
 #   records of the process.
 EXCLUDED_PREFIXES = ("admin/",)
 EXCLUDED_NAMES = {"login", "logout", "password_change", "password_change_done"}
-# A person's own API tokens: every role, auditors included, creates and revokes its
-# own (a credential, like the password). The permission matrix covers them; the
-# walks that expect an auditor's every write refused skip them.
-OWN_ACCOUNT_NAMES = frozenset({"api:token_list", "api:token_revoke"})
+# A person's own API tokens and e-mail preferences: every role, auditors included,
+# manages its own (like the password; not records of the process). The permission
+# matrix covers them; the walks that expect an auditor's every write refused skip
+# them.
+OWN_ACCOUNT_NAMES = frozenset(
+    {"api:token_list", "api:token_revoke", "staffmail:preferences"}
+)
 # The REST API: csrf-exempt at Django's level (a token request carries no cookie to
 # forge); DRF's session authentication makes its own CSRF check.
 API_ROUTE_PREFIX = "api/v1/"
