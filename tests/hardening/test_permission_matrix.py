@@ -331,6 +331,4 @@ def test_anonymous_visitors_change_nothing_anywhere(world):
 def test_auditors_change_nothing_with_real_objects_behind_every_url(world, users):
     client = _client(users["auditor"])
     # An auditor on a public page is just another visitor: skipped like anonymous.
-    assert (
-        write_problems(client, world.params, public_ok=True, own_account_ok=True) == []
-    )
+    assert write_problems(client, world.params, public_ok=True) == []
