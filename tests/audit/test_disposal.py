@@ -14,17 +14,7 @@ from audit.models import Disposal
 from audit.restored_files import referenced_file_problems
 from communications.models import Communication
 from orders.models import Order
-from tests.audit.disposal_world import (  # noqa: F401 (fixtures)
-    DRAWING_SHA,
-    LETTER_SHA,
-    drawing_version,
-    keeper,
-    media,
-    old_complaint,
-    retention_over,
-    second_keeper,
-    signed_order,
-)
+from tests.audit.conftest import DRAWING_SHA, LETTER_SHA
 
 pytestmark = pytest.mark.django_db
 

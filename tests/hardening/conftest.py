@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from audit.models import Disposal
 from audit.registry import history_model, tracked_models
 from communications import catalog_claims as claim_services
 from communications import customer_property as property_services
@@ -142,6 +143,9 @@ class World:
     notification_pk: int
     property_pk: int
     claim_pk: int
+    # A disposal asked for (by customer service's user, saved directly: nothing in
+    # the world is past retention) of the complaint.
+    disposal_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -257,6 +261,15 @@ def world(
         location="Store A",
         user=service_user,
     )
+    disposal = Disposal.objects.create(
+        record_type=Disposal.RecordType.COMPLAINT,
+        communication=communication,
+        record_label=f"Complaint #{communication.pk}",
+        retention_rule="Feedback and complaints: kept 10 years",
+        reason="Retention period over.",
+        requested_by=service_user,
+        requested_at=timezone.now(),
+    )
     world = World(
         order_a=order_a,
         order_b=order_b,
@@ -281,6 +294,7 @@ def world(
         notification_pk=notification.pk,
         property_pk=property_item.pk,
         claim_pk=claim.pk,
+        disposal_pk=disposal.pk,
     )
     world.params = world_params(world)
     return world
@@ -360,6 +374,14 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "object_id": str(w.order_a.pk),
         },
         "audit:order_as_of": {"number": a},
+        "audit:disposal_request": {
+            "record_type": "orders",
+            "object_id": str(w.order_a.pk),
+        },
+        **{
+            f"audit:disposal_{name}": {"pk": str(w.disposal_pk)}
+            for name in ("detail", "decide", "execute")
+        },
         "requirements:change_new": {"number": w.order_d.number},
         **{
             f"requirements:{name}": {"number": w.order_c.number, "revision": "2"}

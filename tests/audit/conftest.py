@@ -1,4 +1,4 @@
-"""Fixtures of the disposal tests: a signed order with a drawing and contact
+"""Fixtures of the audit tests for disposal: a signed order with a drawing and contact
 details, an old communication with an attachment, and two records controllers."""
 
 import datetime as dt
