@@ -13,7 +13,14 @@ from django.db import models
 from orders.models import Order
 
 # The apps whose every model must carry django-simple-history.
-TRACKED_APPS = ("orderreview", "orders", "requirements", "reviews", "communications")
+TRACKED_APPS = (
+    "orderreview",
+    "orders",
+    "requirements",
+    "reviews",
+    "communications",
+    "audit",
+)
 
 # Fields shown as the object's name in the timeline, first match wins.
 LABEL_FIELDS = ("number", "username", "account_code", "key", "slug", "name", "subject")

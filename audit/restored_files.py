@@ -3,7 +3,9 @@
 A requirement file answer records its SHA-256 at upload (orders.uploads), so the
 file must be byte-identical, as must a catalog claim's evidence; a communication
 attachment records its size only.
-Run on the copy by verify_restored_copy, which restore_db starts.
+Run on the copy by verify_restored_copy, which restore_db starts. Files a
+carried-out disposal removed on purpose are not missing: their rows still name them
+(signed content keeps the name and SHA-256), the disposal records their removal.
 """
 
 import hashlib
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 
+from audit.models import Disposal
 from communications.models import CatalogClaim, CommunicationAttachment
 from orders.uploads import stored_upload_path
 from requirements.models import Requirement, RequirementSet
@@ -27,7 +30,7 @@ class ReferencedFile:
     size: int | None
 
 
-def _answer_file(
+def answer_file(
     value: object, order_number: str, named_by: str
 ) -> ReferencedFile | None:
     path = stored_upload_path(value, order_number)
@@ -51,7 +54,7 @@ def referenced_files() -> Iterator[ReferencedFile]:
     for revision in revisions.iterator(chunk_size=CHUNK):
         for key, value in (revision.answers or {}).items():
             named_by = f"answer {key} of {revision.order.number} rev. {revision.number}"
-            found = _answer_file(value, revision.order.number, named_by)
+            found = answer_file(value, revision.order.number, named_by)
             if found:
                 yield found
     requirements = (
@@ -67,7 +70,7 @@ def referenced_files() -> Iterator[ReferencedFile]:
             f"requirement {requirement.key} of {revision.order.number} "
             f"rev. {revision.number}"
         )
-        found = _answer_file(requirement.value, revision.order.number, named_by)
+        found = answer_file(requirement.value, revision.order.number, named_by)
         if found:
             yield found
     attachments = CommunicationAttachment.objects.order_by("pk")
@@ -88,6 +91,15 @@ def referenced_files() -> Iterator[ReferencedFile]:
         )
 
 
+def disposed_file_paths() -> set[str]:
+    """Every file path a carried-out disposal removed from storage on purpose."""
+    paths: set[str] = set()
+    done = Disposal.objects.filter(state=Disposal.State.DISPOSED)
+    for removed in done.values_list("removed", flat=True):
+        paths.update(str(f["path"]) for f in (removed or {}).get("files", []))
+    return paths
+
+
 def _content(path: str) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
@@ -103,7 +115,10 @@ def referenced_file_problems() -> tuple[int, list[str]]:
     the row that refers to it."""
     checked: dict[str, tuple[int, str] | None] = {}
     problems = []
+    disposed = disposed_file_paths()
     for ref in referenced_files():
+        if ref.path in disposed:
+            continue
         if ref.path not in checked:
             exists = default_storage.exists(ref.path)
             checked[ref.path] = _content(ref.path) if exists else None

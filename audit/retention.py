@@ -68,38 +68,55 @@ def _complaints_past(cutoff: dt.datetime) -> QuerySet[Communication]:
     )
 
 
+# Each record type: its key (settings.RETENTION_YEARS, Disposal.RecordType), label,
+# when its clock starts, and the records past a cutoff.
+RECORD_TYPES = (
+    ("orders", "Orders", "from the order's last decision", _orders_past),
+    (
+        "communications",
+        "Communications (other than feedback and complaints)",
+        "from when it took place",
+        _communications_past,
+    ),
+    (
+        "complaints",
+        "Feedback and complaints",
+        "from when its follow-up was closed",
+        _complaints_past,
+    ),
+)
+
+
+def _group(key: str, now: dt.datetime) -> tuple[RetentionGroup, QuerySet]:
+    for candidate, label, clock, past in RECORD_TYPES:
+        if candidate == key:
+            years = settings.RETENTION_YEARS[key]
+            cutoff = _years_before(now, years)
+            group = RetentionGroup(key, label, clock, years, cutoff)
+            return group, past(cutoff)
+    raise ValueError(f"no retention rule for {key!r}")
+
+
 def retention_report(now: dt.datetime | None = None) -> list[RetentionGroup]:
     """Each record type with its period and what is past it: a count and the
     oldest SHOWN records. Two queries per type."""
     now = now or timezone.now()
-    years = settings.RETENTION_YEARS
     groups = []
-    for key, label, clock, past in (
-        ("orders", "Orders", "from the order's last decision", _orders_past),
-        (
-            "communications",
-            "Communications (other than feedback and complaints)",
-            "from when it took place",
-            _communications_past,
-        ),
-        (
-            "complaints",
-            "Feedback and complaints",
-            "from when its follow-up was closed",
-            _complaints_past,
-        ),
-    ):
-        cutoff = _years_before(now, years[key])
-        records = past(cutoff)
-        groups.append(
-            RetentionGroup(
-                key=key,
-                label=label,
-                clock=clock,
-                years=years[key],
-                cutoff=cutoff,
-                count=records.count(),
-                rows=list(records[:SHOWN]),
-            )
-        )
+    for key, *_ in RECORD_TYPES:
+        group, records = _group(key, now)
+        group.count = records.count()
+        group.rows = list(records[:SHOWN])
+        groups.append(group)
     return groups
+
+
+def past_retention(key: str, pk: int, now: dt.datetime | None = None) -> str | None:
+    """The rule a record of this type is past, as a tombstone states it, or None
+    while it must still be kept."""
+    group, records = _group(key, now or timezone.now())
+    if not records.filter(pk=pk).exists():
+        return None
+    return (
+        f"{group.label}: kept {group.years} year{'s' if group.years != 1 else ''} "
+        f"{group.clock} (past it before {group.cutoff:%Y-%m-%d})"
+    )

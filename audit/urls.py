@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import views
+from audit import disposal_views, views
 
 app_name = "audit"
 urlpatterns = [
@@ -14,4 +14,20 @@ urlpatterns = [
     path("orders/<str:number>/as-of/", views.order_as_of, name="order_as_of"),
     path("signatures/", views.signature_chain, name="signature_chain"),
     path("retention/", views.retention_report, name="retention"),
+    path(
+        "retention/<str:record_type>/<int:object_id>/dispose/",
+        disposal_views.disposal_request,
+        name="disposal_request",
+    ),
+    path("disposals/<int:pk>/", disposal_views.disposal_detail, name="disposal_detail"),
+    path(
+        "disposals/<int:pk>/decide/",
+        disposal_views.disposal_decide,
+        name="disposal_decide",
+    ),
+    path(
+        "disposals/<int:pk>/execute/",
+        disposal_views.disposal_execute,
+        name="disposal_execute",
+    ),
 ]

@@ -8,10 +8,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from audit import export, history, retention, selectors, signatures
+from audit import disposal_plan, export, history, retention, selectors, signatures
 from audit.forms import AsOfForm, TimelineFilterForm
 from audit.registry import model_by_label, order_path
-from orderreview.roles import APPROVER, AUDITOR, role_required
+from orderreview.roles import (
+    APPROVER,
+    AUDITOR,
+    RECORDS_CONTROLLER,
+    RETENTION_READERS,
+    has_role,
+    role_required,
+)
 
 PAGE_SIZE = 50
 
@@ -100,8 +107,14 @@ def signature_chain(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/signature_chain.html", context)
 
 
-@role_required(AUDITOR, APPROVER)
+@role_required(*RETENTION_READERS)
 @require_safe
 def retention_report(request: HttpRequest) -> HttpResponse:
-    context = {"groups": retention.retention_report(), "shown": retention.SHOWN}
+    groups = retention.retention_report()
+    disposal_plan.disposals_attach(groups)
+    context = {
+        "groups": groups,
+        "shown": retention.SHOWN,
+        "can_request": has_role(request.user, RECORDS_CONTROLLER),
+    }
     return render(request, "audit/retention.html", context)

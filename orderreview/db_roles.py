@@ -25,6 +25,9 @@ from orderreview.db import database_config, quote_ident, role_create_sql
 
 # Rows that are never updated or deleted once written (triggers refuse it too).
 APPEND_ONLY_TABLES = ("reviews_signature", "reviews_decision")
+# Rows that change state but are never deleted (triggers refuse it too): a disposal
+# is the record that something was removed.
+NEVER_DELETED_TABLES = ("audit_disposal",)
 
 
 class RoleSetupError(Exception):
@@ -133,8 +136,11 @@ def app_role_grant(
                 )
             # Accounts are deactivated, never deleted (a trigger refuses it too).
             users = get_user_model()._meta.db_table
-            if users in existing:
-                cursor.execute(f"REVOKE DELETE ON {quote_ident(users)} FROM {role_sql}")
+            for table in (users, *NEVER_DELETED_TABLES):
+                if table in existing:
+                    cursor.execute(
+                        f"REVOKE DELETE ON {quote_ident(table)} FROM {role_sql}"
+                    )
             if "django_migrations" in existing:
                 cursor.execute(
                     "REVOKE INSERT, UPDATE, DELETE ON django_migrations "

@@ -26,6 +26,11 @@ change_requested(revision, user, subject, body, attachment)
     Sent by requirements.change_orders.change_order_start when the person raising a
     change order logs the customer's own request with it (attachment: an uploaded
     file or None). A receiver's ValidationError refuses the whole change order.
+disposed_orders_asked()
+    Sent by reviews.record.disposed_orders (verify_signatures) before it compares
+    signed content with today's rows: each receiver returns {order id: note} for
+    orders whose content was disposed of under retention. Those orders are named
+    with their note instead of compared (their signatures are still verified).
 
 Who listens:
 - reviews.receivers opens a review on revision_submitted.
@@ -35,6 +40,7 @@ Who listens:
   request as an inbound change-notice communication on the order; on
   order_customer_changed, moves the order's communications and customer property to
   the order's customer.
+- audit.receivers answers disposed_orders_asked from its disposal tombstones.
 """
 
 from django.dispatch import Signal
@@ -46,3 +52,4 @@ change_requested = Signal()
 order_customer_changed = Signal()
 review_assessed = Signal()
 notice_failed = Signal()
+disposed_orders_asked = Signal()

@@ -19,7 +19,18 @@ FORM_ADMIN = "Form admin"
 # People outside the review (purchasing, shipping, production planning) whom an
 # awareness rule tells of changes: they read and acknowledge change notifications.
 MADE_AWARE = "Made aware of changes"
-ALL_ROLES = (CUSTOMER_SERVICE, REVIEWER, APPROVER, AUDITOR, FORM_ADMIN, MADE_AWARE)
+# Who disposes of records past their retention period (ISO 9001 7.5.3.2): one asks,
+# another approves. Not auditors as such: auditors change nothing.
+RECORDS_CONTROLLER = "Records controller"
+ALL_ROLES = (
+    CUSTOMER_SERVICE,
+    REVIEWER,
+    APPROVER,
+    AUDITOR,
+    FORM_ADMIN,
+    MADE_AWARE,
+    RECORDS_CONTROLLER,
+)
 
 # Named groups of roles, for role_required, has_role and the services that check a
 # role themselves. Each says who, by what they do; define a new one here, not in a view.
@@ -40,6 +51,10 @@ CHANGE_NOTIFIED = (CUSTOMER_SERVICE, REVIEWER, APPROVER, MADE_AWARE)
 CUSTOMER_READERS = (CUSTOMER_SERVICE, AUDITOR)
 # Read-only access for auditors, where the working role is another.
 AUDITORS = (AUDITOR,)
+# Who reads the auditor's workspace (the timeline, the chain, retention).
+AUDIT_READERS = (AUDITOR, APPROVER)
+# Who reads the retention report and disposal requests without acting on them.
+RETENTION_READERS = (*AUDIT_READERS, RECORDS_CONTROLLER)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Model permissions each group gets, for the Django admin. Views check roles, not these.
@@ -88,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requirements.view_awarenessrule",
     ],
     MADE_AWARE: [],
+    RECORDS_CONTROLLER: [],
 }
 
 
@@ -163,6 +179,7 @@ def roles_context(request: HttpRequest) -> dict[str, object]:
             "approver": holds(APPROVER),
             "auditor": holds(AUDITOR),
             "form_admin": holds(FORM_ADMIN),
+            "records_controller": holds(RECORDS_CONTROLLER),
             "names": sorted(roles),
         }
     }

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit import dashboard
+from audit import dashboard, disposal_plan
 from communications import claim_selectors as claims
 from communications import property_selectors as customer_property
 from communications import selectors as communications
@@ -59,8 +59,9 @@ def orders_listed(filters: dict[str, Any]) -> QuerySet[Order]:
 
 
 def order_panels(order: Order, user: Any) -> dict[str, Any]:
-    """The order page's review and communication panels."""
+    """The order page's review and communication panels, and its disposal."""
     panels: dict[str, Any] = {
+        "disposal": disposal_plan.order_disposal(order),
         "order_reviews": reviews.reviews_of_order(order),
         "can_open_review": roles.has_role(user, *roles.REVIEW_OPENERS),
     }

@@ -468,9 +468,11 @@ def acceptance_record_pdf(
 @require_safe
 @role_required(roles.APPROVER, read_only=roles.AUDITORS)
 def signatures_verify(request: HttpRequest) -> HttpResponse:
+    disposed = record.disposed_orders()
     context = {
         "report": selectors.chain_report(),
-        "content_problems": list(record.content_problems()),
+        "content_problems": list(record.content_problems(disposed=disposed)),
+        "disposed_notes": list(disposed.values()),
         "signatures": selectors.latest_signatures(),
     }
     return render(request, "reviews/signatures_verify.html", context)

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from api import services as api_services
+from audit.models import Disposal
 from audit.registry import history_model, tracked_models
 from communications import catalog_claims as claim_services
 from communications import customer_property as property_services
@@ -147,6 +148,9 @@ class World:
     api_token_pk: int
     intake_slug: str
     intake_number: int
+    # A disposal asked for (by customer service's user, saved directly: nothing in
+    # the world is past retention) of the complaint.
+    disposal_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -263,6 +267,15 @@ def world(
         user=service_user,
     )
     api_token, _ = api_services.api_token_create(user=service_user, name="ERP import")
+    disposal = Disposal.objects.create(
+        record_type=Disposal.RecordType.COMPLAINT,
+        communication=communication,
+        record_label=f"Complaint #{communication.pk}",
+        retention_rule="Feedback and complaints: kept 10 years",
+        reason="Retention period over.",
+        requested_by=service_user,
+        requested_at=timezone.now(),
+    )
     world = World(
         order_a=order_a,
         order_b=order_b,
@@ -290,6 +303,7 @@ def world(
         api_token_pk=api_token.pk,
         intake_slug=intake_version.form.slug,
         intake_number=intake_version.number,
+        disposal_pk=disposal.pk,
     )
     world.params = world_params(world)
     return world
@@ -369,6 +383,14 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "object_id": str(w.order_a.pk),
         },
         "audit:order_as_of": {"number": a},
+        "audit:disposal_request": {
+            "record_type": "orders",
+            "object_id": str(w.order_a.pk),
+        },
+        **{
+            f"audit:disposal_{name}": {"pk": str(w.disposal_pk)}
+            for name in ("detail", "decide", "execute")
+        },
         "requirements:change_new": {"number": w.order_d.number},
         **{
             f"requirements:{name}": {"number": w.order_c.number, "revision": "2"}

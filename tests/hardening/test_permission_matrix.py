@@ -72,6 +72,12 @@ MATRIX: dict[str, Expect] = {
     "audit:order_as_of": get(302, 403, 403, 200, 200, 403),
     "audit:signature_chain": get(302, 403, 403, 200, 200, 403),
     "audit:retention": get(302, 403, 403, 200, 200, 403),
+    # Disposal: records controllers act (not in this walk: tests/audit/
+    # test_disposal_views.py); auditors and approvers read the requests.
+    "audit:disposal_request": get(302, 403, 403, 403, 403, 403),
+    "audit:disposal_detail": get(302, 403, 403, 200, 200, 403),
+    "audit:disposal_decide": post(302, 403, 403, 403, 403, 403),
+    "audit:disposal_execute": get(302, 403, 403, 403, 403, 403),
     "communications:communication_list": get(302, 200, 403, 403, 200, 403),
     "communications:communication_create": get(302, 200, 403, 403, 403, 403),
     "communications:communication_detail": get(302, 200, 403, 403, 200, 403),

@@ -526,8 +526,8 @@ def test_verification_page_for_approvers_and_auditors_with_constant_queries(
     # rejected orders: 4), the latest with their reviews and orders; the content
     # check: the signatures with their decisions, their reviews with
     # order/customer/revision, the revisions' requirements, the reviews'
-    # assessments (per batch of 200)
-    with django_assert_num_queries(14):
+    # assessments (per batch of 200); the orders disposed of under retention
+    with django_assert_num_queries(15):
         response = client.get(reverse("reviews:signatures_verify"))
     page = response.content.decode()
     assert f"intact: {rows} signature(s)" in page

@@ -96,10 +96,11 @@ PAGES = {
             "orders:order_detail",
             args=[(_newest_order(revisions__number=2) or _newest_order()).number],
         ),
-        11,
+        12,
         f"{SESSION}; the order with customer, form and people; its revisions; the "
-        "shown revision's requirements; their change notifications; its reviews; "
-        "its communications; its notices that failed; its customer property",
+        "shown revision's requirements; their change notifications; its disposal "
+        "under retention; its reviews; its communications; its notices that "
+        "failed; its customer property",
     ),
     "customer list": Page(
         "admin", lambda: reverse("orders:customer_list"), 4, f"{SESSION}; one page"
