@@ -45,6 +45,7 @@ def test_customer_service_enters_a_phone_order_and_submits_it(
 
     page.get_by_role("link", name="Record customer confirmation").click()
     page.get_by_label("How the customer confirmed").fill("Read back to Jo by phone")
+    page.get_by_label("Summary").fill("Requirements read back to Jo")
     page.get_by_role("button", name="Record confirmation").click()
     expect(page.get_by_text("Read back to Jo by phone").first).to_be_visible()
 
