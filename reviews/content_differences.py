@@ -187,13 +187,23 @@ def content_differences(
                     "Yes" if now is None else "No",
                 )
             )
-        found += _fields(
-            "confirmation",
-            "Customer confirmation",
-            CONFIRMATION_FIELDS,
-            was or {},
-            now or {},
-        )
+        found += [
+            difference
+            for difference in _fields(
+                "confirmation",
+                "Customer confirmation",
+                CONFIRMATION_FIELDS,
+                was or {},
+                now or {},
+            )
+            # Not legacy is said by the statement's difference above already.
+            if difference.field != "legacy"
+            or "true"
+            in (
+                difference.before,
+                difference.after,
+            )
+        ]
     if "decision" in before or "decision" in after:
         found += _fields(
             "decision",

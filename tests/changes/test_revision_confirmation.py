@@ -14,58 +14,18 @@ from django.utils import timezone
 
 from communications.attachments import attachment_add
 from communications.models import Communication
-from orders.models import Channel
-from requirements import change_orders, confirmations
-from requirements import services as req_services
 from requirements.models import RequirementSet, RevisionConfirmation
-from tests import factories
-from tests.changes.conftest import ANSWERS, assess_all, sign
+from tests.changes.confirming import (
+    call_about,
+    phone_order,
+    record_confirmation,
+    verbal_change,
+)
+from tests.changes.conftest import assess_all, sign
 
 pytestmark = pytest.mark.django_db
 
 MINUTE = "%Y-%m-%dT%H:%M"
-
-
-def phone_order(version, user) -> RequirementSet:
-    """A submitted order taken by phone: no documented statement."""
-    revision = req_services.intake_start(
-        user=user,
-        form_version=version,
-        channel=Channel.PHONE,
-        customer=factories.CustomerFactory(),
-        answers=ANSWERS,
-    )
-    return req_services.revision_submit(revision=revision, user=user)
-
-
-def verbal_change(order, user, **kwargs) -> RequirementSet:
-    """A change order by phone, with the quantity changed, submitted."""
-    draft = change_orders.change_order_start(
-        order=order,
-        user=user,
-        reason="Buyer called: 400 pieces",
-        channel=Channel.PHONE,
-        requested_by="Jo Buyer",
-        **kwargs,
-    )
-    draft = req_services.revision_answers_save(
-        revision=draft, user=user, answers={**draft.answers, "quantity": 400}
-    )
-    return req_services.revision_submit(revision=draft, user=user)
-
-
-def call_about(order) -> Communication:
-    return factories.CommunicationFactory(
-        customer=order.customer, order=order, subject="Read back to Jo"
-    )
-
-
-def record(revision, user, **kwargs) -> RevisionConfirmation:
-    kwargs.setdefault("method", "Read back by phone")
-    kwargs.setdefault("confirmed_at", timezone.now())
-    if "communication" not in kwargs and "attachment" not in kwargs:
-        kwargs["communication"] = call_about(revision.order)
-    return confirmations.confirmation_record(revision=revision, user=user, **kwargs)
 
 
 # --- the date ----------------------------------------------------------------------
@@ -76,7 +36,7 @@ def test_a_confirmation_before_the_revision_was_entered_is_refused_beside_the_da
 ):
     revision = phone_order(change_version, service_user)
     with pytest.raises(ValidationError) as refused:
-        record(
+        record_confirmation(
             revision,
             service_user,
             confirmed_at=revision.created_at - datetime.timedelta(minutes=2),
@@ -91,7 +51,7 @@ def test_a_confirmation_in_the_future_is_refused_beside_the_date(
 ):
     revision = phone_order(change_version, service_user)
     with pytest.raises(ValidationError) as refused:
-        record(
+        record_confirmation(
             revision,
             service_user,
             confirmed_at=timezone.now() + datetime.timedelta(minutes=2),
@@ -105,17 +65,17 @@ def test_a_change_is_confirmed_after_its_own_entry_not_the_orders(
     change_version, service_user, team, approver
 ):
     first = phone_order(change_version, service_user)
-    record(first, service_user)
+    record_confirmation(first, service_user)
     assess_all(first.review, team)
     sign(first.review, approver)
     change = verbal_change(first.order, service_user)
     with pytest.raises(ValidationError, match="before revision 2 was entered"):
-        record(
+        record_confirmation(
             change,
             service_user,
             confirmed_at=change.created_at - datetime.timedelta(minutes=1),
         )
-    assert record(change, service_user).revision == change
+    assert record_confirmation(change, service_user).revision == change
 
 
 # --- the link ----------------------------------------------------------------------
@@ -126,11 +86,11 @@ def test_a_confirmation_needs_a_communication_of_the_same_order(
 ):
     revision = phone_order(change_version, service_user)
     with pytest.raises(ValidationError) as refused:
-        record(revision, service_user, communication=None)
+        record_confirmation(revision, service_user, communication=None)
     assert list(refused.value.error_dict) == ["communication"]
     other = phone_order(change_version, service_user).order
     with pytest.raises(ValidationError, match="about another order"):
-        record(revision, service_user, communication=call_about(other))
+        record_confirmation(revision, service_user, communication=call_about(other))
     assert not RevisionConfirmation.objects.exists()
 
 
@@ -144,7 +104,7 @@ def test_a_file_of_a_communication_links_the_confirmation_to_both(
         upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 read back"),
         user=service_user,
     )
-    confirmation = record(revision, service_user, attachment=attachment)
+    confirmation = record_confirmation(revision, service_user, attachment=attachment)
     assert (confirmation.attachment, confirmation.communication) == (attachment, call)
 
 
@@ -171,7 +131,7 @@ def test_the_database_refuses_changing_the_confirmation_of_a_decided_revision(
     change_version, service_user, team, approver
 ):
     revision = phone_order(change_version, service_user)
-    confirmation = record(revision, service_user)
+    confirmation = record_confirmation(revision, service_user)
     assess_all(revision.review, team)
     sign(revision.review, approver)
     for sql in (
@@ -185,14 +145,14 @@ def test_the_database_refuses_changing_the_confirmation_of_a_decided_revision(
         ):
             cursor.execute(sql, [confirmation.pk])
     with pytest.raises(ValidationError, match="is accepted"):
-        record(revision, service_user)
+        record_confirmation(revision, service_user)
 
 
 def test_the_database_refuses_changing_whether_a_submitted_change_was_written(
     change_version, service_user, team, approver
 ):
     first = phone_order(change_version, service_user)
-    record(first, service_user)
+    record_confirmation(first, service_user)
     assess_all(first.review, team)
     sign(first.review, approver)
     change = verbal_change(first.order, service_user)
@@ -208,7 +168,7 @@ def test_the_database_refuses_changing_whether_a_submitted_change_was_written(
         )
 
 
-# --- the blocker and verbal change orders --------------------------------------------
+# --- the blocker and verbal change orders -------------------------------------
 
 
 def test_acceptance_is_refused_until_the_revision_under_review_is_confirmed(
@@ -218,7 +178,7 @@ def test_acceptance_is_refused_until_the_revision_under_review_is_confirmed(
     assess_all(revision.review, team)
     with pytest.raises(ValidationError, match="customer service records"):
         sign(revision.review, approver)
-    record(revision, service_user)
+    record_confirmation(revision, service_user)
     assert sign(revision.review, approver).outcome == "accept"
 
 
@@ -226,7 +186,7 @@ def test_a_verbal_change_order_needs_its_own_confirmation(
     client, change_version, service_user, team, approver
 ):
     first = phone_order(change_version, service_user)
-    record(first, service_user)
+    record_confirmation(first, service_user)
     assess_all(first.review, team)
     sign(first.review, approver)
     change = verbal_change(first.order, service_user)
@@ -244,7 +204,7 @@ def test_a_verbal_change_order_needs_its_own_confirmation(
     order_page = client.get(order_url).content.decode()
     button = reverse("orders:revision_confirmation", args=[change.order.number, 2])
     assert button in order_page
-    record(change, service_user)
+    record_confirmation(change, service_user)
     assert sign(change.review, approver).outcome == "accept"
 
 
@@ -252,7 +212,7 @@ def test_a_change_in_writing_needs_no_confirmation(
     change_version, service_user, team, approver
 ):
     first = phone_order(change_version, service_user)
-    record(first, service_user)
+    record_confirmation(first, service_user)
     assess_all(first.review, team)
     sign(first.review, approver)
     change = verbal_change(first.order, service_user, documented_statement=True)
@@ -265,7 +225,7 @@ def test_the_change_form_asks_whether_a_phone_change_was_written(
     client, change_version, service_user, team, approver
 ):
     first = phone_order(change_version, service_user)
-    record(first, service_user)
+    record_confirmation(first, service_user)
     assess_all(first.review, team)
     sign(first.review, approver)
     client.force_login(service_user)
@@ -283,7 +243,7 @@ def test_the_change_form_asks_whether_a_phone_change_was_written(
     assert RequirementSet.objects.get(number=2).documented_statement is True
 
 
-# --- the page --------------------------------------------------------------------------
+# --- the page ------------------------------------------------------------------
 
 
 def test_the_page_records_a_new_conversation_with_the_confirmation(
@@ -329,9 +289,10 @@ def test_the_page_links_an_existing_communication_and_keeps_what_was_typed(
     typed = {"method": "Confirmed on the call {{ x }}", "confirmed_at": "2000-01-01"}
     response = client.post(url, {**typed, "link": f"c{call.pk}"})
     assert response.status_code == 200
-    assert "before the order was entered" in response.context["form"].errors[
-        "confirmed_at"
-    ][0]
+    assert (
+        "before the order was entered"
+        in response.context["form"].errors["confirmed_at"][0]
+    )
     text = response.content.decode()
     assert 'value="Confirmed on the call {{ x }}"' in text
     assert f'<option value="c{call.pk}" selected>' in text

@@ -203,7 +203,9 @@ def test_a_catalog_request_waits_for_staff_to_confirm_the_customer(
 
 def _submitted_with_call(draft, user):
     req_services.revision_submit(revision=draft, user=user)
-    call = factories.CommunicationFactory(customer=draft.order.customer, order=draft.order)
+    call = factories.CommunicationFactory(
+        customer=draft.order.customer, order=draft.order
+    )
     return draft, call
 
 
