@@ -391,6 +391,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
         "confirmation_missing": services.confirmation_missing(review),
+        "confirmation": confirmation_shown(to_sign, review),
         "self_approval": services.self_approval(review, request.user),
         "outstanding_acknowledgements": req_selectors.notifications_outstanding(
             review.requirement_set

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from reviews import record, selectors, signing
 from reviews.content_differences import content_differences
 from reviews.models import Signature
+from tests import factories
 from tests.changes.confirming import phone_order, record_confirmation
 from tests.changes.conftest import assess_all, sign, submitted_order
 from tests.factories import TEST_PASSWORD
@@ -202,3 +203,32 @@ def test_content_differences_name_the_confirmation_in_words():
         ),
     ]
     assert content_differences(after, after) == []
+
+
+def test_what_was_typed_is_shown_as_text_on_the_order_record_and_sign_pages(
+    client, change_version, service_user, approver, team
+):
+    revision = phone_order(change_version, service_user)
+    hostile = "<b>{{ request.user.password }}</b>{% now 'Y' %}"
+    call = factories.CommunicationFactory(
+        customer=revision.order.customer, order=revision.order, subject=hostile
+    )
+    record_confirmation(revision, service_user, method=hostile, communication=call)
+    assess_all(revision.review, team)
+    escaped = "&lt;b&gt;{{ request.user.password }}&lt;/b&gt;{% now &#x27;Y&#x27; %}"
+    client.force_login(service_user)
+    number = revision.order.number
+    for url in (
+        reverse("orders:order_detail", args=[number]),
+        reverse("reviews:acceptance_record", args=[number, 1]),
+    ):
+        page = client.get(url).content.decode()
+        assert f"Confirmed by {escaped} on" in page, url
+        assert f">{escaped}</a>" in page, url
+        assert hostile not in page, url
+    client.force_login(approver)
+    page = client.get(
+        reverse("reviews:decision_sign", args=[revision.review.pk])
+    ).content.decode()
+    assert f"Confirmed by {escaped} on" in page
+    assert f"“{escaped}”" in page
