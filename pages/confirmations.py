@@ -4,7 +4,6 @@ requirements records the confirmation pointing at it), so it is orchestrated her
 above both, in one transaction."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,7 +45,6 @@ def revision_confirm(
     new_subject: str = "",
     new_channel: str = Communication.Channel.PHONE,
     new_occurred_at: datetime.datetime | None = None,
-    **_unused: Any,
 ) -> RevisionConfirmation:
     """Record that the customer confirmed revision's requirements (ISO 9001
     8.2.3.1), in the communication or file link, or in a conversation filed now
