@@ -6,7 +6,12 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from communications.models import Communication, Offering, OutboundNotice
+from communications.models import (
+    Communication,
+    CommunicationAttachment,
+    Offering,
+    OutboundNotice,
+)
 
 PAGE_SIZE = 50
 PENDING_STATES = [Communication.FollowUp.OPEN, Communication.FollowUp.IN_PROGRESS]
@@ -60,6 +65,16 @@ def communications_for_order(order: Any, limit: int = 20) -> list[Communication]
         Communication.objects.filter(order=order)
         .select_related("recorded_by")
         .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def attachments_for_order(order: Any, limit: int = 20) -> list[CommunicationAttachment]:
+    """Files kept with the order's communications, newest first, each with its
+    communication (what a confirmation of requirements may point at)."""
+    return list(
+        CommunicationAttachment.objects.filter(communication__order=order)
+        .select_related("communication")
+        .order_by("-communication__occurred_at", "-pk")[:limit]
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField, BoundedDateTimeField
+from orderreview.forms import BoundedDateField
 from orders.models import (
     Channel,
     Customer,
@@ -308,21 +308,6 @@ class RequirementForm(forms.Form):
         queryset=Discipline.objects.all(),
         label="Discipline that assesses it",
         empty_label="— choose —",
-    )
-
-
-class ConfirmationForm(forms.Form):
-    method = forms.CharField(
-        label="How the customer confirmed",
-        max_length=200,
-        help_text="e.g. read back on the phone to Jo Buyer; confirmed by e-mail",
-    )
-    confirmed_at = BoundedDateTimeField(
-        label="When",
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-        ),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
 
 

@@ -286,6 +286,9 @@ class Order(models.Model):
         help_text="The customer gave a documented statement of requirements "
         "(purchase order, e-mail, portal form).",
     )
+    # Legacy, read only: the order-level confirmation of old. Confirmations are per
+    # revision now (requirements.RevisionConfirmation); requirements migration 0007
+    # copied these there. Kept so the order's history stays as it was.
     confirmation_method = models.CharField(max_length=200, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -357,19 +360,6 @@ class Order(models.Model):
         if self.change_in_review:
             return f"{self.get_status_display()} — change in review"
         return self.get_status_display()
-
-    @property
-    def confirmation_recordable(self) -> bool:
-        """Whether "Record customer confirmation" still applies: no documented
-        statement, not confirmed yet, not decided (the service refuses then)."""
-        return self.customer_confirmation_missing and self.status not in (
-            self.Status.ACCEPTED,
-            self.Status.REJECTED,
-        )
-
-    @property
-    def customer_confirmation_missing(self) -> bool:
-        return not self.documented_statement and self.confirmed_at is None
 
 
 class PortalLink(models.Model):

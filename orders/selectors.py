@@ -89,17 +89,16 @@ def order_for_detail(number: str) -> Order:
         "customer",
         "form_version__form",
         "entered_by",
-        "confirmed_by",
     ).get(number=number)
 
 
 def orders_home_queue(limit: int = 10) -> dict[str, list[Order]]:
-    """Drafts to finish and orders whose customer or requirements need confirming."""
+    """Drafts to finish and orders whose customer staff must confirm. (Revisions
+    whose requirements need confirming: requirements.confirmations.)"""
     base = Order.objects.select_related("customer").order_by("-created_at", "-pk")
-    to_confirm = base.filter(
-        Q(customer_to_confirm=True)
-        | Q(documented_statement=False, confirmed_at__isnull=True)
-    ).exclude(status__in=[Order.Status.ACCEPTED, Order.Status.REJECTED])
+    to_confirm = base.filter(customer_to_confirm=True).exclude(
+        status__in=[Order.Status.ACCEPTED, Order.Status.REJECTED]
+    )
     return {
         "drafts": list(base.filter(status=Order.Status.DRAFT)[:limit]),
         "to_confirm": list(to_confirm[:limit]),

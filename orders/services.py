@@ -269,41 +269,6 @@ def order_header_update(
     return order
 
 
-@transaction.atomic
-def order_confirmation_record(
-    *, order: Order, user: User, method: str, confirmed_at: datetime.datetime
-) -> Order:
-    """Record how and when the customer confirmed requirements they gave undocumented.
-
-    ISO 9001 8.2.3.1: with no documented statement, the requirements are confirmed
-    with the customer before the order is accepted. The recorder is who confirmed.
-    """
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    errors = {}
-    if not method.strip():
-        errors["method"] = "Say how the customer confirmed (e.g. read back by phone)."
-    if confirmed_at > timezone.now() + datetime.timedelta(minutes=5):
-        errors["confirmed_at"] = "The confirmation cannot be in the future."
-    # Requirements cannot be confirmed before they were given: the form is to the
-    # minute, so the order's entry counts from the start of its minute.
-    entered = order.created_at.replace(second=0, microsecond=0)
-    if confirmed_at < entered:
-        errors["confirmed_at"] = (
-            "The confirmation cannot be before the order was entered ("
-            f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M})."
-        )
-    if order.status in (Order.Status.ACCEPTED, Order.Status.REJECTED):
-        errors["method"] = "This order is decided; its confirmation cannot change."
-    if errors:
-        raise ValidationError(errors)
-    order.confirmation_method = method.strip()
-    order.confirmed_at = confirmed_at
-    order.confirmed_by = user
-    attribute(order, user=user)
-    order.save()
-    return order
-
-
 def order_status_set(
     *,
     order: Order,

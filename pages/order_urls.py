@@ -3,7 +3,7 @@ they had before these pages moved here)."""
 
 from django.urls import path
 
-from pages import customer_views, public_views
+from pages import confirmation_views, customer_views, public_views
 from pages import order_views as views
 
 app_name = "orders"
@@ -35,9 +35,9 @@ urlpatterns = [
         name="requirement_file",
     ),
     path(
-        "orders/<str:number>/confirmation/",
-        views.order_confirmation,
-        name="order_confirmation",
+        "orders/<str:number>/revisions/<int:revision>/confirmation/",
+        confirmation_views.revision_confirmation,
+        name="revision_confirmation",
     ),
     path("orders/<str:number>/portal-link/", views.portal_link, name="portal_link"),
     path("portal/<str:token>/", public_views.portal, name="portal"),

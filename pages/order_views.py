@@ -1,5 +1,6 @@
 """The order pages: the order list and detail, new orders and their drafts,
-staff-added requirements, customer confirmation and portal links.
+staff-added requirements and portal links. (Customer confirmation of a revision:
+pages.confirmation_views.)
 
 The order page shows every domain at once (requirements, reviews, communications):
 its view gathers them from their apps' selectors (pages.selectors), so no template
@@ -26,7 +27,6 @@ from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders import selectors, services
 from orders.forms import (
-    ConfirmationForm,
     OrderFilterForm,
     OrderHeaderForm,
     PortalLinkForm,
@@ -38,6 +38,7 @@ from orders.uploads import stored_upload_path
 from pages import selectors as page_selectors
 from requirements import selectors as req_selectors
 from requirements import services as req_services
+from requirements.confirmations import confirmation_of, revision_to_confirm
 from requirements.draft_editing import (
     answers_bind,
     answers_save,
@@ -104,16 +105,16 @@ def _timeline(order: Order, revisions: list[RequirementSet]) -> list[dict]:
                     "who": revision.submitted_by,
                 }
             )
+        if confirmation := confirmation_of(revision):
+            events.append(
+                {
+                    "when": confirmation.confirmed_at,
+                    "text": f"Revision {revision.number} confirmed by the customer: "
+                    f"{confirmation.method}",
+                    "who": confirmation.confirmed_by,
+                }
+            )
     events.extend(_decisions(revisions))
-    if order.confirmed_at:
-        events.append(
-            {
-                "when": order.confirmed_at,
-                "text": f"Requirements confirmed by the customer: "
-                f"{order.confirmation_method}",
-                "who": order.confirmed_by,
-            }
-        )
     return sorted(events, key=lambda event: event["when"])
 
 
@@ -152,6 +153,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "order": order,
         "revisions": revisions,
         "revision": selected,
+        "to_confirm": revision_to_confirm(revisions),
         "timeline": _timeline(order, revisions),
         "groups": req_selectors.requirements_by_category(selected) if selected else [],
         "draft_answers": (
@@ -313,27 +315,6 @@ def requirement_file(request: HttpRequest, number: str, pk: int) -> HttpResponse
         default_storage.open(path, "rb"),
         filename=str(requirement.value.get("name") or "file"),
         content_type="application/octet-stream",
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(CS)
-def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_or_404(number)
-    initial = {"confirmed_at": timezone.localtime().replace(second=0, microsecond=0)}
-    form = ConfirmationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_confirmation_record(
-                order=order, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(request, "Customer confirmation recorded.")
-            return redirect(order)
-    return render(
-        request, "orders/order_confirmation.html", {"order": order, "form": form}
     )
 
 

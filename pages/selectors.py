@@ -14,6 +14,7 @@ from orderreview import roles
 from orders import selectors as orders
 from orders.models import Customer, Order
 from orders.orderforms import selectors as orderforms
+from requirements import confirmations
 from requirements import selectors as requirements
 from reviews import selectors as reviews
 
@@ -27,7 +28,10 @@ def home_queues(user: Any) -> dict[str, Any]:
     if roles.has_role(user, *roles.CHANGE_NOTIFIED):
         queues["change_notifications"] = requirements.notifications_pending(user)
     if roles.has_role(user, roles.CUSTOMER_SERVICE):
-        queues["orders_queue"] = orders.orders_home_queue()
+        queues["orders_queue"] = {
+            **orders.orders_home_queue(),
+            "revisions_to_confirm": confirmations.confirmations_missing(),
+        }
         queues["unsent_notices"] = communications.failed_notices()
         queues["follow_ups"] = communications.open_follow_ups()
     if roles.has_role(user, *roles.REVIEWING):

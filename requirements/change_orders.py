@@ -13,6 +13,7 @@ from orderreview import events
 from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Channel, Order
+from orders.services import UNDOCUMENTED_CHANNELS
 from requirements import selectors
 from requirements.models import Requirement, RequirementSet
 from requirements.services import locked_draft, revision_create
@@ -37,6 +38,7 @@ def change_order_start(
     request_subject: str = "",
     request_body: str = "",
     request_attachment: UploadedFile | None = None,
+    documented_statement: bool | None = None,
 ) -> RequirementSet:
     """Raise a change order: revision n+1 as a draft, pre-filled with the answers
     and hand-added requirements of the revision in review, or else of the last
@@ -44,7 +46,11 @@ def change_order_start(
 
     With request_subject (and optionally a body and the customer's file) the
     customer's own request is put on file too, through events.change_requested:
-    requirements may not import communications, which files it."""
+    requirements may not import communications, which files it.
+
+    documented_statement: whether the customer gave the change in writing (ISO 9001
+    8.2.3.1); without, the revision needs its own customer confirmation. None takes
+    it from the channel: a change by phone or in person is not documented."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     errors = {}
     if (request_body.strip() or request_attachment) and not request_subject.strip():
@@ -65,6 +71,8 @@ def change_order_start(
     source = selectors.change_source_revision(order)
     if source is None:
         raise ValidationError(f"{order.number} has no requirements to change yet.")
+    if documented_statement is None:
+        documented_statement = channel not in UNDOCUMENTED_CHANNELS
     revision = revision_create(
         order=order,
         user=user,
@@ -72,6 +80,7 @@ def change_order_start(
         reason=reason.strip(),
         channel=channel,
         requested_by=requested_by.strip(),
+        documented_statement=documented_statement,
     )
     # Hand-added requirements keep their key, so the diff sees them as the same
     # requirement unless someone edits or removes them.

@@ -3,6 +3,9 @@
 from django import forms
 
 from orders.models import Channel
+from orders.services import UNDOCUMENTED_CHANNELS
+
+WRITTEN, NOT_WRITTEN = "yes", "no"
 
 
 class ChangeOrderForm(forms.Form):
@@ -20,6 +23,22 @@ class ChangeOrderForm(forms.Form):
         label="Who asked for it",
         max_length=200,
         help_text="Name and role at the customer, e.g. Jo Buyer (purchasing).",
+    )
+    # ISO 9001 8.2.3.1: a change not given in writing is confirmed with the
+    # customer before it is accepted. By e-mail, portal or EDI it is written unless
+    # said otherwise; by phone or in person whoever raises it must say.
+    documented_statement = forms.TypedChoiceField(
+        label="Did the customer give this change in writing?",
+        choices=[
+            (WRITTEN, "Yes: an e-mail, letter, portal form or revised order states it"),
+            (NOT_WRITTEN, "No: the change must be confirmed with the customer"),
+        ],
+        coerce=lambda value: value == WRITTEN,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Required for a change by phone or in person; otherwise Yes "
+        "unless you choose No.",
     )
     # Optional: the customer's own request, filed as a communication on the order.
     request_subject = forms.CharField(
@@ -40,6 +59,19 @@ class ChangeOrderForm(forms.Form):
         required=False,
         help_text="e.g. the revised purchase order or drawing.",
     )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("channel") in UNDOCUMENTED_CHANNELS
+            and cleaned.get("documented_statement") is None
+        ):
+            self.add_error(
+                "documented_statement",
+                "The change came by phone or in person: say whether the customer "
+                "also gave it in writing.",
+            )
+        return cleaned
 
 
 class AcknowledgeForm(forms.Form):

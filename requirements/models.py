@@ -45,12 +45,29 @@ class RequirementSet(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # ISO 9001 8.2.3.1: whether the customer gave this change in writing, asked when
+    # the change order is raised. Null for revision 1, whose order's header says
+    # (one source), and for change orders raised before it was asked (reviewed as
+    # documented then).
+    documented_statement = models.BooleanField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "number"]
+        indexes = [
+            # The home queue of revisions whose customer confirmation is missing.
+            models.Index(
+                fields=["state"],
+                condition=Q(documented_statement=False),
+                name="reqset_undocumented_idx",
+            ),
+        ]
         constraints = [
             textlimits.length_check("reason", textlimits.NOTE, "requirementset"),
+            models.CheckConstraint(
+                condition=Q(number__gt=1) | Q(documented_statement__isnull=True),
+                name="reqset_first_documented_by_order",
+            ),
             models.UniqueConstraint(
                 fields=["order", "number"], name="reqset_unique_number"
             ),
@@ -73,6 +90,88 @@ class RequirementSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} rev. {self.number}"
+
+    @property
+    def statement_documented(self) -> bool:
+        return statement_documented(self, self.order)
+
+    @property
+    def confirmation_missing(self) -> bool:
+        """A customer confirmation is needed (ISO 9001 8.2.3.1) and not recorded."""
+        return not self.statement_documented and not hasattr(self, "confirmation")
+
+    @property
+    def confirmation_recordable(self) -> bool:
+        """Whether customer service can still record (or correct) the confirmation:
+        only while the submitted revision is undecided."""
+        return not self.statement_documented and self.state == self.State.SUBMITTED
+
+
+def statement_documented(revision: RequirementSet, order: Order) -> bool:
+    """Whether the customer gave a revision's requirements in a documented statement
+    (ISO 9001 8.2.3.1). Revision 1 came with the order, whose header says; a change
+    order raised before the question was asked counts as documented, as it was
+    reviewed. order is passed apart so that signing reads it from its own rows."""
+    if revision.number == 1:
+        return order.documented_statement
+    return revision.documented_statement is not False
+
+
+class RevisionConfirmation(models.Model):
+    """ISO 9001 8.2.3.1: the customer confirmed a revision's requirements they gave
+    without a documented statement, on a date between the revision's entry and the
+    recording, with the conversation it happened in on file.
+
+    Lower layer than communications: the links are string foreign keys, never an
+    import. Legacy rows were copied from the order-level confirmation of old and
+    may lack a link."""
+
+    revision = models.OneToOneField(
+        RequirementSet, on_delete=models.PROTECT, related_name="confirmation"
+    )
+    method = models.CharField(max_length=200)
+    confirmed_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    communication = models.ForeignKey(
+        "communications.Communication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attachment = models.ForeignKey(
+        "communications.CommunicationAttachment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    legacy = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legacy=True)
+                | Q(communication__isnull=False)
+                | Q(attachment__isnull=False),
+                name="revconfirmation_linked",
+            ),
+            models.CheckConstraint(
+                condition=Q(legacy=True) | Q(confirmed_by__isnull=False),
+                name="revconfirmation_confirmed_by",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Customer confirmation of {self.revision}"
 
 
 class Requirement(models.Model):

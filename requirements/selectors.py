@@ -189,7 +189,12 @@ def revision_history(order: Order) -> list[RequirementSet]:
     name: requirements never imports reviews (orders <- requirements <- reviews)."""
     return list(
         order.revisions.select_related(
-            "created_by", "submitted_by", "review__decision__decided_by"
+            "created_by",
+            "submitted_by",
+            "review__decision__decided_by",
+            "confirmation__confirmed_by",
+            "confirmation__communication",
+            "confirmation__attachment",
         )
         .annotate(
             notified=Count("notifications"),

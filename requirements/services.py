@@ -104,10 +104,13 @@ def revision_create(
     channel: str = "",
     requested_by: str = "",
     public: bool = False,
+    documented_statement: bool | None = None,
 ) -> RequirementSet:
     """The next draft revision of an order (1 at intake).
 
     public: the answers come from someone without an account (public upload policy).
+    documented_statement: whether a change came in writing (None for revision 1,
+    whose order's header says).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.revisions.filter(state=RequirementSet.State.DRAFT).exists():
@@ -121,6 +124,7 @@ def revision_create(
         channel=channel,
         requested_by=requested_by,
         created_by=user,
+        documented_statement=documented_statement if last else None,
     )
     attribute(revision, user=user)
     revision.save()

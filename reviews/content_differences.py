@@ -39,6 +39,16 @@ ASSESSMENT_FIELDS = {
     "assessed_at": "assessed at",
     "carried_from": "carried forward from",
 }
+# Format 3: the customer's confirmation of a revision without a documented
+# statement (reviews.signed_confirmation); null when it had one.
+CONFIRMATION_FIELDS = {
+    "method": "how",
+    "confirmed_at": "when",
+    "confirmed_by": "confirmed by",
+    "communication": "communication",
+    "attachment": "file",
+    "legacy": "recorded on the order (legacy)",
+}
 DECISION_FIELDS = {
     "outcome": "Decision",
     "reasons": "Reasons",
@@ -51,7 +61,8 @@ DECISION_FIELDS = {
 class ContentDifference:
     """One value that differs between two contents, as a person reads it.
 
-    section is order, revision, requirement, assessment, decision or format;
+    section is order, revision, requirement, assessment, confirmation, decision
+    or format;
     field is the content key (customer_name, value, assessed_by, ...)."""
 
     section: str
@@ -66,6 +77,10 @@ def _text(value: object) -> str:
         return "—"
     if isinstance(value, dict) and "printed_name" in value:
         return f"{value['printed_name']} ({value.get('username', '')})"
+    if isinstance(value, dict) and "subject" in value:  # a confirmation's
+        return f"“{value['subject']}” of {value.get('occurred_at')} (#{value['id']})"
+    if isinstance(value, dict) and "name" in value:  # a confirmation's file
+        return f"{value['name']} (#{value.get('id')})"
     if isinstance(value, str):
         return value
     return canonical_json(value)
@@ -160,6 +175,35 @@ def content_differences(
             found += _fields(
                 "assessment", label, ASSESSMENT_FIELDS, old_a[slot], new_a[slot]
             )
+    if "confirmation" in before or "confirmation" in after:
+        was, now = before.get("confirmation"), after.get("confirmation")
+        if (was is None) != (now is None):
+            found.append(
+                ContentDifference(
+                    "confirmation",
+                    "Documented statement",
+                    "documented",
+                    "Yes" if was is None else "No",
+                    "Yes" if now is None else "No",
+                )
+            )
+        found += [
+            difference
+            for difference in _fields(
+                "confirmation",
+                "Customer confirmation",
+                CONFIRMATION_FIELDS,
+                was or {},
+                now or {},
+            )
+            # Not legacy is said by the statement's difference above already.
+            if difference.field != "legacy"
+            or "true"
+            in (
+                difference.before,
+                difference.after,
+            )
+        ]
     if "decision" in before or "decision" in after:
         found += _fields(
             "decision",

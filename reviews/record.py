@@ -20,7 +20,7 @@ from orderreview import events
 from orders.models import RequirementCategory
 from orders.orderforms.answers import display_value
 from requirements.models import Requirement
-from reviews import signing
+from reviews import selectors, signing
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.models import Assessment, Decision, Review, Signature
 
@@ -29,7 +29,7 @@ CUSTOMER_FIELDS = {"customer": "account_code", "customer_name": "name"}
 # Header facts a change order's mapped answers may move, each with an order history
 # row (the database freezes the rest of the order once it left draft).
 ORDER_HEADER_FIELDS = {"requested_date", "customer_reference"}
-PERSON_FIELDS = {"submitted_by", "assessed_by", "decided_by"}
+PERSON_FIELDS = {"submitted_by", "assessed_by", "decided_by", "confirmed_by"}
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def _person_change(difference: Any, signed_value: Any, since: datetime) -> str:
 
 def _signed_value(content: dict[str, Any], difference: Any) -> Any:
     """The signed person dict behind a person-field difference (first match)."""
-    if difference.section in ("order", "revision", "decision"):
+    if difference.section in ("order", "revision", "decision", "confirmation"):
         return (content.get(difference.section) or {}).get(difference.field)
     for item in content.get("assessments", []):
         if _text_person(item.get(difference.field)) == difference.before:
@@ -328,7 +328,10 @@ class ContentProblem:
 
 def _reviews_with_content(review_ids: list[int]) -> dict[int, Review]:
     queryset = Review.objects.select_related(
-        "order__customer", "requirement_set__submitted_by", "decision__decided_by"
+        "order__customer",
+        "requirement_set__submitted_by",
+        "decision__decided_by",
+        *selectors.CONFIRMATION,
     ).prefetch_related(
         Prefetch(
             "requirement_set__requirements",

@@ -127,6 +127,15 @@ def reviews_awaiting_decision() -> QuerySet[Review]:
     )
 
 
+# The revision's customer confirmation as the signed content (format 3), the
+# record and the blockers read it: joined with the review, no query of its own.
+CONFIRMATION = (
+    "requirement_set__confirmation__confirmed_by",
+    "requirement_set__confirmation__communication",
+    "requirement_set__confirmation__attachment",
+)
+
+
 def _assessments() -> Prefetch:
     return Prefetch(
         "assessments",
@@ -147,6 +156,7 @@ def review_get(pk: int) -> Review:
         "requirement_set__submitted_by",
         "requirement_set__created_by",
         "decision",
+        *CONFIRMATION,
     ).prefetch_related(_assessments())
     return get_object_or_404(queryset, pk=pk)
 
@@ -158,6 +168,7 @@ def review_for_record(number: str, revision: int) -> Review:
         "order__customer",
         "requirement_set__submitted_by",
         "decision__decided_by",
+        *CONFIRMATION,
     ).prefetch_related(
         _assessments(),
         Prefetch(
@@ -179,7 +190,7 @@ def review_for_content(pk: int) -> Review:
     number of queries however many requirements it has."""
     return (
         Review.objects.select_related(
-            "order__customer", "requirement_set__submitted_by"
+            "order__customer", "requirement_set__submitted_by", *CONFIRMATION
         )
         .prefetch_related(
             "requirement_set__requirements__discipline",

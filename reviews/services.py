@@ -24,7 +24,8 @@ from orderreview.history import attribute
 from orders.models import Order
 from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
-from requirements.models import RequirementSet
+from requirements.confirmations import confirmation_of
+from requirements.models import RequirementSet, statement_documented
 from reviews import heads, selectors, signing
 from reviews.models import Assessment, Decision, Review, Signature
 
@@ -256,6 +257,23 @@ def assessments_record_can_meet(
     return slots
 
 
+CONFIRMATION_MISSING = (
+    "The requirements of revision {} came without a documented statement and have "
+    "not been confirmed with the customer yet: customer service records the "
+    "customer's confirmation, with the communication it happened in, before the "
+    "order can be accepted."
+)
+
+
+def confirmation_missing(review: Review) -> bool:
+    """ISO 9001 8.2.3.1: the revision under review came without a documented
+    statement and its customer confirmation is not recorded."""
+    revision = review.requirement_set
+    return not statement_documented(revision, review.order) and (
+        confirmation_of(revision) is None
+    )
+
+
 def decision_blockers(review: Review, outcome: str) -> list[str]:
     """Why the review cannot be decided this way yet (empty when it can)."""
     problems = []
@@ -279,12 +297,8 @@ def decision_blockers(review: Review, outcome: str) -> list[str]:
                 "cannot be accepted (reject it, or resolve the requirement with a "
                 "change)."
             )
-        if review.order.customer_confirmation_missing:
-            problems.append(
-                "The customer gave no documented statement of requirements and they "
-                "have not been confirmed with the customer yet: record the "
-                "confirmation on the order before accepting."
-            )
+        if confirmation_missing(review):
+            problems.append(CONFIRMATION_MISSING.format(review.requirement_set.number))
         if settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING:
             problems.extend(_acknowledgements_missing(review))
     return problems

@@ -25,6 +25,7 @@ from django.conf import settings
 
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.orderforms.answers import display_value
+from reviews.signed_confirmation import confirmation_content
 
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -149,7 +150,7 @@ def _user(user: Any) -> dict[str, object] | None:
 # The content format a new signature is made with. Each signature records the format
 # it was made with (Signature.content_format) and is always recomputed with that
 # format's builder: a builder, once signatures were made with it, never changes.
-CONTENT_FORMAT = 2
+CONTENT_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,9 @@ class SignedRows:
     revision: Any
     requirements: Sequence[Any]
     assessments: Sequence[Any]
+    # The revision's customer confirmation (requirements.RevisionConfirmation) with
+    # its confirmed_by, communication and attachment; None when there is none.
+    confirmation: Any = None
 
     @classmethod
     def of_review(cls, review: Any) -> "SignedRows":
@@ -175,6 +179,7 @@ class SignedRows:
             revision=revision,
             requirements=list(revision.requirements.all()),
             assessments=list(review.assessments.all()),
+            confirmation=getattr(revision, "confirmation", None),
         )
 
     def requirements_in_order(self) -> list[Any]:
@@ -243,7 +248,18 @@ def _body_v2(rows: SignedRows) -> dict[str, object]:
     return body
 
 
-_BODIES = {1: _body_v1, 2: _body_v2}
+def _body_v3(rows: SignedRows) -> dict[str, object]:
+    """Format 3: format 2 plus the customer's confirmation of a revision given
+    without a documented statement (null when it came with one)."""
+    body = _body_v2(rows)
+    body["confirmation"] = confirmation_content(
+        rows.order, rows.revision, rows.confirmation
+    )
+    body["format"] = 3
+    return body
+
+
+_BODIES = {1: _body_v1, 2: _body_v2, 3: _body_v3}
 
 
 def _decision(decision: Any) -> dict[str, object]:

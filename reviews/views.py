@@ -26,6 +26,7 @@ from reviews import pdf, record, selectors, services, signing
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
+from reviews.record_confirmation import confirmation_shown
 
 
 def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
@@ -135,6 +136,8 @@ def _review_page(
         "my_open": my_open,
         "can_sign": review.state == Review.State.OPEN
         and roles.has_role(request.user, roles.APPROVER),
+        "confirmation_missing": review.state == Review.State.OPEN
+        and services.confirmation_missing(review),
         # A change order's review shows what changed against the baseline, removed
         # requirements included (they have no slot, so this is their record).
         "diff": req_selectors.revision_diff(review.requirement_set)
@@ -387,6 +390,8 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "content_hash": signing.content_hash(to_sign),
         "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
+        "confirmation_missing": services.confirmation_missing(review),
+        "confirmation": confirmation_shown(to_sign, review),
         "self_approval": services.self_approval(review, request.user),
         "outstanding_acknowledgements": req_selectors.notifications_outstanding(
             review.requirement_set
@@ -421,6 +426,7 @@ def _record_context(review: Review, user: Any) -> dict[str, object]:
         "signatures": signatures,
         "chain_failures": selectors.record_chain_failures(review, signatures),
         "acknowledgements": _acknowledgements_at_signing(review, signatures),
+        "confirmation": confirmation_shown(shown.content, review),
         # Verified only when the hashes hold and today's rows still say what was
         # signed, apart from legitimate edits history explains.
         "content_intact": not shown.unexplained_changes,

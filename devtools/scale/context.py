@@ -14,7 +14,7 @@ from django.db import models
 from communications.models import Communication
 from devtools.scale.copy import CopyTable, SequenceIds, copy_rows
 from orders.models import Customer, Order, OrderFormVersion, Question
-from requirements.models import Requirement, RequirementSet
+from requirements.models import Requirement, RequirementSet, RevisionConfirmation
 from reviews.models import Assessment, Decision, Review, Signature
 
 # Parents before children: foreign keys are checked as each COPY runs.
@@ -28,6 +28,7 @@ FLUSH_ORDER = [
     Decision,
     Signature,
     Communication,
+    RevisionConfirmation,
 ]
 
 

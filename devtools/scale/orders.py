@@ -9,6 +9,7 @@ from django.conf import settings
 
 from communications.models import Communication
 from devtools.scale.answers import answers_for
+from devtools.scale.confirmations import confirmation_add
 from devtools.scale.context import Context
 from devtools.scale.signatures import sign
 from orders.models import Channel, Order, Question
@@ -86,6 +87,8 @@ def _revision(
             "requested_by": "" if number == 1 else "Customer buyer",
             "created_by_id": service.pk,
             "created_at": created_at,
+            # A change came in writing; revision 1's order says (None here).
+            "documented_statement": None if number == 1 else True,
             "submitted_by_id": service.pk if submitted else None,
             "submitted_at": created_at + timedelta(minutes=20) if submitted else None,
         },
@@ -201,6 +204,7 @@ def _decide(
     assessments: list[dict],
     outcome: str,
     decided_at: datetime,
+    confirmation: tuple[dict, dict] | None = None,
 ) -> None:
     approver = ctx.users["approver"]
     decision = ctx.add(
@@ -225,6 +229,7 @@ def _decide(
         requirements=requirements,
         assessments=assessments,
         decision=decision,
+        confirmation=confirmation,
     )
 
 
@@ -300,7 +305,6 @@ def order_add(
         "change_open": "accepted",
     }[state]
     documented = rnd.random() > 0.05
-    confirmed_at = None if documented else created_at + timedelta(hours=3)
     submitted = state != "draft"
     order = {
         "id": ctx.take_id(Order),
@@ -318,9 +322,8 @@ def order_add(
         "updated_at": created_at,
         "submitted_at": created_at + timedelta(minutes=20) if submitted else None,
         "documented_statement": documented,
-        "confirmation_method": "" if documented else "Phone call with the buyer",
-        "confirmed_at": confirmed_at,
-        "confirmed_by_id": None if documented else service.pk,
+        # The order-level confirmation of old (legacy, read only): per revision now.
+        "confirmation_method": "",
         "customer_to_confirm": False,
         "contact_details": {},
         "contact_email": "",
@@ -343,6 +346,15 @@ def order_add(
         state=first_state,
     )
     last_change = created_at
+    # Confirmed soon after submission; one awaiting review still waits for it.
+    confirmation = None
+    if submitted and not documented and state != "awaiting":
+        confirmation = confirmation_add(
+            ctx,
+            order=order,
+            revision=rev1,
+            when=rev1["submitted_at"] + timedelta(minutes=5),
+        )
     if submitted:
         _communication(
             ctx,
@@ -374,6 +386,7 @@ def order_add(
                 assessments=slots1,
                 outcome=outcome,
                 decided_at=closed,
+                confirmation=confirmation,
             )
             _communication(
                 ctx,

@@ -1,5 +1,6 @@
 """Signatures for seed_scale's decisions, made as reviews.services makes them."""
 
+from devtools.scale.confirmations import confirmation_instance
 from devtools.scale.context import Context
 from orders.models import Customer, Discipline, Order
 from requirements.models import Requirement, RequirementSet
@@ -16,6 +17,7 @@ def sign(
     requirements: list[dict],
     assessments: list[dict],
     decision: dict,
+    confirmation: tuple[dict, dict] | None = None,
 ) -> None:
     """Append a signature for decision at the chain head, as _signature_append does.
 
@@ -49,6 +51,7 @@ def sign(
     )
     signed_revision = RequirementSet(**revision)
     signed_revision.submitted_by = users.get(revision["submitted_by_id"])
+    signed_revision.order = signed_order
     signer = users[decision["decided_by_id"]]
     signed_decision = Decision(**decision)
     signed_decision.decided_by = signer
@@ -58,6 +61,7 @@ def sign(
             revision=signed_revision,
             requirements=list(by_id.values()),
             assessments=assessed,
+            confirmation=confirmation_instance(ctx, confirmation),
         ),
         signed_decision,
     )

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import dashboard
-from orders import services as order_services
 from orders.models import Order
+from requirements import confirmations
+from tests import factories
 from tests.changes.conftest import assess_all, raise_change, sign, submitted_order
 
 pytestmark = pytest.mark.django_db
@@ -99,13 +100,16 @@ def test_record_customer_confirmation_is_offered_only_while_it_applies(
     order = revision.order
     Order.objects.filter(pk=order.pk).update(documented_statement=False)
     order.refresh_from_db()
-    button = reverse("orders:order_confirmation", args=[order.number])
+    button = reverse("orders:revision_confirmation", args=[order.number, 1])
     assert button in order_page(client, service_user, order)
-    order_services.order_confirmation_record(
-        order=order,
+    confirmations.confirmation_record(
+        revision=revision,
         user=service_user,
         method="Read back by phone",
         confirmed_at=timezone.now(),
+        communication=factories.CommunicationFactory(
+            customer=order.customer, order=order
+        ),
     )
     assert button not in order_page(client, service_user, order)
     assess_all(revision.review, team)
@@ -113,6 +117,6 @@ def test_record_customer_confirmation_is_offered_only_while_it_applies(
     assert button not in order_page(client, service_user, order)
     # An order with a documented statement never needed it.
     other = submitted_order(change_version, service_user).order
-    assert reverse("orders:order_confirmation", args=[other.number]) not in order_page(
-        client, service_user, other
-    )
+    assert reverse(
+        "orders:revision_confirmation", args=[other.number, 1]
+    ) not in order_page(client, service_user, other)

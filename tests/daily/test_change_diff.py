@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 def change_page(client, order) -> str:
     response = client.post(
         reverse("requirements:change_new", args=[order.number]),
-        {"reason": "Longer part", "channel": "phone", "requested_by": "Jo Buyer"},
+        {
+            "reason": "Longer part",
+            "channel": "phone",
+            "requested_by": "Jo Buyer",
+            # Followed up in writing: no confirmation of its own (8.2.3.1).
+            "documented_statement": "yes",
+        },
     )
     assert response.status_code == 302
     return response.url

@@ -51,7 +51,9 @@ def test_the_person_entering_the_order_says_it_was_not_documented(client, servic
         new_order_post(factories.CustomerFactory(), version, documented_statement="no"),
     )
     assert response.status_code == 302
-    assert Order.objects.get().customer_confirmation_missing
+    order = Order.objects.get()
+    assert order.documented_statement is False
+    assert order.revisions.get().confirmation_missing
 
 
 @pytest.mark.parametrize(

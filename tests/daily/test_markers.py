@@ -81,6 +81,11 @@ def test_the_catalog_request_marks_required_questions(client, every_kind):
 def test_the_change_order_page_marks_required_questions(client, accepted):
     response = client.post(
         reverse("requirements:change_new", args=[accepted.number]),
-        {"reason": "More", "channel": "phone", "requested_by": "Jo"},
+        {
+            "reason": "More",
+            "channel": "phone",
+            "requested_by": "Jo",
+            "documented_statement": "yes",
+        },
     )
     assert_marked(client.get(response.url).content.decode())

@@ -18,7 +18,7 @@ from communications import services as comm_services
 from orderreview.models import FormSubmission
 from orders import services as order_services
 from orders.models import Channel
-from requirements import change_orders
+from requirements import change_orders, confirmations
 from requirements import services as req_services
 from requirements.models import AwarenessRule
 from reviews import services as review_services
@@ -109,7 +109,25 @@ def _signed_orders(count: int, *, intake_version, customer, service_user, approv
         user=service_user,
         answers={**change.answers, "quantity": 500},
     )
-    req_services.revision_submit(revision=change, user=service_user)
+    change = req_services.revision_submit(revision=change, user=service_user)
+    # Given by phone: the customer's confirmation, with the call on file.
+    call = comm_services.communication_record(
+        customer=order.customer,
+        order=order,
+        direction="in",
+        channel="phone",
+        kind="other",
+        subject="Quantity read back",
+        occurred_at=timezone.now(),
+        recorded_by=service_user,
+    )
+    confirmations.confirmation_record(
+        revision=change,
+        user=service_user,
+        method="Read back by phone",
+        confirmed_at=timezone.now(),
+        communication=call,
+    )
 
 
 def _one_of_everything_else(*, intake_version, customer, service_user) -> None:

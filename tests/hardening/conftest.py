@@ -330,7 +330,7 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "number": a,
             "pk": str(w.file_requirement_a.pk),
         },
-        "orders:order_confirmation": {"number": a},
+        "orders:revision_confirmation": {"number": a, "revision": "1"},
         "orders:portal_link": {"number": b},
         "orders:portal": {"token": w.token_b},
         "orders:catalog_request": {"form_slug": w.catalog_slug},

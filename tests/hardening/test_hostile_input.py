@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,6 +139,21 @@ def _fresh_draft(world: World) -> World:
     return world
 
 
+def _fresh_undocumented_order(world: World) -> World:
+    """A submitted phone order whose requirements need the customer's confirmation
+    (as order B, for the confirmation page's URL)."""
+    revision = req_services.intake_start(
+        user=world.order_b.entered_by,
+        form_version=world.order_a.form_version,
+        channel=Channel.PHONE,
+        customer=world.order_a.customer,
+        answers=COMPLETE,
+    )
+    req_services.revision_submit(revision=revision, user=revision.created_by)
+    world.order_b = revision.order
+    return world
+
+
 def _header(world: World) -> dict:
     return {
         "customer": world.order_a.customer_id,
@@ -234,9 +250,16 @@ TARGETS = [
     Target(
         "confirmation",
         "service_user",
-        lambda w: reverse("orders:order_confirmation", args=[w.order_a.number]),
-        lambda w: {"method": "Phone call", "confirmed_at": "2026-01-05 10:00"},
-        ["method", "confirmed_at"],
+        lambda w: reverse("orders:revision_confirmation", args=[w.order_b.number, 1]),
+        lambda w: {
+            "method": "Phone call",
+            "confirmed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "new_subject": "Requirements read back",
+            "new_channel": "phone",
+        },
+        ["method", "confirmed_at", "link", "new_subject", "new_channel"]
+        + ["new_occurred_at"],
+        fresh=_fresh_undocumented_order,
     ),
     Target(
         "portal save and submit",

@@ -127,7 +127,7 @@ MATRIX: dict[str, Expect] = {
     "orders:requirement_add": get(302, 200, 403, 403, 403, 403),
     "orders:requirement_remove": post(302, 302, 403, 403, 403, 403),
     "orders:requirement_file": get(302, 200, 200, 200, 200, 403),
-    "orders:order_confirmation": get(302, 200, 403, 403, 403, 403),
+    "orders:revision_confirmation": get(302, 200, 403, 403, 403, 403),
     "orders:portal_link": get(302, 200, 403, 403, 403, 403),
     "orders:portal": get(200, 200, 200, 200, 200, 200),
     "orders:catalog_request": get(200, 200, 200, 200, 200, 200),

@@ -44,9 +44,15 @@ def test_customer_service_enters_a_phone_order_and_submits_it(
     assert order.revisions.get().requirements.count() == 4
 
     page.get_by_role("link", name="Record customer confirmation").click()
+    assert axe_violations(page, live_server.url) == []
     page.get_by_label("How the customer confirmed").fill("Read back to Jo by phone")
+    page.get_by_label("Summary").fill("Requirements read back to Jo")
     page.get_by_role("button", name="Record confirmation").click()
     expect(page.get_by_text("Read back to Jo by phone").first).to_be_visible()
+    # The conversation is on file with the order, and the confirmation points at it.
+    expect(
+        page.get_by_role("link", name="Requirements read back to Jo").first
+    ).to_be_visible()
 
 
 def test_a_customer_fills_in_the_portal_form(

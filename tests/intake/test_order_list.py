@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from orders.models import Channel, Order
 from tests import factories
+from tests.intake.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db
 
@@ -173,12 +174,27 @@ def test_list_permissions(client, no_role_user, auditor):
     assert client.post(LIST).status_code == 405
 
 
-def test_home_queue_lists_drafts_and_orders_to_confirm(client, service_user, draft):
+def test_home_queue_lists_drafts_and_orders_to_confirm(
+    client, service_user, draft, intake_version, customer
+):
+    from requirements.services import intake_start, revision_submit
+
     order = draft.order
     order.documented_statement = False
     order.save()
+    submitted = intake_start(
+        user=service_user,
+        form_version=intake_version,
+        channel=Channel.PHONE,
+        customer=customer,
+        answers=COMPLETE,
+    )
+    revision_submit(revision=submitted, user=service_user)
     client.force_login(service_user)
     page = client.get(reverse("home")).content.decode()
-    assert page.count(f">{order.number}<") == 2
-    assert "confirm requirements with the customer" in page
+    # The draft is to finish; the submitted phone order's requirements to confirm.
+    assert page.count(f">{order.number}<") == 1
+    confirm = reverse("orders:revision_confirmation", args=[submitted.order.number, 1])
+    assert f'href="{confirm}"' in page
+    assert "confirm the requirements with the customer" in page
     assert 'href="/orders/"' in page and 'href="/customers/"' in page

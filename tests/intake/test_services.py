@@ -8,8 +8,9 @@ from django.utils import timezone
 from orderreview import events
 from orders import services
 from orders.models import Channel, Order, PortalLink, RequirementCategory
+from requirements import confirmations
 from requirements import services as req_services
-from requirements.models import Requirement, RequirementSet
+from requirements.models import Requirement, RequirementSet, RevisionConfirmation
 from tests import factories
 from tests.intake.conftest import COMPLETE
 
@@ -200,40 +201,54 @@ def test_a_catalog_request_waits_for_staff_to_confirm_the_customer(
     }
 
 
+def _submitted_with_call(draft, user):
+    req_services.revision_submit(revision=draft, user=user)
+    call = factories.CommunicationFactory(
+        customer=draft.order.customer, order=draft.order
+    )
+    return draft, call
+
+
 def test_confirmation_records_how_when_and_who(draft, service_user):
-    order = draft.order
-    when = order.created_at.replace(second=0, microsecond=0)
-    services.order_confirmation_record(
-        order=order, user=service_user, method="Read back by phone", confirmed_at=when
+    revision, call = _submitted_with_call(draft, service_user)
+    when = revision.created_at.replace(second=0, microsecond=0)
+    confirmations.confirmation_record(
+        revision=revision,
+        user=service_user,
+        method="Read back by phone",
+        confirmed_at=when,
+        communication=call,
     )
-    order.refresh_from_db()
-    assert (order.confirmation_method, order.confirmed_at, order.confirmed_by) == (
-        "Read back by phone",
-        when,
-        service_user,
-    )
+    confirmation = RevisionConfirmation.objects.get(revision=revision)
+    assert (
+        confirmation.method,
+        confirmation.confirmed_at,
+        confirmation.confirmed_by,
+        confirmation.communication,
+    ) == ("Read back by phone", when, service_user, call)
     with pytest.raises(ValidationError, match="future"):
-        services.order_confirmation_record(
-            order=order,
+        confirmations.confirmation_record(
+            revision=revision,
             user=service_user,
             method="x",
             confirmed_at=timezone.now() + datetime.timedelta(days=1),
+            communication=call,
         )
 
 
 def test_a_confirmation_dated_before_the_order_was_entered_is_refused(
     draft, service_user
 ):
-    order = draft.order
+    revision, call = _submitted_with_call(draft, service_user)
     with pytest.raises(ValidationError, match="before the order was entered"):
-        services.order_confirmation_record(
-            order=order,
+        confirmations.confirmation_record(
+            revision=revision,
             user=service_user,
             method="Read back by phone",
-            confirmed_at=order.created_at - datetime.timedelta(days=2),
+            confirmed_at=revision.created_at - datetime.timedelta(days=2),
+            communication=call,
         )
-    order.refresh_from_db()
-    assert order.confirmed_at is None
+    assert not RevisionConfirmation.objects.exists()
 
 
 def test_a_portal_link_stores_only_a_hash_of_its_token(draft, service_user):

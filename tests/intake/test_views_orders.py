@@ -193,17 +193,22 @@ def test_staff_add_and_remove_a_requirement_on_the_draft(
 
 
 def test_customer_confirmation_is_recorded_with_who(client, service_user, draft):
+    from requirements.services import revision_submit
+
+    revision_submit(revision=draft, user=service_user)
     client.force_login(service_user)
-    url = reverse("orders:order_confirmation", args=[draft.order.number])
+    url = reverse("orders:revision_confirmation", args=[draft.order.number, 1])
     response = client.post(url, {"method": "", "confirmed_at": "yesterday"})
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"method", "confirmed_at"}
+    assert {"method", "confirmed_at"} <= set(response.context["form"].errors)
     before_entry = timezone.localtime() - datetime.timedelta(hours=2)
     response = client.post(
         url,
         {
             "method": "Read back by phone",
             "confirmed_at": before_entry.strftime("%Y-%m-%dT%H:%M"),
+            "new_subject": "Requirements read back",
+            "new_channel": "phone",
         },
     )
     assert response.status_code == 200
@@ -217,12 +222,14 @@ def test_customer_confirmation_is_recorded_with_who(client, service_user, draft)
         {
             "method": "Read back by phone",
             "confirmed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "new_subject": "Requirements read back",
+            "new_channel": "phone",
         },
     )
     assert response.status_code == 302
-    order = Order.objects.get()
-    assert order.confirmation_method == "Read back by phone"
-    assert order.confirmed_by == service_user
+    confirmation = RequirementSet.objects.get().confirmation
+    assert confirmation.method == "Read back by phone"
+    assert confirmation.confirmed_by == service_user
 
 
 # --- permissions ---------------------------------------------------------------
@@ -233,7 +240,7 @@ def _order_urls(number: str) -> list[str]:
         reverse("orders:order_new"),
         reverse("orders:order_edit", args=[number]),
         reverse("orders:requirement_add", args=[number]),
-        reverse("orders:order_confirmation", args=[number]),
+        reverse("orders:revision_confirmation", args=[number, 1]),
         reverse("orders:portal_link", args=[number]),
     ]
 

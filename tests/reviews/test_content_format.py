@@ -82,6 +82,7 @@ def golden_review() -> tuple[SimpleNamespace, SimpleNamespace]:
             customer_reference="PO-7",
             channel="email",
             requested_date=datetime.date(2026, 4, 1),
+            documented_statement=True,
         ),
         requirement_set=SimpleNamespace(
             number=1,
@@ -160,10 +161,42 @@ GOLDEN = {
         ),
         "ac941c2dc24ca49f4afe045a4dc82ef9d15282d815e5519f537700698189dff1",
     ),
+    3: (
+        (
+            '{"assessments":[{"assessed_at":"2026-03-02T09:00:00+00:00","assess'
+            'ed_by":{"printed_name":"Alice Assessor","username":"alice"},"carri'
+            'ed_from":null,"discipline":"engineering","note":"± 0.1 mm only","r'
+            'equirement":"length","verdict":"conditions"},{"assessed_at":"2026-'
+            '03-02T09:05:00+00:00","assessed_by":{"printed_name":"Bob Builder",'
+            '"username":"bob"},"carried_from":null,"discipline":"quality","note'
+            '":"","requirement":"cert","verdict":"can_meet"},{"assessed_at":"20'
+            '26-03-02T09:10:00+00:00","assessed_by":{"printed_name":"Alice Asse'
+            'ssor","username":"alice"},"carried_from":null,"discipline":"engine'
+            'ering","note":"","requirement":"drawing","verdict":"can_meet"}],"c'
+            'onfirmation":null,"decision":{"decided_at":"2026-03-02T10:00:00+00'
+            ':00","decided_by":{"printed_name":"Ann Approver","username":"ann"}'
+            ',"outcome":"accept","reasons":""},"format":3,"order":{"channel":"e'
+            'mail","customer":"ACME","customer_name":"Acme 株式会社","customer_refe'
+            'rence":"PO-7","number":"SO-2026-000001","requested_date":"2026-04-'
+            '01"},"requirements":[{"category":"stated","discipline":"engineerin'
+            'g","display":"12 mm","key":"length","source":"form","statement":"L'
+            'ength","value":"12"},{"category":"stated","discipline":"quality","'
+            'display":"Yes","key":"cert","source":"form","statement":"Certifica'
+            'te 3.1","value":true},{"category":"stated","discipline":"engineeri'
+            'ng","display":"b.pdf (SHA-256 abababababababababababababababababab'
+            'abababababababababababababab)","key":"drawing","source":"form","st'
+            'atement":"Drawing","value":{"name":"b.pdf","path":"uploads/SO-1/dr'
+            'awing/b.pdf","sha256":"abababababababababababababababababababababa'
+            'babababababababababab"}}],"revision":{"number":1,"reason":"","subm'
+            'itted_at":"2026-03-01T08:00:00+00:00","submitted_by":{"printed_nam'
+            'e":"Sam Service","username":"sam"}}}'
+        ),
+        "98dfccaebd973b8c57549fd931782896dcad1cf41ae03049d7b4849c7b0f97fe",
+    ),
 }
 
 
-@pytest.mark.parametrize("content_format", [1, 2])
+@pytest.mark.parametrize("content_format", [1, 2, 3])
 def test_the_signed_content_of_each_format_is_pinned(content_format):
     review, decision = golden_review()
     content = signing.review_content(review, decision, content_format=content_format)
@@ -172,28 +205,36 @@ def test_the_signed_content_of_each_format_is_pinned(content_format):
     assert signing.content_hash(content) == digest
 
 
-def test_new_signatures_use_format_2_and_it_carries_what_a_person_read():
+def test_new_signatures_use_format_3_and_it_carries_what_a_person_read():
     review, decision = golden_review()
     content = signing.review_content(review, decision)
-    assert signing.CONTENT_FORMAT == 2 == content["format"]
+    assert signing.CONTENT_FORMAT == 3 == content["format"]
+    # The revision came with a documented statement: nothing to confirm.
+    assert content["confirmation"] is None
     assert [r["display"] for r in content["requirements"]] == [
         "12 mm",
         "Yes",
         f"b.pdf (SHA-256 {'ab' * 32})",
     ]
-    assert signing.content_format_of(content) == 2
+    assert signing.content_format_of(content) == 3
     assert (
         signing.content_format_of(
             signing.review_content(review, decision, content_format=1)
         )
         == 1
     )
+    assert (
+        signing.content_format_of(
+            signing.review_content(review, decision, content_format=2)
+        )
+        == 2
+    )
 
 
 def test_an_unknown_content_format_is_refused():
     review, decision = golden_review()
-    with pytest.raises(ValueError, match="^unknown signed content format 3$"):
-        signing.review_content(review, decision, content_format=3)
+    with pytest.raises(ValueError, match="^unknown signed content format 4$"):
+        signing.review_content(review, decision, content_format=4)
 
 
 def test_the_content_to_sign_is_the_content_without_its_decision():

@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from orderreview import events
 from orders.models import Order
+from requirements import confirmations
 from requirements.models import RequirementSet
 from reviews import services, signing
 from reviews.models import Decision, Review, Signature
@@ -198,9 +200,15 @@ def test_confirmed_customer_requirements_can_be_accepted(
 ):
     review = submit_revision(engineering, documented_statement=False)
     order = review.order
-    order.confirmation_method = "Phone call"
-    order.confirmed_at = order.created_at
-    order.save()
+    confirmations.confirmation_record(
+        revision=review.requirement_set,
+        user=order.entered_by,
+        method="Phone call",
+        confirmed_at=timezone.now(),
+        communication=factories.CommunicationFactory(
+            customer=order.customer, order=order
+        ),
+    )
     assess(slot(review, engineering), reviewer)
     assert sign(review, approver).outcome == "accept"
 

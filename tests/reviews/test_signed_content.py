@@ -228,11 +228,15 @@ def test_signatures_record_their_content_format_and_old_ones_still_verify(
     accepted, approver
 ):
     signature = Signature.objects.get()
-    assert signature.content_format == 2 == signature.content["format"]
+    assert signature.content_format == 3 == signature.content["format"]
     review = accepted.review
     old = signing.review_content(review, review.decision, content_format=1)
     assert "format" not in old
     assert "display" not in old["requirements"][0]
+    format_2 = signing.review_content(review, review.decision, content_format=2)
+    assert format_2["format"] == 2
+    assert "confirmation" not in format_2
+    assert "display" in format_2["requirements"][0]
     call_command("verify_signatures", stdout=io.StringIO())
 
 

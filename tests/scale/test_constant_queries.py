@@ -102,6 +102,17 @@ PAGES = {
         "under retention; its reviews; its communications; its notices that "
         "failed; its customer property",
     ),
+    "revision confirmation": Page(
+        "service",
+        lambda: reverse(
+            "orders:revision_confirmation",
+            args=[_newest_order(documented_statement=False).number, 1],
+        ),
+        7,
+        f"{SESSION}; the order with customer, form and people; the revision with "
+        "its confirmation, who confirmed it, its communication and file; the "
+        "order's communications; their files",
+    ),
     "customer list": Page(
         "admin", lambda: reverse("orders:customer_list"), 4, f"{SESSION}; one page"
     ),
@@ -176,6 +187,14 @@ PAGES = {
         "the 6 figures (overdue reviews, orders by status, turnaround, first-pass "
         "acceptance, change-order rate, recent rejections); the cache write (cull "
         "count, savepoint, look-up, insert, release); open complaints",
+    ),
+    "customer service home": Page(
+        "service",
+        lambda: reverse("home"),
+        9,
+        f"{SESSION}; change notifications to acknowledge; drafts; customers to "
+        "confirm; revisions whose requirements the customer must confirm; unsent "
+        "notices; open follow-ups",
     ),
     "catalog": Page(
         None,
