@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from audit.models import Disposal
 from audit.registry import history_model, tracked_models
 from communications import catalog_claims as claim_services
 from communications import customer_property as property_services
@@ -139,7 +140,7 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
         customer=customer,
     )
     order_services.portal_link_create(order=revision.order, user=service_user)
-    comm_services.communication_record(
+    feedback = comm_services.communication_record(
         customer=customer,
         order=revision.order,
         direction="in",
@@ -189,6 +190,16 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     discipline.name = "Quality assurance"
     discipline.save()
     AwarenessRule.objects.create(name="Purchasing", discipline=discipline)
+    # A disposal asked for (saved directly: nothing here is past retention).
+    Disposal.objects.create(
+        record_type=Disposal.RecordType.COMPLAINT,
+        communication=feedback,
+        record_label=f"Complaint #{feedback.pk}",
+        retention_rule="Feedback and complaints: kept 10 years",
+        reason="Retention period over.",
+        requested_by=service_user,
+        requested_at=timezone.now(),
+    )
 
 
 SIGNATURE_FIELDS = [

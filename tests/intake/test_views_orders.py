@@ -326,7 +326,7 @@ def _detail_query_count(client, django_assert_num_queries, order, n: int) -> Non
     # (revision history), the shown revision's requirements with disciplines,
     # the order's reviews (review panel), its communications (communications panel),
     # its notices that failed (the warning panel above the header), its customer
-    # property (the register's panel)
+    # property (the register's panel), its disposal under retention, if any
     with django_assert_num_queries(n):
         assert client.get(url).status_code == 200
 
@@ -338,13 +338,13 @@ def test_order_detail_queries_do_not_grow_with_requirements(
 
     client.force_login(service_user)
     revision_submit(revision=draft, user=service_user)
-    _detail_query_count(client, django_assert_num_queries, draft.order, 11)
+    _detail_query_count(client, django_assert_num_queries, draft.order, 12)
     other = factories.RequirementSetFactory(
         order=draft.order, number=2, state="submitted"
     )
     for _ in range(50):
         factories.RequirementFactory(requirement_set=other, discipline=commercial)
-    _detail_query_count(client, django_assert_num_queries, draft.order, 11)
+    _detail_query_count(client, django_assert_num_queries, draft.order, 12)
 
 
 def test_draft_detail_shows_answers_so_far_in_constant_queries(
@@ -352,7 +352,7 @@ def test_draft_detail_shows_answers_so_far_in_constant_queries(
 ):
     client.force_login(service_user)
     # + the form's questions to label the draft answers
-    _detail_query_count(client, django_assert_num_queries, draft.order, 12)
+    _detail_query_count(client, django_assert_num_queries, draft.order, 13)
     page = client.get(reverse("orders:order_detail", args=[draft.order.number]))
     assert "AX-100" in page.content.decode()
 
