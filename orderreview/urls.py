@@ -21,6 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("forms/", include("orders.orderforms.urls")),
+    path("regulations/", include("orders.regulations.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     # /communications/, the public /catalog/ and the /notices/ queue and templates.

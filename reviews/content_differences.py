@@ -39,6 +39,14 @@ ASSESSMENT_FIELDS = {
     "assessed_at": "assessed at",
     "carried_from": "carried forward from",
 }
+STATUTORY_FIELDS = {
+    "title": "title",
+    "discipline": "discipline",
+    "state": "state",
+    "note": "reason",
+    "by": "confirmed by",
+    "at": "confirmed at",
+}
 DECISION_FIELDS = {
     "outcome": "Decision",
     "reasons": "Reasons",
@@ -51,7 +59,8 @@ DECISION_FIELDS = {
 class ContentDifference:
     """One value that differs between two contents, as a person reads it.
 
-    section is order, revision, requirement, assessment, decision or format;
+    section is order, revision, requirement, assessment, statutory, decision or
+    format;
     field is the content key (customer_name, value, assessed_by, ...)."""
 
     section: str
@@ -160,6 +169,7 @@ def content_differences(
             found += _fields(
                 "assessment", label, ASSESSMENT_FIELDS, old_a[slot], new_a[slot]
             )
+    found += _statutory_differences(before, after)
     if "decision" in before or "decision" in after:
         found += _fields(
             "decision",
@@ -168,4 +178,26 @@ def content_differences(
             before.get("decision") or {},
             after.get("decision") or {},
         )
+    return found
+
+
+def _statutory_differences(
+    before: dict[str, Any], after: dict[str, Any]
+) -> list[ContentDifference]:
+    """The statutory checks (format 3), by reference."""
+    found: list[ContentDifference] = []
+    old = _keyed(before.get("statutory"), lambda c: c["reference"])
+    new = _keyed(after.get("statutory"), lambda c: c["reference"])
+    for reference in [*old, *(k for k in new if k not in old)]:
+        label = f"Statutory check “{reference}”"
+        if reference not in new:
+            found.append(
+                ContentDifference("statutory", label, "", "present", "removed")
+            )
+        elif reference not in old:
+            found.append(ContentDifference("statutory", label, "", "—", "added"))
+        else:
+            found += _fields(
+                "statutory", label, STATUTORY_FIELDS, old[reference], new[reference]
+            )
     return found

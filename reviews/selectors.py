@@ -25,7 +25,7 @@ from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.models import Discipline, Order
 from requirements.models import Requirement, RequirementSet
 from reviews import heads, signing
-from reviews.models import Assessment, Decision, Review, Signature
+from reviews.models import Assessment, Decision, Review, Signature, StatutoryCheck
 
 
 def discipline_ids_of(user: Any) -> set[int]:
@@ -139,6 +139,15 @@ def _assessments() -> Prefetch:
     )
 
 
+def _statutory_checks() -> Prefetch:
+    return Prefetch(
+        "statutory_checks",
+        queryset=StatutoryCheck.objects.select_related(
+            "discipline", "checked_by", "requirement", "carried_from__review"
+        ).order_by("discipline__name", "reference", "pk"),
+    )
+
+
 def review_get(pk: int) -> Review:
     """One review with everything its page shows, in a fixed number of queries."""
     queryset = Review.objects.select_related(
@@ -147,7 +156,7 @@ def review_get(pk: int) -> Review:
         "requirement_set__submitted_by",
         "requirement_set__created_by",
         "decision",
-    ).prefetch_related(_assessments())
+    ).prefetch_related(_assessments(), _statutory_checks())
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -160,6 +169,7 @@ def review_for_record(number: str, revision: int) -> Review:
         "decision__decided_by",
     ).prefetch_related(
         _assessments(),
+        _statutory_checks(),
         Prefetch(
             "requirement_set__requirements",
             queryset=Requirement.objects.select_related("discipline", "question"),
@@ -187,6 +197,8 @@ def review_for_content(pk: int) -> Review:
             "assessments__requirement",
             "assessments__discipline",
             "assessments__assessed_by",
+            "statutory_checks__discipline",
+            "statutory_checks__checked_by",
         )
         .get(pk=pk)
     )
@@ -203,12 +215,16 @@ class DisciplineGroup:
 
 
 def assessments_by_discipline(review: Review) -> list[DisciplineGroup]:
+    """The review's slots by discipline (prefetched); a discipline with statutory
+    checks but no slot gets its own, empty group after the others."""
     groups: dict[int, DisciplineGroup] = {}
     for assessment in review.assessments.all():
         group = groups.setdefault(
             assessment.discipline_id, DisciplineGroup(assessment.discipline)
         )
         group.assessments.append(assessment)
+    for check in review.statutory_checks.all():
+        groups.setdefault(check.discipline_id, DisciplineGroup(check.discipline))
     return list(groups.values())
 
 

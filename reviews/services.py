@@ -25,7 +25,7 @@ from orders.models import Order
 from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
 from requirements.models import RequirementSet
-from reviews import heads, selectors, signing
+from reviews import heads, selectors, signing, statutory
 from reviews.models import Assessment, Decision, Review, Signature
 
 VERDICTS_NEEDING_NOTE = {
@@ -282,6 +282,7 @@ def decision_blockers(review: Review, outcome: str) -> list[str]:
                 "have not been confirmed with the customer yet: record the "
                 "confirmation on the order before accepting."
             )
+        problems.extend(statutory.checks_blockers(review))
         if settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING:
             problems.extend(_acknowledgements_missing(review))
     return problems

@@ -149,7 +149,7 @@ def _user(user: Any) -> dict[str, object] | None:
 # The content format a new signature is made with. Each signature records the format
 # it was made with (Signature.content_format) and is always recomputed with that
 # format's builder: a builder, once signatures were made with it, never changes.
-CONTENT_FORMAT = 2
+CONTENT_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,9 @@ class SignedRows:
     revision: Any
     requirements: Sequence[Any]
     assessments: Sequence[Any]
+    # Format 3: the review's statutory checks with discipline and checked_by (none
+    # for rows that have no checks, such as seed_scale's).
+    statutory_checks: Sequence[Any] = ()
 
     @classmethod
     def of_review(cls, review: Any) -> "SignedRows":
@@ -175,6 +178,7 @@ class SignedRows:
             revision=revision,
             requirements=list(revision.requirements.all()),
             assessments=list(review.assessments.all()),
+            statutory_checks=list(review.statutory_checks.all()),
         )
 
     def requirements_in_order(self) -> list[Any]:
@@ -243,7 +247,33 @@ def _body_v2(rows: SignedRows) -> dict[str, object]:
     return body
 
 
-_BODIES = {1: _body_v1, 2: _body_v2}
+def _statutory(rows: SignedRows) -> list[dict[str, object]]:
+    """The statutory checks as confirmed, by reference: what was frozen from the
+    register when the review opened, and each confirmation."""
+    checks = sorted(rows.statutory_checks, key=lambda c: (c.reference, c.pk or 0))
+    return [
+        {
+            "reference": check.reference,
+            "title": check.title,
+            "discipline": check.discipline.slug,
+            "state": check.state,
+            "note": check.note,
+            "by": _user(check.checked_by),
+            "at": check.checked_at,
+        }
+        for check in checks
+    ]
+
+
+def _body_v3(rows: SignedRows) -> dict[str, object]:
+    """Format 3: format 2 plus the statutory and regulatory checks (8.2.2 a 1)."""
+    body = _body_v2(rows)
+    body["statutory"] = _statutory(rows)
+    body["format"] = 3
+    return body
+
+
+_BODIES = {1: _body_v1, 2: _body_v2, 3: _body_v3}
 
 
 def _decision(decision: Any) -> dict[str, object]:

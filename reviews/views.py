@@ -26,6 +26,7 @@ from reviews import pdf, record, selectors, services, signing
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
+from reviews.statutory_rows import check_rows_by_discipline
 
 
 def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
@@ -107,10 +108,14 @@ def _row(
 
 
 def _review_page(
-    request: HttpRequest, review: Review, bound: dict[str, object] | None = None
+    request: HttpRequest,
+    review: Review,
+    bound: dict[str, object] | None = None,
+    bound_check: dict[str, Any] | None = None,
 ) -> HttpResponse:
     discipline_ids = selectors.discipline_ids_of(request.user)
     path = _OpenPath(review, discipline_ids)
+    checks = check_rows_by_discipline(review, discipline_ids, bound_check)
     groups = []
     for group in selectors.assessments_by_discipline(review):
         rows, carried = [], []
@@ -125,7 +130,14 @@ def _review_page(
             # with what needs a look, unless this row has something to report.
             fold = assessment.carried_from_id and row is not bound
             (carried if fold else rows).append(row)
-        groups.append({"group": group, "rows": rows, "carried_rows": carried})
+        groups.append(
+            {
+                "group": group,
+                "rows": rows,
+                "carried_rows": carried,
+                "checks": checks.get(group.discipline.pk, []),
+            }
+        )
     my_open = path.mine
     context = {
         "review": review,

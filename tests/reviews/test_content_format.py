@@ -75,6 +75,40 @@ def golden_review() -> tuple[SimpleNamespace, SimpleNamespace]:
             (13, "can_meet", "", ALICE, 10),
         )
     ]
+    checks = [
+        SimpleNamespace(
+            pk=pk,
+            reference=reference,
+            title=title,
+            discipline=discipline,
+            state=state,
+            note=note,
+            checked_by=who,
+            checked_at=when,
+        )
+        for pk, reference, title, discipline, state, note, who, when in (
+            (
+                21,
+                "Directive 2011/65/EU (RoHS)",
+                "Restriction of hazardous substances",
+                QUA,
+                "complies",
+                "",
+                BOB,
+                datetime.datetime(2026, 3, 2, 9, 20, tzinfo=UTC),
+            ),
+            (
+                22,
+                "Directive 2014/68/EU (PED)",
+                "Pressure equipment",
+                ENG,
+                "not_applicable",
+                "No pressure-bearing parts",
+                ALICE,
+                datetime.datetime(2026, 3, 2, 9, 25, tzinfo=UTC),
+            ),
+        )
+    ]
     review = SimpleNamespace(
         order=SimpleNamespace(
             number="SO-2026-000001",
@@ -91,6 +125,7 @@ def golden_review() -> tuple[SimpleNamespace, SimpleNamespace]:
             requirements=SimpleNamespace(all=lambda: list(reversed(requirements))),
         ),
         assessments=SimpleNamespace(all=lambda: list(reversed(assessments))),
+        statutory_checks=SimpleNamespace(all=lambda: list(reversed(checks))),
     )
     decision = SimpleNamespace(
         outcome="accept",
@@ -160,10 +195,47 @@ GOLDEN = {
         ),
         "ac941c2dc24ca49f4afe045a4dc82ef9d15282d815e5519f537700698189dff1",
     ),
+    3: (
+        (
+            '{"assessments":[{"assessed_at":"2026-03-02T09:00:00+00:00","assessed_b'
+            'y":{"printed_name":"Alice Assessor","username":"alice"},"carried_from"'
+            ':null,"discipline":"engineering","note":"± 0.1 mm only","requirement":'
+            '"length","verdict":"conditions"},{"assessed_at":"2026-03-02T09:05:00+0'
+            '0:00","assessed_by":{"printed_name":"Bob Builder","username":"bob"},"c'
+            'arried_from":null,"discipline":"quality","note":"","requirement":"cert'
+            '","verdict":"can_meet"},{"assessed_at":"2026-03-02T09:10:00+00:00","as'
+            'sessed_by":{"printed_name":"Alice Assessor","username":"alice"},"carri'
+            'ed_from":null,"discipline":"engineering","note":"","requirement":"draw'
+            'ing","verdict":"can_meet"}],"decision":{"decided_at":"2026-03-02T10:00'
+            ':00+00:00","decided_by":{"printed_name":"Ann Approver","username":"ann'
+            '"},"outcome":"accept","reasons":""},"format":3,"order":{"channel":"ema'
+            'il","customer":"ACME","customer_name":"Acme 株式会社","customer_reference"'
+            ':"PO-7","number":"SO-2026-000001","requested_date":"2026-04-01"},"requ'
+            'irements":[{"category":"stated","discipline":"engineering","display":"'
+            '12 mm","key":"length","source":"form","statement":"Length","value":"12'
+            '"},{"category":"stated","discipline":"quality","display":"Yes","key":"'
+            'cert","source":"form","statement":"Certificate 3.1","value":true},{"ca'
+            'tegory":"stated","discipline":"engineering","display":"b.pdf (SHA-256 '
+            'abababababababababababababababababababababababababababababababab)","ke'
+            'y":"drawing","source":"form","statement":"Drawing","value":{"name":"b.'
+            'pdf","path":"uploads/SO-1/drawing/b.pdf","sha256":"abababababababababa'
+            'babababababababababababababababababababababab"}}],"revision":{"number"'
+            ':1,"reason":"","submitted_at":"2026-03-01T08:00:00+00:00","submitted_b'
+            'y":{"printed_name":"Sam Service","username":"sam"}},"statutory":[{"at"'
+            ':"2026-03-02T09:20:00+00:00","by":{"printed_name":"Bob Builder","usern'
+            'ame":"bob"},"discipline":"quality","note":"","reference":"Directive 20'
+            '11/65/EU (RoHS)","state":"complies","title":"Restriction of hazardous '
+            'substances"},{"at":"2026-03-02T09:25:00+00:00","by":{"printed_name":"A'
+            'lice Assessor","username":"alice"},"discipline":"engineering","note":"'
+            'No pressure-bearing parts","reference":"Directive 2014/68/EU (PED)","s'
+            'tate":"not_applicable","title":"Pressure equipment"}]}'
+        ),
+        "82bccb03fc938873524f5a80915954f8e475f0d365ef50db8a11f4b5bf4500d7",
+    ),
 }
 
 
-@pytest.mark.parametrize("content_format", [1, 2])
+@pytest.mark.parametrize("content_format", [1, 2, 3])
 def test_the_signed_content_of_each_format_is_pinned(content_format):
     review, decision = golden_review()
     content = signing.review_content(review, decision, content_format=content_format)
@@ -172,16 +244,16 @@ def test_the_signed_content_of_each_format_is_pinned(content_format):
     assert signing.content_hash(content) == digest
 
 
-def test_new_signatures_use_format_2_and_it_carries_what_a_person_read():
+def test_new_signatures_use_format_3_and_it_carries_what_a_person_read():
     review, decision = golden_review()
     content = signing.review_content(review, decision)
-    assert signing.CONTENT_FORMAT == 2 == content["format"]
+    assert signing.CONTENT_FORMAT == 3 == content["format"]
     assert [r["display"] for r in content["requirements"]] == [
         "12 mm",
         "Yes",
         f"b.pdf (SHA-256 {'ab' * 32})",
     ]
-    assert signing.content_format_of(content) == 2
+    assert signing.content_format_of(content) == 3
     assert (
         signing.content_format_of(
             signing.review_content(review, decision, content_format=1)
@@ -192,8 +264,8 @@ def test_new_signatures_use_format_2_and_it_carries_what_a_person_read():
 
 def test_an_unknown_content_format_is_refused():
     review, decision = golden_review()
-    with pytest.raises(ValueError, match="^unknown signed content format 3$"):
-        signing.review_content(review, decision, content_format=3)
+    with pytest.raises(ValueError, match="^unknown signed content format 4$"):
+        signing.review_content(review, decision, content_format=4)
 
 
 def test_the_content_to_sign_is_the_content_without_its_decision():

@@ -228,7 +228,7 @@ def test_signatures_record_their_content_format_and_old_ones_still_verify(
     accepted, approver
 ):
     signature = Signature.objects.get()
-    assert signature.content_format == 2 == signature.content["format"]
+    assert signature.content_format == 3 == signature.content["format"]
     review = accepted.review
     old = signing.review_content(review, review.decision, content_format=1)
     assert "format" not in old
