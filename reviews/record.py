@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from orders.models import RequirementCategory
 from orders.orderforms.answers import display_value
 from requirements.models import Requirement
-from reviews import signing
+from reviews import selectors, signing
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.models import Assessment, Decision, Review, Signature, StatutoryCheck
 
@@ -382,8 +382,7 @@ def _reviews_with_content(review_ids: list[int]) -> dict[int, Review]:
                 "requirement", "discipline", "assessed_by"
             ),
         ),
-        "statutory_checks__discipline",
-        "statutory_checks__checked_by",
+        selectors.statutory_checks_signed(),
     )
     return queryset.in_bulk(review_ids)
 

@@ -139,6 +139,15 @@ def _assessments() -> Prefetch:
     )
 
 
+def statutory_checks_signed() -> Prefetch:
+    """A review's statutory checks with what the signed content reads: one query
+    whether it has any or not."""
+    return Prefetch(
+        "statutory_checks",
+        queryset=StatutoryCheck.objects.select_related("discipline", "checked_by"),
+    )
+
+
 def _statutory_checks() -> Prefetch:
     return Prefetch(
         "statutory_checks",
@@ -197,8 +206,7 @@ def review_for_content(pk: int) -> Review:
             "assessments__requirement",
             "assessments__discipline",
             "assessments__assessed_by",
-            "statutory_checks__discipline",
-            "statutory_checks__checked_by",
+            statutory_checks_signed(),
         )
         .get(pk=pk)
     )

@@ -247,11 +247,10 @@ def _body_v2(rows: SignedRows) -> dict[str, object]:
     return body
 
 
-def _statutory(rows: SignedRows) -> list[dict[str, object]]:
-    """The statutory checks as confirmed, by reference: what was frozen from the
-    register when the review opened, and each confirmation."""
-    checks = sorted(rows.statutory_checks, key=lambda c: (c.reference, c.pk or 0))
-    return [
+def _body_v3(rows: SignedRows) -> dict[str, object]:
+    """Format 3: format 2 plus the statutory checks (8.2.2 a 1), by reference."""
+    body = _body_v2(rows)
+    body["statutory"] = [
         {
             "reference": check.reference,
             "title": check.title,
@@ -261,14 +260,8 @@ def _statutory(rows: SignedRows) -> list[dict[str, object]]:
             "by": _user(check.checked_by),
             "at": check.checked_at,
         }
-        for check in checks
+        for check in sorted(rows.statutory_checks, key=lambda c: (c.reference, c.pk))
     ]
-
-
-def _body_v3(rows: SignedRows) -> dict[str, object]:
-    """Format 3: format 2 plus the statutory and regulatory checks (8.2.2 a 1)."""
-    body = _body_v2(rows)
-    body["statutory"] = _statutory(rows)
     body["format"] = 3
     return body
 
