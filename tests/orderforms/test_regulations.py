@@ -248,3 +248,21 @@ def test_the_register_list_keeps_its_query_count(
     with django_assert_num_queries(5):
         response = client.get(LIST)
     assert response.content.decode().count("Directive 2011/") == rows
+
+
+def test_the_audit_trail_shows_each_change_with_the_forms_it_applied_to(
+    client, form_admin, auditor, quality
+):
+    cnc, calibration = factories.OrderFormFactory.create_batch(2)
+    client.force_login(form_admin)
+    client.post(NEW, entry_post(quality, forms=[cnc.pk]))
+    entry = StatutoryRequirement.objects.get()
+    client.post(entry.get_absolute_url(), entry_post(quality, forms=[calibration.pk]))
+    newest = entry.history.latest()
+    assert [f.orderform_id for f in newest.forms.all()] == [calibration.pk]
+    client.force_login(auditor)
+    page = client.get(
+        reverse("audit:object_history", args=["orders.statutoryrequirement", entry.pk])
+    )
+    assert page.status_code == 200
+    assert "Created" in page.content.decode()
