@@ -61,7 +61,9 @@ class StatutoryRequirement(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[forms])
+    # The forms it applies to are named in each history row's reason
+    # (regulations.services): plain many-to-many rows have no history of their own.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["reference", "pk"]

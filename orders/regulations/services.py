@@ -1,6 +1,6 @@
 """Keeping the register: form admins add, change and withdraw entries. Each write
-is one transaction; the history records who and why (the forms it applies to as
-well, through the entry's m2m history)."""
+is one transaction; the history records who and why, the reason naming the forms
+it applies to (cut to the reason column's length)."""
 
 from collections.abc import Iterable
 
@@ -71,7 +71,8 @@ def register_save(
     if entry.pk and confirmed_changed:
         entry.version += 1
     entry.full_clean()
-    attribute(entry, user=user, reason=reason)
+    applies = "every form" if all_forms else ", ".join(f.name for f in forms) or "-"
+    attribute(entry, user=user, reason=f"{reason}; applies to {applies}")
     entry.save()
     if forms_changed:
         entry.forms.set(forms)

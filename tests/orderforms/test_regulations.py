@@ -47,7 +47,7 @@ def test_a_form_admin_adds_an_entry_and_its_history_names_them(
     record = entry.history.latest()
     assert (record.history_user, record.history_change_reason) == (
         form_admin,
-        "Created",
+        "Created; applies to CNC parts",
     )
     page = client.get(LIST).content.decode()
     assert "Directive 2011/65/EU (RoHS)" in page
@@ -124,7 +124,9 @@ def test_changing_what_reviewers_confirm_counts_up_the_version_and_forms_do_not(
     client.post(url, {**same, "forms": [form.pk], "title": "Inspection documents 3.1"})
     entry.refresh_from_db()
     assert (entry.version, entry.title) == (2, "Inspection documents 3.1")
-    assert entry.history.latest().history_change_reason == "Changed"
+    assert entry.history.latest().history_change_reason == (
+        f"Changed; applies to {form.name}"
+    )
 
 
 def test_withdrawing_asks_first_and_stops_it_applying(client, form_admin, quality):
@@ -250,19 +252,24 @@ def test_the_register_list_keeps_its_query_count(
     assert response.content.decode().count("Directive 2011/") == rows
 
 
-def test_the_audit_trail_shows_each_change_with_the_forms_it_applied_to(
+def test_the_audit_trail_names_the_forms_each_change_applied_to(
     client, form_admin, auditor, quality
 ):
-    cnc, calibration = factories.OrderFormFactory.create_batch(2)
+    cnc = factories.OrderFormFactory(name="CNC parts")
+    calibration = factories.OrderFormFactory(name="Calibration")
     client.force_login(form_admin)
     client.post(NEW, entry_post(quality, forms=[cnc.pk]))
     entry = StatutoryRequirement.objects.get()
     client.post(entry.get_absolute_url(), entry_post(quality, forms=[calibration.pk]))
-    newest = entry.history.latest()
-    assert [f.orderform_id for f in newest.forms.all()] == [calibration.pk]
+    client.post(entry.get_absolute_url(), entry_post(quality, all_forms="on"))
+    assert [r.history_change_reason for r in entry.history.order_by("history_id")] == [
+        "Created; applies to CNC parts",
+        "Changed; applies to Calibration",
+        "Changed; applies to every form",
+    ]
     client.force_login(auditor)
     page = client.get(
         reverse("audit:object_history", args=["orders.statutoryrequirement", entry.pk])
     )
     assert page.status_code == 200
-    assert "Created" in page.content.decode()
+    assert "Changed; applies to Calibration" in page.content.decode()
