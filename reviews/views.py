@@ -396,6 +396,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "to_sign": to_sign,
         "rows": record.record_rows(to_sign, _discipline_names(review)),
+        "statutory": record.statutory_rows(to_sign, _discipline_names(review)),
         "content_hash": signing.content_hash(to_sign),
         "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
@@ -409,7 +410,8 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _discipline_names(review: Review) -> dict[str, str]:
-    return {a.discipline.slug: a.discipline.name for a in review.assessments.all()}
+    slots = [*review.assessments.all(), *review.statutory_checks.all()]
+    return {slot.discipline.slug: slot.discipline.name for slot in slots}
 
 
 def _record_context(review: Review, user: Any) -> dict[str, object]:

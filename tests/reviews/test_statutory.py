@@ -392,3 +392,18 @@ def test_the_review_page_keeps_its_query_count_with_many_checks(
     with django_assert_num_queries(7):
         response = client.get(reverse("reviews:review_detail", args=[review.pk]))
     assert response.content.decode().count("data-statutory-check") == rows
+
+
+def test_the_sign_page_shows_the_checks_the_signature_will_cover(
+    client, checked_review, reviewer, approver, engineering, commercial
+):
+    assess_all(checked_review, reviewer, approver, engineering, commercial)
+    confirm(checked_review.statutory_checks.get(), reviewer, "not_applicable", "N/A")
+    client.force_login(approver)
+    page = client.get(
+        reverse("reviews:decision_sign", args=[checked_review.pk])
+    ).content.decode()
+    table = page.split("data-statutory>")[1].split("</table>")[0]
+    assert ROHS in table
+    assert "<td>Engineering</td>" in table
+    assert "Not applicable to this order" in table and "N/A" in table
