@@ -152,10 +152,19 @@ def check_record(
     return current
 
 
+def checks_pending(review: Review) -> int:
+    """How many of the review's checks (prefetched) nobody has answered yet."""
+    return sum(
+        1
+        for check in review.statutory_checks.all()
+        if check.state == StatutoryCheck.State.PENDING
+    )
+
+
 def checks_blockers(review: Review) -> list[str]:
     """Why the order cannot be accepted yet because of its statutory checks."""
     checks = list(review.statutory_checks.all())
-    pending = sum(1 for c in checks if c.state == StatutoryCheck.State.PENDING)
+    pending = checks_pending(review)
     cannot = sum(1 for c in checks if c.state == StatutoryCheck.State.CANNOT_COMPLY)
     problems = []
     if pending:

@@ -22,7 +22,7 @@ from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
-from reviews import pdf, record, selectors, services, signing
+from reviews import pdf, record, selectors, services, signing, statutory
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
@@ -144,6 +144,7 @@ def _review_page(
         "groups": groups,
         "overdue": selectors.is_overdue(review),
         "pending": sum(g["group"].pending for g in groups),
+        "statutory_pending": statutory.checks_pending(review),
         "my_open": my_open,
         "can_sign": review.state == Review.State.OPEN
         and roles.has_role(request.user, roles.APPROVER),

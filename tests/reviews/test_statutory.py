@@ -215,6 +215,7 @@ def test_the_review_page_shows_checks_in_their_disciplines_section(
         "</section>"
     )[0]
     assert ROHS in engineering_section
+    assert '<dd class="col-sm-9" data-statutory-pending>1</dd>' in page
     assert f'action="{save_url(checked_review.statutory_checks.get())}"' in page
     client.force_login(approver)
     page = client.get(
