@@ -25,6 +25,7 @@ from django.conf import settings
 
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.orderforms.answers import display_value
+from reviews.signed_statutory import statutory_content
 
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -248,20 +249,9 @@ def _body_v2(rows: SignedRows) -> dict[str, object]:
 
 
 def _body_v3(rows: SignedRows) -> dict[str, object]:
-    """Format 3: format 2 plus the statutory checks (8.2.2 a 1), by reference."""
+    """Format 3: format 2 plus the statutory checks (8.2.2 a 1)."""
     body = _body_v2(rows)
-    body["statutory"] = [
-        {
-            "reference": check.reference,
-            "title": check.title,
-            "discipline": check.discipline.slug,
-            "state": check.state,
-            "note": check.note,
-            "by": _user(check.checked_by),
-            "at": check.checked_at,
-        }
-        for check in sorted(rows.statutory_checks, key=lambda c: (c.reference, c.pk))
-    ]
+    body["statutory"] = statutory_content(rows.statutory_checks)
     body["format"] = 3
     return body
 
