@@ -167,8 +167,7 @@ class SignedRows:
     revision: Any
     requirements: Sequence[Any]
     assessments: Sequence[Any]
-    # Format 3: the review's statutory checks with discipline and checked_by (none
-    # for rows that have no checks, such as seed_scale's).
+    # Format 3: statutory checks with discipline and checked_by (seed_scale: none).
     statutory_checks: Sequence[Any] = ()
 
     @classmethod

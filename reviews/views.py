@@ -130,14 +130,8 @@ def _review_page(
             # with what needs a look, unless this row has something to report.
             fold = assessment.carried_from_id and row is not bound
             (carried if fold else rows).append(row)
-        groups.append(
-            {
-                "group": group,
-                "rows": rows,
-                "carried_rows": carried,
-                "checks": checks.get(group.discipline.pk, []),
-            }
-        )
+        groups.append({"group": group, "rows": rows, "carried_rows": carried})
+        groups[-1]["checks"] = checks.get(group.discipline.pk, [])
     my_open = path.mine
     context = {
         "review": review,
