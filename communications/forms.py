@@ -12,7 +12,7 @@ from communications.models import (
 from orderreview import textlimits
 from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import customer_filter_queryset
-from orders.models import Customer, Order, OrderForm
+from orders.models import Customer, Order, OrderForm, StatutoryRequirement
 
 
 class DateInput(forms.DateInput):
@@ -146,10 +146,24 @@ class OfferingForm(forms.ModelForm):
         queryset=OrderForm.objects.order_by("name"),
         help_text="The form a customer fills in to order this.",
     )
+    statutory_requirements = forms.ModelMultipleChoiceField(
+        queryset=StatutoryRequirement.objects.filter(active=True).order_by("reference"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Applicable regulations",
+        help_text="Shown in the catalog; reviews of orders on its form confirm them.",
+    )
 
     class Meta:
         model = Offering
-        fields = ["name", "description", "order_form", "active", "position"]
+        fields = [
+            "name",
+            "description",
+            "order_form",
+            "statutory_requirements",
+            "active",
+            "position",
+        ]
 
 
 class NoticeTemplateForm(forms.ModelForm):

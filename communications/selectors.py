@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from communications.models import (
@@ -12,6 +12,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orders.models import StatutoryRequirement
 
 PAGE_SIZE = 50
 PENDING_STATES = [Communication.FollowUp.OPEN, Communication.FollowUp.IN_PROGRESS]
@@ -116,8 +117,19 @@ def open_complaints_summary() -> dict[str, Any]:
 
 
 def offerings_public() -> QuerySet[Offering]:
-    return Offering.objects.filter(active=True, order_form__active=True).select_related(
-        "order_form"
+    """Active offerings with their active applicable regulations: two queries."""
+    return (
+        Offering.objects.filter(active=True, order_form__active=True)
+        .select_related("order_form")
+        .prefetch_related(
+            Prefetch(
+                "statutory_requirements",
+                queryset=StatutoryRequirement.objects.filter(active=True).order_by(
+                    "reference"
+                ),
+                to_attr="applicable_regulations",
+            )
+        )
     )
 
 

@@ -3,6 +3,7 @@
 Outbound notices (queued, sent, retried, cancelled) are in communications.outbound.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from communications.attachments import attachment_add
 from communications.models import Communication, NoticeTemplate, Offering
 from orderreview.history import attribute
 from orderreview.models import User
-from orders.models import Customer, Order, OrderForm
+from orders.models import Customer, Order, OrderForm, StatutoryRequirement
 
 # --- the log ---------------------------------------------------------------------
 
@@ -115,8 +116,10 @@ def offering_save(
     order_form: OrderForm,
     active: bool,
     position: int,
+    statutory_requirements: Iterable[StatutoryRequirement] | None = None,
 ) -> Offering:
-    """Create or change a catalog entry."""
+    """Create or change a catalog entry; statutory_requirements (when given) are
+    its applicable regulations."""
     if active and not order_form.active:
         raise ValidationError(
             {"order_form": "This order form is inactive: customers could not use it."}
@@ -129,6 +132,8 @@ def offering_save(
     offering.position = position
     offering.full_clean()
     offering.save()
+    if statutory_requirements is not None:
+        offering.statutory_requirements.set(statutory_requirements)
     return offering
 
 

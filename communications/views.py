@@ -258,6 +258,7 @@ def offering_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     order_form=data["order_form"],
                     active=data["active"],
                     position=data["position"],
+                    statutory_requirements=data["statutory_requirements"],
                 )
             except ValidationError as error:
                 form_errors_add(form, error)

@@ -92,6 +92,7 @@ def seed_demo() -> dict[str, object]:
         )
     demo_forms_seed(user=User.objects.get(username="formadmin"))
     seed_demo_offerings()
+    seed_demo_register()
     # Imported here: the demo orders module reads DEMO_PASSWORD from this one.
     from devtools.demo_orders import seed_demo_orders
 
@@ -142,6 +143,80 @@ def seed_demo_offerings() -> None:
                 "position": position,
             },
         )
+
+
+# reference, title, kind, jurisdiction, discipline, forms (slugs), offerings, link
+DEMO_REGISTER = [
+    (
+        "Directive 2011/65/EU (RoHS)",
+        "Restriction of hazardous substances in electrical equipment",
+        "directive",
+        "EU",
+        "quality",
+        ["cnc-machining"],
+        ["Precision machined parts"],
+        "https://eur-lex.europa.eu/eli/dir/2011/65/oj",
+    ),
+    (
+        "Regulation (EC) 1907/2006 (REACH)",
+        "Registration, evaluation and authorisation of chemicals",
+        "regulation",
+        "EU",
+        "quality",
+        ["cnc-machining"],
+        [],
+        "https://eur-lex.europa.eu/eli/reg/2006/1907/oj",
+    ),
+    (
+        "Directive 2014/68/EU (PED)",
+        "Pressure equipment",
+        "directive",
+        "EU",
+        "engineering",
+        ["cnc-machining"],
+        [],
+        "https://eur-lex.europa.eu/eli/dir/2014/68/oj",
+    ),
+    (
+        "ISO/IEC 17025:2017",
+        "Competence of testing and calibration laboratories",
+        "standard",
+        "International",
+        "quality",
+        ["calibration-service"],
+        ["Calibration service"],
+        "",
+    ),
+]
+
+
+def seed_demo_register() -> None:
+    """The register's demo entries, linked to the demo forms and offerings that
+    exist, through the form admins' service (so their history names Fran)."""
+    from communications.models import Offering
+    from orders.regulations.models import StatutoryRequirement
+    from orders.regulations.services import register_save
+
+    user = User.objects.get(username="formadmin")
+    for reference, title, kind, where, slug, forms, offerings, link in DEMO_REGISTER:
+        if StatutoryRequirement.objects.filter(reference=reference).exists():
+            continue
+        entry = register_save(
+            entry=None,
+            user=user,
+            title=title,
+            reference=reference,
+            kind=kind,
+            jurisdiction=where,
+            summary="",
+            link=link,
+            discipline=Discipline.objects.get(slug=slug),
+            all_forms=False,
+            forms=OrderForm.objects.filter(slug__in=forms),
+            active=True,
+        )
+        for offering in Offering.objects.filter(name__in=offerings):
+            offering.statutory_requirements.add(entry)
 
 
 DEMO_FORMS_DIR = Path(__file__).resolve().parent / "demo_forms"

@@ -20,7 +20,8 @@ from requirements import change_notifications, change_orders
 from requirements import services as req_services
 from requirements.models import ChangeNotification, RequirementSet
 from reviews import services as review_services
-from reviews.models import Assessment, Review
+from reviews import statutory
+from reviews.models import Assessment, Review, StatutoryCheck
 
 # Which demo reviewer assesses each discipline's requirements.
 ASSESSORS = {
@@ -87,6 +88,10 @@ def calibration_answers(**changes: Any) -> dict[str, Any]:
     return answers
 
 
+# Register entries a demo reviewer finds not applicable, with the reason.
+NOT_APPLICABLE = {"Directive 2014/68/EU (PED)": "No pressure-bearing parts."}
+
+
 class _Demo:
     def __init__(self) -> None:
         self.users = {u.username: u for u in User.objects.all()}
@@ -120,15 +125,18 @@ class _Demo:
     def assess(
         self,
         review: Review,
-        only: Callable[[Assessment], bool] = lambda a: True,
+        only: Callable[[Assessment], bool] | None = None,
         verdicts: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         """Every open slot (or those `only` picks) by its discipline's reviewer;
         verdicts maps requirement keys to (verdict, note), else 'can meet'."""
         verdicts = verdicts or {}
+        if only is None:
+            # The whole review: its statutory checks too.
+            self.confirm_statutory(review)
         slots = review.assessments.select_related("discipline", "requirement")
         for slot in slots.filter(verdict=""):
-            if not only(slot):
+            if only is not None and not only(slot):
                 continue
             verdict, note = verdicts.get(slot.requirement.key, ("can_meet", ""))
             review_services.assessment_record(
@@ -137,6 +145,19 @@ class _Demo:
                 verdict=verdict,
                 note=note,
                 version=slot.version,
+            )
+
+    def confirm_statutory(self, review: Review) -> None:
+        """Every pending statutory check, by its discipline's reviewer."""
+        pending = review.statutory_checks.select_related("discipline")
+        for check in pending.filter(state=StatutoryCheck.State.PENDING):
+            reason = NOT_APPLICABLE.get(check.reference, "")
+            statutory.check_record(
+                check=check,
+                user=self.users[ASSESSORS[check.discipline.slug]],
+                state="not_applicable" if reason else "complies",
+                note=reason,
+                version=check.version,
             )
 
     def sign(self, review: Review, outcome: str = "accept", reasons: str = "") -> None:

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("", include("staffmail.urls")),
     path("forms/", include("orders.orderforms.urls")),
+    path("regulations/", include("orders.regulations.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     # The REST API (/api/v1/), its schema and docs, and the API token page.

@@ -402,3 +402,8 @@ class PortalLink(models.Model):
 
     def is_usable(self, now: datetime.datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+# Defined in its own module (orders.models stays short); imported here so Django
+# registers it with the orders app.
+from orders.regulations.models import StatutoryRequirement  # noqa: E402, F401

@@ -49,6 +49,14 @@ CONFIRMATION_FIELDS = {
     "attachment": "file",
     "legacy": "recorded on the order (legacy)",
 }
+STATUTORY_FIELDS = {
+    "title": "title",
+    "discipline": "discipline",
+    "state": "state",
+    "note": "reason",
+    "by": "confirmed by",
+    "at": "confirmed at",
+}
 DECISION_FIELDS = {
     "outcome": "Decision",
     "reasons": "Reasons",
@@ -61,8 +69,8 @@ DECISION_FIELDS = {
 class ContentDifference:
     """One value that differs between two contents, as a person reads it.
 
-    section is order, revision, requirement, assessment, confirmation, decision
-    or format;
+    section is order, revision, requirement, assessment, confirmation,
+    statutory, decision or format;
     field is the content key (customer_name, value, assessed_by, ...)."""
 
     section: str
@@ -204,6 +212,7 @@ def content_differences(
                 difference.after,
             )
         ]
+    found += _statutory_differences(before, after)
     if "decision" in before or "decision" in after:
         found += _fields(
             "decision",
@@ -212,4 +221,26 @@ def content_differences(
             before.get("decision") or {},
             after.get("decision") or {},
         )
+    return found
+
+
+def _statutory_differences(
+    before: dict[str, Any], after: dict[str, Any]
+) -> list[ContentDifference]:
+    """The statutory checks (format 3), by reference."""
+    found: list[ContentDifference] = []
+    old = _keyed(before.get("statutory"), lambda c: c["reference"])
+    new = _keyed(after.get("statutory"), lambda c: c["reference"])
+    for reference in [*old, *(k for k in new if k not in old)]:
+        label = f"Statutory check “{reference}”"
+        if reference not in new:
+            found.append(
+                ContentDifference("statutory", label, "", "present", "removed")
+            )
+        elif reference not in old:
+            found.append(ContentDifference("statutory", label, "", "—", "added"))
+        else:
+            found += _fields(
+                "statutory", label, STATUTORY_FIELDS, old[reference], new[reference]
+            )
     return found

@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 
 from orderreview import textlimits
-from reviews.models import Assessment, Decision
+from reviews.models import Assessment, Decision, StatutoryCheck
 from reviews.services import REOPEN_REASON_MAX, VERDICTS_NEEDING_NOTE
 from reviews.signing import MEANINGS
+from reviews.statutory import STATES_NEEDING_NOTE
 
 
 class AssessmentForm(forms.Form):
@@ -35,6 +36,34 @@ class AssessmentForm(forms.Form):
         verdict = data.get("verdict")
         if verdict in VERDICTS_NEEDING_NOTE and not (data.get("note") or "").strip():
             self.add_error("note", VERDICTS_NEEDING_NOTE[verdict])
+        return data
+
+
+class StatutoryCheckForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Does the order comply?",
+        choices=[
+            (value, label)
+            for value, label in StatutoryCheck.State.choices
+            if value != StatutoryCheck.State.PENDING
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choose whether it complies."},
+    )
+    note = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=textlimits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text="Required when it does not apply or we cannot comply.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        state = data.get("state")
+        if state in STATES_NEEDING_NOTE and not (data.get("note") or "").strip():
+            self.add_error("note", STATES_NEEDING_NOTE[state])
         return data
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from orderreview import textlimits
-from orders.models import Discipline, Order
+from orders.models import Discipline, Order, StatutoryRequirement
 from requirements.models import Requirement, RequirementSet
 
 
@@ -197,3 +197,93 @@ class Signature(models.Model):
     def __str__(self) -> str:
         when = f"{self.signed_at:%Y-%m-%d %H:%M} UTC"
         return f"{self.printed_name} — {self.meaning} — {when}"
+
+
+class StatutoryCheck(models.Model):
+    """A reviewer's confirmation that one statutory or regulatory requirement of the
+    register is met (8.2.2 a 1). The entries that apply are frozen into these slots
+    when the review opens; reference and title are kept as they were then, so a
+    later edit of the register does not change what was confirmed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Not yet confirmed"
+        COMPLIES = "complies", "Complies"
+        NOT_APPLICABLE = "not_applicable", "Not applicable to this order"
+        CANNOT_COMPLY = "cannot_comply", "Cannot comply"
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="statutory_checks"
+    )
+    requirement = models.ForeignKey(
+        StatutoryRequirement, on_delete=models.PROTECT, related_name="checks"
+    )
+    reference = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    # The register entry's version this slot was frozen from.
+    requirement_version = models.PositiveIntegerField()
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    note = models.TextField(
+        max_length=textlimits.NOTE,
+        blank=True,
+        help_text="Why it does not apply, or why we cannot comply",
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+    )
+    # Optimistic lock, as on Assessment.
+    version = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "discipline", "reference", "pk"]
+        constraints = [
+            textlimits.length_check("note", textlimits.NOTE, "statutorycheck"),
+            models.UniqueConstraint(
+                fields=["review", "requirement"], name="statutorycheck_unique_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "pending",
+                        "complies",
+                        "not_applicable",
+                        "cannot_comply",
+                    ]
+                ),
+                name="statutorycheck_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["not_applicable", "cannot_comply"])
+                | ~Q(note=""),
+                name="statutorycheck_note_when_needed",
+            ),
+            # Confirmed means someone, at some time; pending means no one yet.
+            models.CheckConstraint(
+                condition=Q(
+                    state="pending", checked_by__isnull=True, checked_at__isnull=True
+                )
+                | (
+                    ~Q(state="pending")
+                    & Q(checked_by__isnull=False, checked_at__isnull=False)
+                ),
+                name="statutorycheck_checked_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} / {self.discipline}: {self.get_state_display()}"

@@ -3,7 +3,8 @@
 A change order's review keeps the verdicts of requirements that did not change
 since the last accepted revision (carried forward); the rest are assessed afresh,
 and so are those whose question depends on a requirement that changed (re-opened,
-with the reason on the slot).
+with the reason on the slot). The statutory checks that apply are frozen with it
+(reviews.statutory).
 """
 
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
 from requirements.diff import requirement_differs
 from requirements.models import Requirement, RequirementSet
+from reviews import statutory
 from reviews.models import Assessment, Decision, Review
 
 # (requirement pk of the new revision, discipline pk) -> the earlier assessment whose
@@ -123,6 +125,12 @@ def review_open(
                     reason = carried_forward_reason(earlier)
                 attribute(slot, user=revision.submitted_by, reason=reason)
                 slot.save()
+        # The register entries that apply now, frozen for this review.
+        statutory.checks_open(
+            review=review,
+            baseline=baseline_review(revision),
+            user=revision.submitted_by,
+        )
         order = Order.objects.select_for_update().get(pk=revision.order_id)
         # A change to an accepted order leaves it accepted: what was agreed holds
         # until the change is decided.
@@ -183,16 +191,7 @@ def _carry_forward_plan(
     quantity). Only an accepted revision counts: verdicts of a superseded review were
     never agreed, and a rejected change never became the order's requirements, so
     whatever is not yet accepted is assessed afresh."""
-    previous = (
-        Review.objects.filter(
-            order_id=revision.order_id,
-            state=Review.State.DECIDED,
-            decision__outcome=Decision.Outcome.ACCEPT,
-            requirement_set__number__lt=revision.number,
-        )
-        .order_by("-requirement_set__number")
-        .first()
-    )
+    previous = baseline_review(revision)
     if previous is None:
         return {}, {}
     earlier = {
@@ -230,6 +229,21 @@ def _carry_forward_plan(
             else:
                 mapping[slot] = old
     return mapping, reopened
+
+
+def baseline_review(revision: RequirementSet) -> Review | None:
+    """The review that accepted the order's last agreed revision before this one:
+    what a change order's review carries verdicts and checks forward from."""
+    return (
+        Review.objects.filter(
+            order_id=revision.order_id,
+            state=Review.State.DECIDED,
+            decision__outcome=Decision.Outcome.ACCEPT,
+            requirement_set__number__lt=revision.number,
+        )
+        .order_by("-requirement_set__number")
+        .first()
+    )
 
 
 def review_reopen_for_change(*, revision: RequirementSet) -> Review:

@@ -184,6 +184,8 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         if row.note:
             doc.line_of(f"    Conditions / reason: {row.note}")
 
+    _statutory(doc, record.statutory)
+
     doc.heading("Decision")
     signed_decision = record.decision
     if decision is None or signed_decision is None:
@@ -247,6 +249,19 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.line_of(f"VERIFICATION FAILED: {failure}", bold=True)
     _chain_head(doc, context.get("chain_head"))
     return bytes(doc.output())
+
+
+def _statutory(doc: _Record, rows: list[Any]) -> None:
+    """The statutory and regulatory checks (none in records before format 3)."""
+    if not rows:
+        return
+    doc.heading("Statutory and regulatory requirements")
+    for row in rows:
+        doc.line_of(f"- {row.reference}: {row.title} ({row.discipline})")
+        who = f" - {row.by}, {_when(row.at)}" if row.by else ""
+        doc.line_of(f"    {row.state}{who}")
+        if row.note:
+            doc.line_of(f"    Reason: {row.note}")
 
 
 def _acknowledgements(doc: _Record, items: list[Any]) -> None:

@@ -22,14 +22,14 @@ from orders.orderforms.answers import display_value
 from requirements.models import Requirement
 from reviews import selectors, signing
 from reviews.content_differences import ContentDifference, content_differences
-from reviews.models import Assessment, Decision, Review, Signature
+from reviews.models import Assessment, Decision, Review, Signature, StatutoryCheck
 
 # Differences history may explain: (section, field) -> how to look it up.
 CUSTOMER_FIELDS = {"customer": "account_code", "customer_name": "name"}
 # Header facts a change order's mapped answers may move, each with an order history
 # row (the database freezes the rest of the order once it left draft).
 ORDER_HEADER_FIELDS = {"requested_date", "customer_reference"}
-PERSON_FIELDS = {"submitted_by", "assessed_by", "decided_by", "confirmed_by"}
+PERSON_FIELDS = {"submitted_by", "assessed_by", "decided_by", "confirmed_by", "by"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,38 @@ class RecordRow:
     assessed_by: str
     assessed_at: datetime | None
     carried: bool
+
+
+@dataclass(frozen=True)
+class StatutoryRow:
+    """One statutory or regulatory check of the record, as signed or as shown."""
+
+    reference: str
+    title: str
+    discipline: str
+    state: str
+    note: str
+    by: str
+    at: datetime | None
+
+
+def statutory_rows(
+    content: dict[str, Any], disciplines: dict[str, str]
+) -> list[StatutoryRow]:
+    """The record's statutory checks from a content (none before format 3)."""
+    states = _labels(StatutoryCheck.State.choices)
+    return [
+        StatutoryRow(
+            reference=item.get("reference", ""),
+            title=item.get("title", ""),
+            discipline=disciplines.get(item.get("discipline"), item.get("discipline")),
+            state=states.get(item.get("state", ""), item.get("state", "")),
+            note=item.get("note", ""),
+            by=_person(item.get("by")),
+            at=_when(item.get("at")),
+        )
+        for item in content.get("statutory", [])
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,6 +102,7 @@ class RecordContent:
     content: dict[str, Any]
     rows: list[RecordRow]
     changes: list[Change] = field(default_factory=list)
+    disciplines: dict[str, str] = field(default_factory=dict)
 
     @property
     def order(self) -> dict[str, Any]:
@@ -82,6 +115,10 @@ class RecordContent:
     @property
     def decision(self) -> dict[str, Any] | None:
         return self.content.get("decision")
+
+    @property
+    def statutory(self) -> list[StatutoryRow]:
+        return statutory_rows(self.content, self.disciplines)
 
     @property
     def legitimate_changes(self) -> list[Change]:
@@ -206,7 +243,7 @@ def _signed_value(content: dict[str, Any], difference: Any) -> Any:
     """The signed person dict behind a person-field difference (first match)."""
     if difference.section in ("order", "revision", "decision", "confirmation"):
         return (content.get(difference.section) or {}).get(difference.field)
-    for item in content.get("assessments", []):
+    for item in [*content.get("assessments", []), *content.get("statutory", [])]:
         if _text_person(item.get(difference.field)) == difference.before:
             return item.get(difference.field)
     return None
@@ -223,6 +260,7 @@ def readable(difference: ContentDifference) -> ContentDifference:
     ("Can meet with conditions"), not their stored codes."""
     labels = {
         "verdict": _labels(Assessment.Verdict.choices),
+        "state": _labels(StatutoryCheck.State.choices),
         "outcome": _labels(Decision.Outcome.choices),
     }.get(difference.field)
     if not labels:
@@ -265,6 +303,9 @@ def _discipline_names(review: Review) -> dict[str, str]:
     names.update(
         {a.discipline.slug: a.discipline.name for a in review.assessments.all()}
     )
+    names.update(
+        {c.discipline.slug: c.discipline.name for c in review.statutory_checks.all()}
+    )
     return names
 
 
@@ -288,6 +329,7 @@ def record_content(review: Review, signature: Signature | None) -> RecordContent
             signed=False,
             content=content,
             rows=record_rows(content, disciplines, questions),
+            disciplines=disciplines,
         )
     live = signing.review_content(
         review, decision, content_format=signature.content_format
@@ -304,6 +346,7 @@ def record_content(review: Review, signature: Signature | None) -> RecordContent
         content=signature.content,
         rows=record_rows(signature.content, disciplines, questions),
         changes=changes,
+        disciplines=disciplines,
     )
 
 
@@ -343,6 +386,7 @@ def _reviews_with_content(review_ids: list[int]) -> dict[int, Review]:
                 "requirement", "discipline", "assessed_by"
             ),
         ),
+        selectors.statutory_checks_signed(),
     )
     return queryset.in_bulk(review_ids)
 

@@ -25,7 +25,7 @@ from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.models import Discipline, Order
 from requirements.models import Requirement, RequirementSet
 from reviews import heads, signing
-from reviews.models import Assessment, Decision, Review, Signature
+from reviews.models import Assessment, Decision, Review, Signature, StatutoryCheck
 
 
 def discipline_ids_of(user: Any) -> set[int]:
@@ -148,6 +148,24 @@ def _assessments() -> Prefetch:
     )
 
 
+def statutory_checks_signed() -> Prefetch:
+    """A review's statutory checks with what the signed content reads: one query
+    whether it has any or not."""
+    return Prefetch(
+        "statutory_checks",
+        queryset=StatutoryCheck.objects.select_related("discipline", "checked_by"),
+    )
+
+
+def _statutory_checks() -> Prefetch:
+    return Prefetch(
+        "statutory_checks",
+        queryset=StatutoryCheck.objects.select_related(
+            "discipline", "checked_by", "requirement", "carried_from__review"
+        ).order_by("discipline__name", "reference", "pk"),
+    )
+
+
 def review_get(pk: int) -> Review:
     """One review with everything its page shows, in a fixed number of queries."""
     queryset = Review.objects.select_related(
@@ -157,7 +175,7 @@ def review_get(pk: int) -> Review:
         "requirement_set__created_by",
         "decision",
         *CONFIRMATION,
-    ).prefetch_related(_assessments())
+    ).prefetch_related(_assessments(), _statutory_checks())
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -171,6 +189,7 @@ def review_for_record(number: str, revision: int) -> Review:
         *CONFIRMATION,
     ).prefetch_related(
         _assessments(),
+        _statutory_checks(),
         Prefetch(
             "requirement_set__requirements",
             queryset=Requirement.objects.select_related("discipline", "question"),
@@ -198,6 +217,7 @@ def review_for_content(pk: int) -> Review:
             "assessments__requirement",
             "assessments__discipline",
             "assessments__assessed_by",
+            statutory_checks_signed(),
         )
         .get(pk=pk)
     )
@@ -214,12 +234,16 @@ class DisciplineGroup:
 
 
 def assessments_by_discipline(review: Review) -> list[DisciplineGroup]:
+    """The review's slots by discipline (prefetched); a discipline with statutory
+    checks but no slot gets its own, empty group after the others."""
     groups: dict[int, DisciplineGroup] = {}
     for assessment in review.assessments.all():
         group = groups.setdefault(
             assessment.discipline_id, DisciplineGroup(assessment.discipline)
         )
         group.assessments.append(assessment)
+    for check in review.statutory_checks.all():
+        groups.setdefault(check.discipline_id, DisciplineGroup(check.discipline))
     return list(groups.values())
 
 

@@ -26,7 +26,7 @@ from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
 from requirements.confirmations import confirmation_of
 from requirements.models import RequirementSet, statement_documented
-from reviews import heads, selectors, signing
+from reviews import heads, selectors, signing, statutory
 from reviews.models import Assessment, Decision, Review, Signature
 
 VERDICTS_NEEDING_NOTE = {
@@ -299,6 +299,7 @@ def decision_blockers(review: Review, outcome: str) -> list[str]:
             )
         if confirmation_missing(review):
             problems.append(CONFIRMATION_MISSING.format(review.requirement_set.number))
+        problems.extend(statutory.checks_blockers(review))
         if settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING:
             problems.extend(_acknowledgements_missing(review))
     return problems

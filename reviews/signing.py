@@ -26,6 +26,7 @@ from django.conf import settings
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.orderforms.answers import display_value
 from reviews.signed_confirmation import confirmation_content
+from reviews.signed_statutory import statutory_content
 
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain.
@@ -170,6 +171,8 @@ class SignedRows:
     # The revision's customer confirmation (requirements.RevisionConfirmation) with
     # its confirmed_by, communication and attachment; None when there is none.
     confirmation: Any = None
+    # Format 3: statutory checks with discipline and checked_by (seed_scale: none).
+    statutory_checks: Sequence[Any] = ()
 
     @classmethod
     def of_review(cls, review: Any) -> "SignedRows":
@@ -180,6 +183,7 @@ class SignedRows:
             requirements=list(revision.requirements.all()),
             assessments=list(review.assessments.all()),
             confirmation=getattr(revision, "confirmation", None),
+            statutory_checks=list(review.statutory_checks.all()),
         )
 
     def requirements_in_order(self) -> list[Any]:
@@ -250,11 +254,13 @@ def _body_v2(rows: SignedRows) -> dict[str, object]:
 
 def _body_v3(rows: SignedRows) -> dict[str, object]:
     """Format 3: format 2 plus the customer's confirmation of a revision given
-    without a documented statement (null when it came with one)."""
+    without a documented statement (null when it came with one) and the statutory
+    checks (8.2.2 a 1)."""
     body = _body_v2(rows)
     body["confirmation"] = confirmation_content(
         rows.order, rows.revision, rows.confirmation
     )
+    body["statutory"] = statutory_content(rows.statutory_checks)
     body["format"] = 3
     return body
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import statutory_views, views
 
 app_name = "reviews"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         "reviews/<int:pk>/assessments/<int:assessment_pk>/reopen/",
         views.assessment_reopen,
         name="assessment_reopen",
+    ),
+    path(
+        "reviews/<int:pk>/statutory/<int:check_pk>/",
+        statutory_views.statutory_check_save,
+        name="statutory_check_save",
     ),
     path(
         "reviews/<int:pk>/can-meet/",

@@ -22,11 +22,12 @@ from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
-from reviews import pdf, record, selectors, services, signing
+from reviews import pdf, record, selectors, services, signing, statutory
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
 from reviews.record_confirmation import confirmation_shown
+from reviews.statutory_rows import check_rows_by_discipline
 
 
 def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
@@ -108,10 +109,14 @@ def _row(
 
 
 def _review_page(
-    request: HttpRequest, review: Review, bound: dict[str, object] | None = None
+    request: HttpRequest,
+    review: Review,
+    bound: dict[str, object] | None = None,
+    bound_check: dict[str, Any] | None = None,
 ) -> HttpResponse:
     discipline_ids = selectors.discipline_ids_of(request.user)
     path = _OpenPath(review, discipline_ids)
+    checks = check_rows_by_discipline(review, discipline_ids, bound_check)
     groups = []
     for group in selectors.assessments_by_discipline(review):
         rows, carried = [], []
@@ -127,12 +132,14 @@ def _review_page(
             fold = assessment.carried_from_id and row is not bound
             (carried if fold else rows).append(row)
         groups.append({"group": group, "rows": rows, "carried_rows": carried})
+        groups[-1]["checks"] = checks.get(group.discipline.pk, [])
     my_open = path.mine
     context = {
         "review": review,
         "groups": groups,
         "overdue": selectors.is_overdue(review),
         "pending": sum(g["group"].pending for g in groups),
+        "statutory_pending": statutory.checks_pending(review),
         "my_open": my_open,
         "can_sign": review.state == Review.State.OPEN
         and roles.has_role(request.user, roles.APPROVER),
@@ -387,6 +394,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "to_sign": to_sign,
         "rows": record.record_rows(to_sign, _discipline_names(review)),
+        "statutory": record.statutory_rows(to_sign, _discipline_names(review)),
         "content_hash": signing.content_hash(to_sign),
         "changes": changes,
         "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
@@ -402,7 +410,8 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _discipline_names(review: Review) -> dict[str, str]:
-    return {a.discipline.slug: a.discipline.name for a in review.assessments.all()}
+    slots = [*review.assessments.all(), *review.statutory_checks.all()]
+    return {slot.discipline.slug: slot.discipline.name for slot in slots}
 
 
 def _record_context(review: Review, user: Any) -> dict[str, object]:

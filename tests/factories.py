@@ -189,3 +189,21 @@ class OutboundNoticeFactory(factory.django.DjangoModelFactory):
     to_address = factory.LazyAttribute(lambda n: n.customer.email)
     subject = factory.LazyAttribute(lambda n: f"We have received {n.order.number}")
     body = "Thank you for your order."
+
+
+class StatutoryRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.StatutoryRequirement"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Restriction of substances {n}")
+    reference = factory.Sequence(lambda n: f"Directive 2011/{n}/EU")
+    kind = "directive"
+    jurisdiction = "EU"
+    discipline = factory.LazyFunction(lambda: discipline("quality"))
+    active = True
+
+    @factory.post_generation
+    def forms(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            self.forms.set(extracted)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from orderreview import textlimits
-from orders.models import OrderForm
+from orders.models import OrderForm, StatutoryRequirement
 
 
 class Offering(models.Model):
@@ -23,6 +23,11 @@ class Offering(models.Model):
     )
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
+    # Shown on the public catalog as its applicable regulations; they also apply to
+    # orders of its order form (orders.regulations.selectors).
+    statutory_requirements = models.ManyToManyField(
+        StatutoryRequirement, related_name="offerings", blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:

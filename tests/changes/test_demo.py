@@ -2,7 +2,7 @@
 
 from devtools.demo import seed_demo
 from orderreview import roles
-from orders.models import Order
+from orders.models import Order, StatutoryRequirement
 from requirements.models import ChangeNotification, RequirementSet
 from reviews.models import Review, Signature
 
@@ -35,6 +35,20 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
     assert open_change.review.assessments.exclude(carried_from=None).exists()
     assert ChangeNotification.objects.filter(acknowledged_at=None).exists()
     assert Signature.objects.count() == 5
+    # The register's demo entries apply to the demo forms: signed acceptances
+    # confirmed them, the order in review still has them to confirm.
+    assert StatutoryRequirement.objects.count() == 4
+    in_review = Review.objects.get(order__customer_reference="DEMO-05")
+    assert {c.reference for c in in_review.statutory_checks.all()} == {
+        "Directive 2011/65/EU (RoHS)",
+        "Regulation (EC) 1907/2006 (REACH)",
+        "Directive 2014/68/EU (PED)",
+    }
+    assert not in_review.statutory_checks.exclude(state="pending").exists()
+    accepted = Review.objects.get(order__customer_reference="DEMO-06")
+    assert [c.state for c in accepted.statutory_checks.all()] == ["complies"]
+    assert open_change.review.statutory_checks.exclude(carried_from=None).count() == 3
 
     assert seed_demo()["orders"] == 0
     assert demo.count() == 9
+    assert StatutoryRequirement.objects.count() == 4

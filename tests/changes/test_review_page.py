@@ -62,7 +62,7 @@ def test_re_review_page_query_count_is_constant(
     # session, user, groups, review with order/customer/revision/decision, its
     # assessments with requirement/discipline/assessor/carried-from, the user's
     # disciplines; the diff: earlier revisions, the baseline's and this
-    # revision's requirements
-    with django_assert_num_queries(9):
+    # revision's requirements; its statutory checks
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("Operation ") >= rows

@@ -34,9 +34,9 @@ def test_the_public_catalog_lists_active_offerings_without_login(
     inactive_form = factories.OrderFormFactory(active=False)
     factories.OfferingFactory(name="Form withdrawn", order_form=inactive_form)
 
-    # the active offerings with their order forms; the approved, valid claims
-    # (no session: anonymous).
-    with django_assert_num_queries(2):
+    # the active offerings with their order forms; their applicable regulations;
+    # the approved, valid claims (no session: anonymous).
+    with django_assert_num_queries(3):
         response = client.get(CATALOG)
 
     page = response.content.decode()

@@ -200,8 +200,9 @@ def test_the_catalog_keeps_its_query_count(
     for _ in range(claims):
         approve(save(form_admin, offering=offering), second_form_admin)
 
-    # the offerings with their forms; the public claims.
-    with django_assert_num_queries(2):
+    # the offerings with their forms; their applicable regulations; the public
+    # claims.
+    with django_assert_num_queries(3):
         html = client.get(CATALOG).content.decode()
     assert html.count("ISO 9001:2015 certified") == claims
 

@@ -151,6 +151,8 @@ class World:
     # A disposal asked for (by customer service's user, saved directly: nothing in
     # the world is past retention) of the complaint.
     disposal_pk: int
+    register_pk: int
+    check_a_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -172,6 +174,10 @@ def submitted(version, customer, user, **answers) -> Order:
 def world(
     intake_version, customer, service_user, reviewer, approver, engineering
 ) -> World:
+    # Applies to the intake form: every review opened below gets its check.
+    register_entry = factories.StatutoryRequirementFactory(
+        discipline=engineering, forms=[intake_version.form]
+    )
     drawing = SimpleUploadedFile("drawing.pdf", PDF, content_type="application/pdf")
     order_a = submitted(intake_version, customer, service_user, drawing=drawing)
     order_c = submitted(intake_version, customer, service_user)
@@ -304,6 +310,8 @@ def world(
         intake_slug=intake_version.form.slug,
         intake_number=intake_version.number,
         disposal_pk=disposal.pk,
+        register_pk=register_entry.pk,
+        check_a_pk=review_a.statutory_checks.get().pk,
     )
     world.params = world_params(world)
     return world
@@ -343,6 +351,12 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "pk": str(w.review_a.pk),
             "assessment_pk": str(w.slot_a.pk),
         },
+        "reviews:statutory_check_save": {
+            "pk": str(w.review_a.pk),
+            "check_pk": str(w.check_a_pk),
+        },
+        "regulations:register_edit": {"pk": str(w.register_pk)},
+        "regulations:register_withdraw": {"pk": str(w.register_pk)},
         "reviews:decision_sign": {"pk": str(w.review_a.pk)},
         "reviews:assessments_can_meet": {"pk": str(w.review_a.pk)},
         "reviews:acceptance_record": {"number": a, "revision": "1"},

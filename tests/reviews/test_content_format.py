@@ -75,6 +75,40 @@ def golden_review() -> tuple[SimpleNamespace, SimpleNamespace]:
             (13, "can_meet", "", ALICE, 10),
         )
     ]
+    checks = [
+        SimpleNamespace(
+            pk=pk,
+            reference=reference,
+            title=title,
+            discipline=discipline,
+            state=state,
+            note=note,
+            checked_by=who,
+            checked_at=when,
+        )
+        for pk, reference, title, discipline, state, note, who, when in (
+            (
+                21,
+                "Directive 2011/65/EU (RoHS)",
+                "Restriction of hazardous substances",
+                QUA,
+                "complies",
+                "",
+                BOB,
+                datetime.datetime(2026, 3, 2, 9, 20, tzinfo=UTC),
+            ),
+            (
+                22,
+                "Directive 2014/68/EU (PED)",
+                "Pressure equipment",
+                ENG,
+                "not_applicable",
+                "No pressure-bearing parts",
+                ALICE,
+                datetime.datetime(2026, 3, 2, 9, 25, tzinfo=UTC),
+            ),
+        )
+    ]
     review = SimpleNamespace(
         order=SimpleNamespace(
             number="SO-2026-000001",
@@ -92,6 +126,7 @@ def golden_review() -> tuple[SimpleNamespace, SimpleNamespace]:
             requirements=SimpleNamespace(all=lambda: list(reversed(requirements))),
         ),
         assessments=SimpleNamespace(all=lambda: list(reversed(assessments))),
+        statutory_checks=SimpleNamespace(all=lambda: list(reversed(checks))),
     )
     decision = SimpleNamespace(
         outcome="accept",
@@ -163,35 +198,41 @@ GOLDEN = {
     ),
     3: (
         (
-            '{"assessments":[{"assessed_at":"2026-03-02T09:00:00+00:00","assess'
-            'ed_by":{"printed_name":"Alice Assessor","username":"alice"},"carri'
-            'ed_from":null,"discipline":"engineering","note":"± 0.1 mm only","r'
-            'equirement":"length","verdict":"conditions"},{"assessed_at":"2026-'
-            '03-02T09:05:00+00:00","assessed_by":{"printed_name":"Bob Builder",'
-            '"username":"bob"},"carried_from":null,"discipline":"quality","note'
-            '":"","requirement":"cert","verdict":"can_meet"},{"assessed_at":"20'
-            '26-03-02T09:10:00+00:00","assessed_by":{"printed_name":"Alice Asse'
-            'ssor","username":"alice"},"carried_from":null,"discipline":"engine'
-            'ering","note":"","requirement":"drawing","verdict":"can_meet"}],"c'
-            'onfirmation":null,"decision":{"decided_at":"2026-03-02T10:00:00+00'
-            ':00","decided_by":{"printed_name":"Ann Approver","username":"ann"}'
-            ',"outcome":"accept","reasons":""},"format":3,"order":{"channel":"e'
-            'mail","customer":"ACME","customer_name":"Acme 株式会社","customer_refe'
-            'rence":"PO-7","number":"SO-2026-000001","requested_date":"2026-04-'
-            '01"},"requirements":[{"category":"stated","discipline":"engineerin'
-            'g","display":"12 mm","key":"length","source":"form","statement":"L'
-            'ength","value":"12"},{"category":"stated","discipline":"quality","'
-            'display":"Yes","key":"cert","source":"form","statement":"Certifica'
-            'te 3.1","value":true},{"category":"stated","discipline":"engineeri'
-            'ng","display":"b.pdf (SHA-256 abababababababababababababababababab'
-            'abababababababababababababab)","key":"drawing","source":"form","st'
-            'atement":"Drawing","value":{"name":"b.pdf","path":"uploads/SO-1/dr'
-            'awing/b.pdf","sha256":"abababababababababababababababababababababa'
-            'babababababababababab"}}],"revision":{"number":1,"reason":"","subm'
-            'itted_at":"2026-03-01T08:00:00+00:00","submitted_by":{"printed_nam'
-            'e":"Sam Service","username":"sam"}}}'
+            '{"assessments":[{"assessed_at":"2026-03-02T09:00:00+00:00","assessed_b'
+            'y":{"printed_name":"Alice Assessor","username":"alice"},"carried_from"'
+            ':null,"discipline":"engineering","note":"± 0.1 mm only","requirement":'
+            '"length","verdict":"conditions"},{"assessed_at":"2026-03-02T09:05:00+0'
+            '0:00","assessed_by":{"printed_name":"Bob Builder","username":"bob"},"c'
+            'arried_from":null,"discipline":"quality","note":"","requirement":"cert'
+            '","verdict":"can_meet"},{"assessed_at":"2026-03-02T09:10:00+00:00","as'
+            'sessed_by":{"printed_name":"Alice Assessor","username":"alice"},"carri'
+            'ed_from":null,"discipline":"engineering","note":"","requirement":"draw'
+            'ing","verdict":"can_meet"}],"confirmation":null,"decision":{"decided_a'
+            't":"2026-03-02T10:00:00+00:00","decided_by":{"printed_name":"Ann Appro'
+            'ver","username":"ann"},"outcome":"accept","reasons":""},"format":3,"or'
+            'der":{"channel":"email","customer":"ACME","customer_name":"Acme 株式会社",'
+            '"customer_reference":"PO-7","number":"SO-2026-000001","requested_date"'
+            ':"2026-04-01"},"requirements":[{"category":"stated","discipline":"engi'
+            'neering","display":"12 mm","key":"length","source":"form","statement":'
+            '"Length","value":"12"},{"category":"stated","discipline":"quality","di'
+            'splay":"Yes","key":"cert","source":"form","statement":"Certificate 3.1'
+            '","value":true},{"category":"stated","discipline":"engineering","displ'
+            'ay":"b.pdf (SHA-256 ababababababababababababababababababababababababab'
+            'ababababababab)","key":"drawing","source":"form","statement":"Drawing"'
+            ',"value":{"name":"b.pdf","path":"uploads/SO-1/drawing/b.pdf","sha256":'
+            '"abababababababababababababababababababababababababababababababab"}}],'
+            '"revision":{"number":1,"reason":"","submitted_at":"2026-03-01T08:00:00'
+            '+00:00","submitted_by":{"printed_name":"Sam Service","username":"sam"}'
+            '},"statutory":[{"at":"2026-03-02T09:20:00+00:00","by":{"printed_name":'
+            '"Bob Builder","username":"bob"},"discipline":"quality","note":"","refe'
+            'rence":"Directive 2011/65/EU (RoHS)","state":"complies","title":"Restr'
+            'iction of hazardous substances"},{"at":"2026-03-02T09:25:00+00:00","by'
+            '":{"printed_name":"Alice Assessor","username":"alice"},"discipline":"e'
+            'ngineering","note":"No pressure-bearing parts","reference":"Directive '
+            '2014/68/EU (PED)","state":"not_applicable","title":"Pressure equipment'
+            '"}]}'
         ),
-        "98dfccaebd973b8c57549fd931782896dcad1cf41ae03049d7b4849c7b0f97fe",
+        "6c973199985dc47e126b45c0526192b94af784a7aeec77ba9714f1461a91718c",
     ),
 }
 

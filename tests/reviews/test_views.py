@@ -174,8 +174,8 @@ def test_review_page_query_count_is_constant(
     login(client, reviewer)
     # session, user, groups, review with order/customer/revision/decision, its
     # assessments with requirement/discipline/assessor/carried-from, the user's
-    # disciplines
-    with django_assert_num_queries(6):
+    # disciplines, its statutory checks
+    with django_assert_num_queries(7):
         response = client.get(reverse("reviews:review_detail", args=[review.pk]))
     assert (
         response.content.decode().count('<form method="post" action="/reviews/') == rows
@@ -466,8 +466,9 @@ def test_acceptance_record_query_count_is_constant(
     login(client, reviewer)
     # session, user, groups, review with order/customer/revision/decision, its
     # assessments, the revision's requirements with disciplines, the decision's
-    # signatures, the predecessors' hashes, the chain's first record
-    with django_assert_num_queries(9):
+    # signatures, the predecessors' hashes, the chain's first record, its
+    # statutory checks
+    with django_assert_num_queries(10):
         response = client.get(record_url(review))
     assert response.status_code == 200
 
@@ -526,7 +527,8 @@ def test_verification_page_for_approvers_and_auditors_with_constant_queries(
     # rejected orders: 4), the latest with their reviews and orders; the content
     # check: the signatures with their decisions, their reviews with
     # order/customer/revision, the revisions' requirements, the reviews'
-    # assessments (per batch of 200); the orders disposed of under retention
+    # assessments and statutory checks (per batch of 200); the orders disposed
+    # of under retention
     with django_assert_num_queries(15):
         response = client.get(reverse("reviews:signatures_verify"))
     page = response.content.decode()

@@ -131,19 +131,19 @@ PAGES = {
     "review page": Page(
         "engineer",
         lambda: reverse("reviews:review_detail", args=[_largest_open_review().pk]),
-        9,
+        10,
         f"{SESSION}; the review with order and revision; its assessments with "
-        "requirement, discipline, assessor and carried-from; the reviewer's "
-        "disciplines; the diff: earlier revisions, the baseline's and this "
-        "revision's requirements",
+        "requirement, discipline, assessor and carried-from; its statutory checks; "
+        "the reviewer's disciplines; the diff: earlier revisions, the baseline's "
+        "and this revision's requirements",
     ),
     "acceptance record": Page(
         "admin",
         _record_url,
-        10,
-        f"{SESSION}; the review; assessments; requirements; signatures; the "
-        "predecessor hash of the first; the chain's first signature; who was told "
-        "of the change, with their acknowledgements",
+        11,
+        f"{SESSION}; the review; assessments; statutory checks; requirements; "
+        "signatures; the predecessor hash of the first; the chain's first "
+        "signature; who was told of the change, with their acknowledgements",
     ),
     "communications list": Page(
         "admin",
@@ -199,8 +199,15 @@ PAGES = {
     "catalog": Page(
         None,
         lambda: reverse("communications:catalog"),
-        2,
-        "the active offerings; the approved, valid claims",
+        3,
+        "the active offerings; their applicable regulations; the approved, valid "
+        "claims",
+    ),
+    "statutory register": Page(
+        "formadmin",
+        lambda: reverse("regulations:register_list"),
+        5,
+        f"{SESSION}; the entries with their discipline; the forms they apply to",
     ),
 }
 
@@ -210,6 +217,8 @@ def _extra_rows(count: int) -> None:
     order = Order.objects.order_by("pk").first()
     factories.OutboundNoticeFactory.create_batch(count, order=order, status="failed")
     factories.OfferingFactory.create_batch(count)
+    form = OrderForm.objects.order_by("pk").first()
+    factories.StatutoryRequirementFactory.create_batch(count, forms=[form])
     for _ in range(count):
         factories.published_version(questions=1)
     # History grows for the order whose history page is measured.
