@@ -28,6 +28,7 @@ from reviews.models import Review
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.hardening.conftest import submitted
+from tests.reviews.conftest import submit_revision
 
 RESTORED = "orderreview_restore_roundtrip"
 
@@ -190,6 +191,10 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     discipline.name = "Quality assurance"
     discipline.save()
     AwarenessRule.objects.create(name="Purchasing", discipline=discipline)
+    # A statutory requirement that applies to every form, and the check a review
+    # opened after it freezes.
+    factories.StatutoryRequirementFactory(all_forms=True, discipline=discipline)
+    submit_revision(discipline)
     # A disposal asked for (saved directly: nothing here is past retention).
     Disposal.objects.create(
         record_type=Disposal.RecordType.COMPLAINT,
@@ -267,7 +272,7 @@ def test_backup_then_restore_into_a_fresh_database_keeps_everything(
             )
             assert cursor.fetchall() == [("changed after creation",)]
             cursor.execute("SELECT count(*) FROM orders_order")
-            assert cursor.fetchone()[0] == 5
+            assert cursor.fetchone()[0] == 6
             cursor.execute("SELECT count(*) FROM orders_historicalorder")
             assert cursor.fetchone()[0] == history_rows
             # Every history row of every history table, byte for byte.

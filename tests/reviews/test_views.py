@@ -529,7 +529,7 @@ def test_verification_page_for_approvers_and_auditors_with_constant_queries(
     # order/customer/revision, the revisions' requirements, the reviews'
     # assessments and statutory checks (per batch of 200); the orders disposed
     # of under retention
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(reverse("reviews:signatures_verify"))
     page = response.content.decode()
     assert f"intact: {rows} signature(s)" in page
