@@ -299,6 +299,14 @@ CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING = env_bool(
 )
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
+# Where customers reach this site: links in notices (the conditions to agree to)
+# are made from it, since the worker that renders them has no request.
+PUBLIC_BASE_URL = env_str(
+    "PUBLIC_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0]}"
+    if ALLOWED_HOSTS and not DEBUG
+    else "http://127.0.0.1:8000",
+)
 
 # The signature chain is an HMAC keyed outside the database (docs/
 # security-signature-chain.md): whoever owns the tables cannot recompute it. The

@@ -253,6 +253,19 @@ class Order(models.Model):
         IN_REVIEW = "in_review", "In review"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
+        # ISO 9001 8.2.3.1 e: an acceptance with conditions is a counter-offer;
+        # the order is accepted once the customer agrees to them.
+        AWAITING_AGREEMENT = "awaiting_agreement", "Awaiting customer agreement"
+        CONDITIONS_DECLINED = "conditions_declined", "Conditions declined"
+
+    # Statuses after a decision was signed: the requirements are no longer
+    # confirmed, only changed through a change order.
+    DECIDED_STATUSES = (
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.AWAITING_AGREEMENT,
+        Status.CONDITIONS_DECLINED,
+    )
 
     number = models.CharField(max_length=30, unique=True, editable=False)
     customer = models.ForeignKey(
@@ -332,6 +345,8 @@ class Order(models.Model):
                         "in_review",
                         "accepted",
                         "rejected",
+                        "awaiting_agreement",
+                        "conditions_declined",
                     ]
                 ),
                 name="order_status_valid",
@@ -362,9 +377,9 @@ class Order(models.Model):
     def confirmation_recordable(self) -> bool:
         """Whether "Record customer confirmation" still applies: no documented
         statement, not confirmed yet, not decided (the service refuses then)."""
-        return self.customer_confirmation_missing and self.status not in (
-            self.Status.ACCEPTED,
-            self.Status.REJECTED,
+        return (
+            self.customer_confirmation_missing
+            and self.status not in self.DECIDED_STATUSES
         )
 
     @property

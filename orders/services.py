@@ -292,7 +292,7 @@ def order_confirmation_record(
             "The confirmation cannot be before the order was entered ("
             f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M})."
         )
-    if order.status in (Order.Status.ACCEPTED, Order.Status.REJECTED):
+    if order.status in Order.DECIDED_STATUSES:
         errors["method"] = "This order is decided; its confirmation cannot change."
     if errors:
         raise ValidationError(errors)

@@ -22,7 +22,7 @@ from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
-from reviews import pdf, record, selectors, services, signing
+from reviews import agreement_selectors, pdf, record, selectors, services, signing
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
@@ -418,6 +418,7 @@ def _record_context(review: Review, user: Any) -> dict[str, object]:
             {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
         ],
         "decision": getattr(review, "decision", None),
+        "agreement": agreement_selectors.agreement_of_review(review),
         "signatures": signatures,
         "chain_failures": selectors.record_chain_failures(review, signatures),
         "acknowledgements": _acknowledgements_at_signing(review, signatures),
