@@ -9,14 +9,13 @@ from communications.models import OutboundNotice
 from orders.models import Order
 from reviews import services as review_services
 from reviews.models import Review
-from tests.changes.conftest import (  # noqa: F401 (fixtures used here)
-    assess_all,
-    change_version,
-    planner,
-    sign,
-    submitted_order,
-    team,
-)
+from tests.changes import conftest as changes
+from tests.changes.conftest import sign, submitted_order
+
+# The change-order fixtures, shared: orders entered and signed as there.
+change_version = changes.change_version
+planner = changes.planner
+team = changes.team
 
 CONDITION = "Earliest delivery 1 March, not 15 February"
 
