@@ -39,7 +39,7 @@ def agreement_portal(request: HttpRequest, token: str) -> HttpResponse:
         if not data["confirmed"]:
             return render(request, "orders/agreement_confirm.html", context)
         try:
-            customer_answer_record(
+            context["agreement"] = customer_answer_record(
                 agreement=agreement,
                 state=data["answer"],
                 answered_by_name=data["name"],

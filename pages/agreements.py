@@ -40,6 +40,14 @@ def customer_answer_record(
     """Record the customer's answer and the inbound communication documenting it
     (a new one from note unless one on file is given), in one transaction: a
     refused answer leaves no communication behind."""
+    agreements.agreement_answer_check(
+        agreement=agreement,
+        state=state,
+        answered_by_name=answered_by_name,
+        answered_via=answered_via,
+        answered_at=answered_at,
+        comment=comment,
+    )
     with transaction.atomic():
         if communication is None:
             order = agreement.order

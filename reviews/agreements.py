@@ -79,6 +79,29 @@ def agreement_open(
     return agreement, token
 
 
+def agreement_answer_check(
+    *,
+    agreement: CustomerAgreement,
+    state: str,
+    answered_by_name: str,
+    answered_via: str,
+    answered_at: datetime.datetime,
+    comment: str,
+) -> None:
+    """Refuse an answer agreement_answer would refuse, before anything else (the
+    communication documenting it) is written."""
+    errors = _answer_errors(
+        agreement=agreement,
+        state=state,
+        answered_by_name=answered_by_name.strip(),
+        answered_via=answered_via,
+        answered_at=answered_at,
+        comment=comment.strip(),
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _answer_errors(
     *,
     agreement: CustomerAgreement,
@@ -87,7 +110,8 @@ def _answer_errors(
     answered_via: str,
     answered_at: datetime.datetime,
     comment: str,
-    communication: Any,
+    communication: Any = None,
+    check_communication: bool = False,
 ) -> dict[str, str]:
     errors = {}
     if state not in (CustomerAgreement.State.AGREED, CustomerAgreement.State.DECLINED):
@@ -106,7 +130,9 @@ def _answer_errors(
         )
     elif answered_at > timezone.now() + CLOCK_SLACK:
         errors["answered_at"] = "The answer cannot be in the future."
-    if communication is None or communication.order_id != agreement.order_id:
+    if check_communication and (
+        communication is None or communication.order_id != agreement.order_id
+    ):
         errors["communication"] = "Choose a communication on this order."
     return errors
 
@@ -151,6 +177,7 @@ def agreement_answer(
             answered_at=answered_at,
             comment=comment,
             communication=communication,
+            check_communication=True,
         )
         if errors:
             raise ValidationError(errors)

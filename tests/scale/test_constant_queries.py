@@ -96,9 +96,10 @@ PAGES = {
             "orders:order_detail",
             args=[(_newest_order(revisions__number=2) or _newest_order()).number],
         ),
-        11,
+        12,
         f"{SESSION}; the order with customer, form and people; its revisions; the "
         "shown revision's requirements; their change notifications; its reviews; "
+        "its customer agreements to conditions with recorder and communication; "
         "its communications; its notices that failed; its customer property",
     ),
     "customer list": Page(
@@ -128,9 +129,10 @@ PAGES = {
     "acceptance record": Page(
         "admin",
         _record_url,
-        10,
+        11,
         f"{SESSION}; the review; assessments; requirements; signatures; the "
-        "predecessor hash of the first; the chain's first signature; who was told "
+        "predecessor hash of the first; the chain's first signature; the "
+        "customer's agreement to conditions with its communication; who was told "
         "of the change, with their acknowledgements",
     ),
     "communications list": Page(
