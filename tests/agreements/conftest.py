@@ -48,3 +48,11 @@ def agreement_token(order: Order) -> str:
     match = re.search(r"/agreement/([A-Za-z0-9_-]+)/", notice.body)
     assert match, notice.body
     return match.group(1)
+
+
+@pytest.fixture
+def assessed_with_condition(change_version, service_user, team, production):
+    """Revision 1 assessed, the Production slot with a condition: ready to sign."""
+    revision = submitted_order(change_version, service_user)
+    assess_with_condition(revision.review, team, production)
+    return revision.review
