@@ -3,11 +3,13 @@ an approver closing a declined order: happy paths, refusals, wrong methods, and
 their pinned query counts."""
 
 import datetime
+import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from communications.models import Communication
 from orders.models import Order
@@ -236,3 +238,47 @@ def test_the_record_page_runs_a_fixed_number_of_queries(
     # the order's communications for the choice.
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+# --- where the agreement shows ------------------------------------------------------
+
+
+def test_the_record_pdf_shows_the_customers_agreement(
+    client, conditional_order, service_user, approver
+):
+    client.force_login(service_user)
+    client.post(record_url(conditional_order), _recorded(answered_by_name="Jo Buyer"))
+    client.force_login(approver)
+    url = reverse("reviews:acceptance_record_pdf", args=[conditional_order.number, 1])
+    response = client.get(url)
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert "Customer agreement to conditions" in text
+    assert "Agreed by the customer by Jo Buyer, phone" in text
+    assert f"recorded by {service_user.printed_name}" in text
+    assert CONDITION in text
+
+
+def test_the_order_list_filters_orders_waiting_for_agreement(
+    client, conditional_order, service_user, approver
+):
+    plain = factories.OrderFactory(status="accepted")
+    client.force_login(service_user)
+    page = client.get(reverse("orders:order_list"), {"status": "awaiting_agreement"})
+    text = page.content.decode()
+    assert conditional_order.number in text
+    assert plain.number not in text
+
+
+def test_customer_service_see_waiting_and_declined_orders_on_home(
+    client, conditional_order, service_user
+):
+    client.force_login(service_user)
+    home = client.get(reverse("home")).content.decode()
+    assert "Waiting for the customer's agreement" in home
+    assert conditional_order.number in home.split("queue-awaiting-agreement")[1]
+    client.post(
+        record_url(conditional_order), _recorded(state="declined", comment="No")
+    )
+    home = client.get(reverse("home")).content.decode()
+    assert conditional_order.number in home.split("queue-conditions-declined")[1]
