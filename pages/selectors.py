@@ -67,10 +67,11 @@ def orders_listed(filters: dict[str, Any]) -> QuerySet[Order]:
 
 def order_panels(order: Order, user: Any) -> dict[str, Any]:
     """The order page's review and communication panels."""
+    order_reviews = reviews.reviews_of_order(order)
     panels: dict[str, Any] = {
-        "order_reviews": reviews.reviews_of_order(order),
+        "order_reviews": order_reviews,
         "can_open_review": roles.has_role(user, *roles.REVIEW_OPENERS),
-        "agreements": agreements.agreements_of_order(order),
+        "agreements": agreements.agreements_of_reviews(order_reviews),
         "can_record_answer": roles.has_role(user, roles.CUSTOMER_SERVICE),
         "can_close_declined": roles.has_role(user, roles.APPROVER),
         "can_read_communications": roles.has_role(user, *roles.CUSTOMER_READERS),

@@ -40,6 +40,18 @@ def agreements_of_order(order: Order) -> list[CustomerAgreement]:
     )
 
 
+def agreements_of_reviews(reviews: list[Review]) -> list[CustomerAgreement]:
+    """The agreements of reviews read with selectors.reviews_of_order (which follows
+    decision__agreement): no query of its own."""
+    found = []
+    for review in reviews:
+        decision = getattr(review, "decision", None)
+        agreement = getattr(decision, "agreement", None) if decision else None
+        if agreement is not None:
+            found.append(agreement)
+    return found
+
+
 def agreement_pending_for_order(order: Order) -> CustomerAgreement | None:
     return (
         CustomerAgreement.objects.filter(
@@ -63,10 +75,7 @@ def orders_awaiting_agreement(orders: QuerySet[Order]) -> QuerySet[Order]:
 
 
 def agreement_of_review(review: Review) -> CustomerAgreement | None:
-    """The customer's answer to the conditions of a review's acceptance, with the
-    documenting communication and who recorded it, for the acceptance record."""
-    return (
-        CustomerAgreement.objects.filter(decision__review=review)
-        .select_related("communication", "recorded_by")
-        .first()
-    )
+    """The customer's answer to the conditions of a review's acceptance, read with
+    the review by selectors.review_for_record: no query of its own."""
+    decision = getattr(review, "decision", None)
+    return getattr(decision, "agreement", None) if decision else None

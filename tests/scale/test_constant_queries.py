@@ -96,11 +96,12 @@ PAGES = {
             "orders:order_detail",
             args=[(_newest_order(revisions__number=2) or _newest_order()).number],
         ),
-        12,
+        11,
         f"{SESSION}; the order with customer, form and people; its revisions; the "
-        "shown revision's requirements; their change notifications; its reviews; "
-        "its customer agreements to conditions with recorder and communication; "
-        "its communications; its notices that failed; its customer property",
+        "shown revision's requirements; their change notifications; its reviews "
+        "with any customer agreement to conditions, its recorder and "
+        "communication; its communications; its notices that failed; its customer "
+        "property",
     ),
     "customer list": Page(
         "admin", lambda: reverse("orders:customer_list"), 4, f"{SESSION}; one page"
@@ -129,10 +130,10 @@ PAGES = {
     "acceptance record": Page(
         "admin",
         _record_url,
-        11,
-        f"{SESSION}; the review; assessments; requirements; signatures; the "
-        "predecessor hash of the first; the chain's first signature; the "
-        "customer's agreement to conditions with its communication; who was told "
+        10,
+        f"{SESSION}; the review (with any customer agreement to conditions and "
+        "its communication); assessments; requirements; signatures; the "
+        "predecessor hash of the first; the chain's first signature; who was told "
         "of the change, with their acknowledgements",
     ),
     "communications list": Page(
