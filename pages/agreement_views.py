@@ -32,9 +32,14 @@ def agreement_portal(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "orders/agreement_refused.html", {"reason": refusal}, status=410
         )
-    form = PortalAnswerForm(request.POST or None)
+    if "edit" in request.POST:
+        # Back from the confirmation step: the form again, with what was typed.
+        fields = ("answer", "name", "comment")
+        form = PortalAnswerForm(initial={f: request.POST.get(f, "") for f in fields})
+    else:
+        form = PortalAnswerForm(request.POST or None)
     context = {"agreement": agreement, "order": agreement.order, "form": form}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         if not data["confirmed"]:
             return render(request, "orders/agreement_confirm.html", context)

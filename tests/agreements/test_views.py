@@ -282,3 +282,14 @@ def test_customer_service_see_waiting_and_declined_orders_on_home(
     )
     home = client.get(reverse("home")).content.decode()
     assert conditional_order.number in home.split("queue-conditions-declined")[1]
+
+
+def test_changing_the_answer_on_the_confirmation_step_keeps_what_was_typed(
+    client, conditional_order
+):
+    data = {**ANSWER, "name": "Jo Typed", "confirmed": "on", "edit": "1"}
+    page = client.post(portal_url(conditional_order), data)
+    text = page.content.decode()
+    assert "Continue" in text
+    assert 'value="Jo Typed"' in text
+    assert CustomerAgreement.objects.get().state == "pending"
