@@ -150,7 +150,10 @@ def test_customer_service_record_an_answer_given_by_phone(
     assert agreement.communication.body == "Jo called: March is fine."
     assert Order.objects.get(pk=conditional_order.pk).status == "accepted"
     page = client.get(conditional_order.get_absolute_url())
-    assert "Agreed by the customer" in page.content.decode()
+    text = page.content.decode()
+    assert "Agreed by the customer" in text
+    # The order's timeline says so too.
+    assert "Conditions of revision 1: agreed by the customer (Jo Buyer, phone)" in text
 
 
 def test_an_answer_dated_in_the_future_is_shown_beside_the_field(
