@@ -16,7 +16,7 @@ def sign(
     requirements: list[dict],
     assessments: list[dict],
     decision: dict,
-) -> None:
+) -> dict:
     """Append a signature for decision at the chain head, as _signature_append does.
 
     The rows are not in the database until their batch is COPYed, so they become
@@ -75,3 +75,4 @@ def sign(
     }
     ctx.add(Signature, row, user=signer, when=signed_at)
     ctx.head = row["signature_hash"]
+    return row
