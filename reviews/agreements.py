@@ -169,6 +169,10 @@ def agreement_answer(
             raise ValidationError(
                 "The customer's answer to these conditions is already recorded."
             )
+        # Checked again under the lock: the page's check may be a moment old.
+        portal = answered_via == CustomerAgreement.Via.PORTAL
+        if portal and agreement.token_expires_at <= timezone.now():
+            raise ValidationError("This link has expired.")
         errors = _answer_errors(
             agreement=agreement,
             state=state,
@@ -188,7 +192,7 @@ def agreement_answer(
         agreement.comment = comment
         agreement.communication = communication
         agreement.recorded_by = recorded_by
-        if answered_via == CustomerAgreement.Via.PORTAL:
+        if portal:
             agreement.token_used_at = timezone.now()
         reason = (
             f"{agreement.get_state_display()} ({answered_by_name}, "

@@ -364,3 +364,21 @@ def test_a_declined_change_leaves_the_order_on_its_last_agreed_revision(
     order = Order.objects.get(pk=changed_with_condition.pk)
     assert (order.status, order.change_in_review) == ("accepted", False)
     assert req_selectors.last_accepted_revision(order).number == 1
+
+
+def test_the_portal_answer_is_refused_once_the_link_expired(conditional_order):
+    CustomerAgreement.objects.update(
+        token_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    with pytest.raises(ValidationError, match="expired"):
+        answer(conditional_order, None, answered_via="portal")
+    assert CustomerAgreement.objects.get().state == "pending"
+
+
+def test_customer_service_may_record_an_answer_after_the_link_expired(
+    conditional_order, service_user
+):
+    CustomerAgreement.objects.update(
+        token_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert answer(conditional_order, service_user).state == "agreed"
