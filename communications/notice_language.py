@@ -49,6 +49,8 @@ PLACEHOLDERS: dict[str, frozenset[str] | None] = {
     "conditions": frozenset({"statement", "discipline", "note"}),
     "reasons": None,
     "change_reason": None,
+    "subject_to_agreement": None,
+    "agreement_url": None,
 }
 FORLOOP_FIELDS = frozenset(
     {"counter", "counter0", "revcounter", "revcounter0", "first", "last"}

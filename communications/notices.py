@@ -9,7 +9,9 @@ libraries: a template can show what it is given and nothing else.
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from communications import notice_language
 from communications.models import NoticeKind
@@ -28,6 +30,10 @@ CONTEXT_HELP = {
     "conditions": "List of {statement, discipline, note}: accepted with conditions",
     "reasons": "The reasons given for a rejection",
     "change_reason": "Why the customer changed the order (change notices)",
+    "subject_to_agreement": "True when the acceptance waits for the customer to "
+    "agree to its conditions",
+    "agreement_url": "The link where the customer agrees to or declines the "
+    "conditions (only when subject_to_agreement)",
 }
 
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
@@ -41,14 +47,19 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         "again with our decision.\n\nKind regards,\nCustomer service\n",
     ),
     NoticeKind.ACCEPTANCE: (
-        "Order {{ order_number }} accepted",
+        "Order {{ order_number }} accepted"
+        "{% if subject_to_agreement %} subject to your agreement{% endif %}",
         "Dear {{ contact_name|default:customer_name }},\n\n"
-        "we have reviewed order {{ order_number }} and accept it with the following "
-        "requirements:\n\n"
+        "we have reviewed order {{ order_number }} and accept it"
+        "{% if subject_to_agreement %}, subject to your agreement to the conditions "
+        "below,{% endif %} with the following requirements:\n\n"
         "{% for r in requirements %}- {{ r.statement }}: {{ r.value }}\n{% endfor %}"
         "{% if conditions %}\nConditions:\n"
         "{% for c in conditions %}- {{ c.statement }} ({{ c.discipline }}): "
         "{{ c.note }}\n{% endfor %}{% endif %}"
+        "{% if agreement_url %}\nPlease tell us whether you agree to these "
+        "conditions: {{ agreement_url }}\nThe order is accepted once you agree."
+        "\n{% endif %}"
         "\nKind regards,\nCustomer service\n",
     ),
     NoticeKind.REJECTION: (
@@ -71,6 +82,8 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         "{% if conditions %}\nConditions:\n"
         "{% for c in conditions %}- {{ c.statement }} ({{ c.discipline }}): "
         "{{ c.note }}\n{% endfor %}{% endif %}"
+        "{% if agreement_url %}\nThe change is accepted once you agree to these "
+        "conditions; please tell us whether you do: {{ agreement_url }}\n{% endif %}"
         "{% else %}We cannot accept the change, for these reasons:\n\n{{ reasons }}\n"
         "{% endif %}\nKind regards,\nCustomer service\n",
     ),
@@ -88,6 +101,32 @@ DEFAULT_TEMPLATES[NoticeKind.RECEIPT] = (
 )
 
 NO_ADDRESS = "The customer has no e-mail address."
+
+
+def agreement_url(token: str) -> str:
+    """The absolute address of the page where the customer answers the conditions."""
+    path = reverse("orders:agreement_portal", args=[token])
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
+def with_agreement_request(body: str, context: dict[str, Any]) -> str:
+    """The body, with the request to agree to the conditions added when the
+    template does not show the link itself (one edited before conditional
+    acceptance existed): the customer must always be able to answer."""
+    url = context.get("agreement_url")
+    if not url or url in body:
+        return body
+    lines = [
+        "",
+        "This acceptance is subject to your agreement to the conditions:",
+        *(
+            f"- {c['statement']} ({c['discipline']}): {c['note']}"
+            for c in context.get("conditions", [])
+        ),
+        f"Please tell us whether you agree to them: {url}",
+        "",
+    ]
+    return body.rstrip("\n") + "\n" + "\n".join(lines)
 
 
 def render_text(source: str, context: dict[str, Any]) -> str:
@@ -122,6 +161,10 @@ def sample_context(kind: str) -> dict[str, Any]:
             }
         ],
         "reasons": "" if accepted else "We cannot machine titanium parts this size.",
+        "subject_to_agreement": accepted,
+        "agreement_url": "https://orders.example.com/agreement/sample-link/"
+        if accepted
+        else "",
         "change_reason": "Quantity raised from 200 to 250"
         if kind == NoticeKind.CHANGE
         else "",

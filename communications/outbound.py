@@ -66,7 +66,9 @@ def _render(notice: OutboundNotice, context: dict[str, Any]) -> None:
     template = notice_template_for(notice.kind)
     try:
         notice.subject = notices.render_text(template.subject, context).strip()[:300]
-        notice.body = notices.render_text(template.body, context)
+        notice.body = notices.with_agreement_request(
+            notices.render_text(template.body, context), context
+        )
     except Exception as exc:
         logger.exception("Notice template %s failed to render", notice.kind)
         notice.subject = f"{template.get_kind_display()} for {notice.order.number}"
@@ -135,9 +137,13 @@ def notice_queue_acknowledgement(*, revision: Any) -> OutboundNotice | None:
     )
 
 
-def notice_queue_decision(*, review: Any, decision: Any) -> OutboundNotice | None:
+def notice_queue_decision(
+    *, review: Any, decision: Any, agreement_token: str | None = None
+) -> OutboundNotice | None:
     """Tell the customer the decision: acceptance with the accepted requirements and
     their conditions, rejection with the reasons, or, for a change, a change notice.
+    With agreement_token the acceptance is subject to the customer's agreement to
+    the conditions, which they give through the link in the notice.
 
     Reads only what the review_decided signal hands over (attribute access, no
     imports from reviews/ or requirements/).
@@ -177,6 +183,9 @@ def notice_queue_decision(*, review: Any, decision: Any) -> OutboundNotice | Non
             )
             if assessment.verdict == "conditions"
         ]
+    if agreement_token:
+        context["subject_to_agreement"] = True
+        context["agreement_url"] = notices.agreement_url(agreement_token)
     return notice_queue(
         order=order, kind=kind, revision_number=revision.number, context=context
     )

@@ -20,8 +20,16 @@ def on_revision_submitted(sender: Any, revision: Any, **kwargs: Any) -> None:
     outbound.notice_queue_acknowledgement(revision=revision)
 
 
-def on_review_decided(sender: Any, review: Any, decision: Any, **kwargs: Any) -> None:
-    outbound.notice_queue_decision(review=review, decision=decision)
+def on_review_decided(
+    sender: Any,
+    review: Any,
+    decision: Any,
+    agreement_token: str | None = None,
+    **kwargs: Any,
+) -> None:
+    outbound.notice_queue_decision(
+        review=review, decision=decision, agreement_token=agreement_token
+    )
 
 
 def on_catalog_request_received(sender: Any, order: Any, **kwargs: Any) -> None:

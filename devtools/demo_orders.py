@@ -1,6 +1,7 @@
 """Demo orders for `make run`, made through the real services so every page has
 something true to show: drafts, orders awaiting review, one in review, accepted and
-rejected ones with signatures, an accepted change order and a change in review.
+rejected ones with signatures, an accepted change order, a change in review and an
+acceptance waiting for the customer's agreement to its conditions.
 
 Idempotent: each demo order carries a customer reference DEMO-nn and is made only
 when no order has it yet.
@@ -284,6 +285,23 @@ def _change_in_review(demo: _Demo) -> None:
     demo.acknowledge(change, "planner")
 
 
+def _awaiting_agreement(demo: _Demo) -> None:
+    """Accepted with a condition: waits for the customer to agree (ISO 9001
+    8.2.3.1 e); the decision notice carries their link."""
+    answers = cnc_answers(part_number="BRK-2500", requested_delivery=_in_days(21))
+    review = demo.submit(demo.start("DEMO-10", "cnc-machining", "ACME-001", answers))
+    demo.assess(
+        review,
+        verdicts={
+            "requested_delivery": (
+                "conditions",
+                f"Earliest delivery {_in_days(35)}: the anodising line is booked.",
+            )
+        },
+    )
+    demo.sign(review)
+
+
 DEMO_ORDERS: list[tuple[str, Callable[[_Demo], None]]] = [
     ("DEMO-01", _draft_partial),
     ("DEMO-02", _draft_calibration),
@@ -294,6 +312,7 @@ DEMO_ORDERS: list[tuple[str, Callable[[_Demo], None]]] = [
     ("DEMO-07", _rejected),
     ("DEMO-08", _accepted_change),
     ("DEMO-09", _change_in_review),
+    ("DEMO-10", _awaiting_agreement),
 ]
 
 

@@ -9,8 +9,10 @@ work in transaction.on_commit.
 revision_submitted(revision)
     Sent by requirements.services when a requirement revision is submitted:
     revision 1 is the intake, later numbers are change orders.
-review_decided(review, decision)
-    Sent by reviews.services when a decision is signed.
+review_decided(review, decision, agreement_token)
+    Sent by reviews.services when a decision is signed. agreement_token is the
+    portal token of an acceptance with conditions the customer must agree to (shown
+    in the notice, never stored), else None.
 review_assessed(review)
     Sent by reviews.services when verdicts were recorded on a review (one or many).
 notice_failed(notice)

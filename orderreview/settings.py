@@ -291,10 +291,9 @@ TASK_WORKER_SWEEPS = [
 ]
 
 # E-mail to staff (docs/guide-notifications.md). Links in e-mails start with
-# SITE_URL. A review overdue by STAFF_MAIL_ESCALATE_AFTER_DAYS is escalated to the
+# SITE_URL (below). A review overdue by STAFF_MAIL_ESCALATE_AFTER_DAYS is escalated to the
 # approvers, or to the role STAFF_MAIL_ESCALATE_TO names. Kinds listed in
 # STAFF_MAIL_MANDATORY cannot be turned off (immediately or in the digest only).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 STAFF_MAIL_ESCALATE_AFTER_DAYS = env_int("STAFF_MAIL_ESCALATE_AFTER_DAYS", 2)
 STAFF_MAIL_ESCALATE_TO = env_str("STAFF_MAIL_ESCALATE_TO", "")
 STAFF_MAIL_MANDATORY = env_list("STAFF_MAIL_MANDATORY", "escalation")
@@ -321,6 +320,17 @@ CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING = env_bool(
 )
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
+# Where customers reach this site: links in notices (the conditions to agree to)
+# are made from it, since the worker that renders them has no request.
+PUBLIC_BASE_URL = env_str(
+    "PUBLIC_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0]}"
+    if ALLOWED_HOSTS and not DEBUG
+    else "http://127.0.0.1:8000",
+)
+# Links in e-mails to staff: the same address, unless staff reach the site by
+# another (an intranet name).
+SITE_URL = env_str("SITE_URL", PUBLIC_BASE_URL)
 
 # The signature chain is an HMAC keyed outside the database (docs/
 # security-signature-chain.md): whoever owns the tables cannot recompute it. The

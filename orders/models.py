@@ -253,6 +253,19 @@ class Order(models.Model):
         IN_REVIEW = "in_review", "In review"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
+        # ISO 9001 8.2.3.1 e: an acceptance with conditions is a counter-offer;
+        # the order is accepted once the customer agrees to them.
+        AWAITING_AGREEMENT = "awaiting_agreement", "Awaiting customer agreement"
+        CONDITIONS_DECLINED = "conditions_declined", "Conditions declined"
+
+    # Statuses after a decision was signed: the requirements are no longer
+    # confirmed, only changed through a change order.
+    DECIDED_STATUSES = (
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.AWAITING_AGREEMENT,
+        Status.CONDITIONS_DECLINED,
+    )
 
     number = models.CharField(max_length=30, unique=True, editable=False)
     customer = models.ForeignKey(
@@ -335,6 +348,8 @@ class Order(models.Model):
                         "in_review",
                         "accepted",
                         "rejected",
+                        "awaiting_agreement",
+                        "conditions_declined",
                     ]
                 ),
                 name="order_status_valid",

@@ -93,15 +93,23 @@ def order_for_detail(number: str) -> Order:
 
 
 def orders_home_queue(limit: int = 10) -> dict[str, list[Order]]:
-    """Drafts to finish and orders whose customer staff must confirm. (Revisions
-    whose requirements need confirming: requirements.confirmations.)"""
+    """Drafts to finish, orders whose customer staff must confirm, and conditional
+    acceptances: waiting for the customer's agreement, or declined by them
+    (customer service raises a change order or closes the order). (Revisions whose
+    requirements need confirming: requirements.confirmations.)"""
     base = Order.objects.select_related("customer").order_by("-created_at", "-pk")
     to_confirm = base.filter(customer_to_confirm=True).exclude(
-        status__in=[Order.Status.ACCEPTED, Order.Status.REJECTED]
+        status__in=Order.DECIDED_STATUSES
     )
     return {
         "drafts": list(base.filter(status=Order.Status.DRAFT)[:limit]),
         "to_confirm": list(to_confirm[:limit]),
+        "awaiting_agreement": list(
+            base.filter(status=Order.Status.AWAITING_AGREEMENT)[:limit]
+        ),
+        "conditions_declined": list(
+            base.filter(status=Order.Status.CONDITIONS_DECLINED)[:limit]
+        ),
     }
 
 

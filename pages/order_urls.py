@@ -3,7 +3,12 @@ they had before these pages moved here)."""
 
 from django.urls import path
 
-from pages import confirmation_views, customer_views, public_views
+from pages import (
+    agreement_views,
+    confirmation_views,
+    customer_views,
+    public_views,
+)
 from pages import order_views as views
 
 app_name = "orders"
@@ -40,7 +45,22 @@ urlpatterns = [
         name="revision_confirmation",
     ),
     path("orders/<str:number>/portal-link/", views.portal_link, name="portal_link"),
+    path(
+        "orders/<str:number>/customer-answer/",
+        agreement_views.agreement_record,
+        name="agreement_record",
+    ),
+    path(
+        "orders/<str:number>/close-declined/",
+        agreement_views.order_close_declined,
+        name="order_close_declined",
+    ),
     path("portal/<str:token>/", public_views.portal, name="portal"),
+    path(
+        "agreement/<str:token>/",
+        agreement_views.agreement_portal,
+        name="agreement_portal",
+    ),
     path(
         "catalog/<slug:form_slug>/request/",
         public_views.catalog_request,

@@ -46,6 +46,7 @@ from requirements.draft_editing import (
     order_draft_revision,
 )
 from requirements.models import Requirement, RequirementSet
+from reviews.models import CustomerAgreement
 
 CS = roles.CUSTOMER_SERVICE
 PAGE_SIZE = 50
@@ -80,7 +81,11 @@ def order_or_404(number: str) -> Order:
         raise Http404("No such order") from None
 
 
-def _timeline(order: Order, revisions: list[RequirementSet]) -> list[dict]:
+def _timeline(
+    order: Order,
+    revisions: list[RequirementSet],
+    agreements: list[CustomerAgreement],
+) -> list[dict]:
     events = [
         {
             "when": order.created_at,
@@ -115,6 +120,17 @@ def _timeline(order: Order, revisions: list[RequirementSet]) -> list[dict]:
                 }
             )
     events.extend(_decisions(revisions))
+    events.extend(
+        {
+            "when": agreement.answered_at,
+            "text": f"Conditions of revision {agreement.revision_number}: "
+            f"{agreement.get_state_display().lower()} ({agreement.answered_by_name}, "
+            f"{agreement.get_answered_via_display().lower()})",
+            "who": agreement.recorded_by,
+        }
+        for agreement in agreements
+        if agreement.answered_at
+    )
     return sorted(events, key=lambda event: event["when"])
 
 
@@ -149,19 +165,20 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         selected = next((r for r in revisions if str(r.number) == wanted), None)
         if selected is None:
             raise Http404("No such revision")
+    panels = page_selectors.order_panels(order, request.user)
     context = {
         "order": order,
         "revisions": revisions,
         "revision": selected,
         "to_confirm": revision_to_confirm(revisions),
-        "timeline": _timeline(order, revisions),
+        "timeline": _timeline(order, revisions, panels["agreements"]),
         "groups": req_selectors.requirements_by_category(selected) if selected else [],
         "draft_answers": (
             req_selectors.draft_answers(order, selected)
             if selected and selected.state == RequirementSet.State.DRAFT
             else []
         ),
-        **page_selectors.order_panels(order, request.user),
+        **panels,
     }
     return render(request, "orders/order_detail.html", context)
 

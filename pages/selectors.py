@@ -16,6 +16,7 @@ from orders.models import Customer, Order
 from orders.orderforms import selectors as orderforms
 from requirements import confirmations
 from requirements import selectors as requirements
+from reviews import agreement_selectors as agreements
 from reviews import selectors as reviews
 
 HOME_FORM_DRAFTS_SHOWN = 10
@@ -56,7 +57,13 @@ def home_queues(user: Any) -> dict[str, Any]:
 def orders_listed(filters: dict[str, Any]) -> QuerySet[Order]:
     """The order list's rows for the cleaned filter form: the orders app filters on
     the order, the reviews app on what reviewers still have to assess."""
-    listed = orders.orders_filtered(filters)
+    if filters.get("status") == Order.Status.AWAITING_AGREEMENT:
+        # Also a change to an accepted order whose conditions wait for the
+        # customer: that order stays accepted meanwhile.
+        listed = orders.orders_filtered({**filters, "status": ""})
+        listed = agreements.orders_awaiting_agreement(listed)
+    else:
+        listed = orders.orders_filtered(filters)
     if filters.get("to_assess"):
         listed = reviews.orders_to_assess(listed, filters["to_assess"])
     return listed
@@ -64,10 +71,15 @@ def orders_listed(filters: dict[str, Any]) -> QuerySet[Order]:
 
 def order_panels(order: Order, user: Any) -> dict[str, Any]:
     """The order page's review and communication panels, and its disposal."""
+    order_reviews = reviews.reviews_of_order(order)
     panels: dict[str, Any] = {
         "disposal": disposal_plan.order_disposal(order),
-        "order_reviews": reviews.reviews_of_order(order),
+        "order_reviews": order_reviews,
         "can_open_review": roles.has_role(user, *roles.REVIEW_OPENERS),
+        "agreements": agreements.agreements_of_reviews(order_reviews),
+        "can_record_answer": roles.has_role(user, roles.CUSTOMER_SERVICE),
+        "can_close_declined": roles.has_role(user, roles.APPROVER),
+        "can_read_communications": roles.has_role(user, *roles.CUSTOMER_READERS),
     }
     if roles.has_role(user, *roles.CUSTOMER_READERS):
         panels["communications"] = communications.communications_for_order(

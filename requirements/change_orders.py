@@ -24,6 +24,8 @@ CHANGEABLE = (
     Order.Status.ACCEPTED,
     Order.Status.AWAITING_REVIEW,
     Order.Status.IN_REVIEW,
+    # The customer declined the conditions: a change is one way forward.
+    Order.Status.CONDITIONS_DECLINED,
 )
 
 
@@ -63,10 +65,20 @@ def change_order_start(
         errors["requested_by"] = "Say who asked for the change."
     if errors:
         raise ValidationError(errors)
+    # The reviews app's agreement, followed by name (requirements never imports
+    # reviews): a change while conditions wait for the customer's answer would
+    # leave that answer about requirements no longer proposed.
+    if order.revisions.filter(review__decision__agreement__state="pending").exists():
+        raise ValidationError(
+            f"{order.number} waits for the customer's answer to the conditions of "
+            "its acceptance: record their answer first (a decline, if they want a "
+            "change instead)."
+        )
     if order.status not in CHANGEABLE:
         raise ValidationError(
             f"{order.number} is {order.get_status_display().lower()}: only an "
-            "accepted order or one in review can be changed."
+            "accepted order, one in review or one whose conditions the customer "
+            "declined can be changed."
         )
     source = selectors.change_source_revision(order)
     if source is None:

@@ -3,7 +3,14 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from orders.models import Channel, Order, Question, RequirementCategory
 from orders.orderforms.answers import (
@@ -120,25 +127,40 @@ def revision_requirements(revision: RequirementSet) -> list[Requirement]:
     return answer_requirements(revision) + list(hand_added)
 
 
+# An accepted revision is the agreed baseline unless it was accepted on conditions
+# the customer has not agreed to (ISO 9001 8.2.3.1 e). The reviews app's
+# CustomerAgreement is followed by name through the revision's review and decision:
+# requirements never imports reviews.
+AGREED = Q(state=RequirementSet.State.ACCEPTED) & (
+    Q(review__decision__agreement__isnull=True)
+    | Q(review__decision__agreement__state="agreed")
+)
+
+
 def revision_has_baseline(revision: RequirementSet) -> bool:
-    """Whether an earlier revision of the order was accepted: the revision then
-    changes agreed requirements, which hold until the change is decided."""
-    return RequirementSet.objects.filter(
-        order_id=revision.order_id,
-        number__lt=revision.number,
-        state=RequirementSet.State.ACCEPTED,
-    ).exists()
+    """Whether an earlier revision of the order was accepted (and any conditions
+    agreed by the customer): the revision then changes agreed requirements, which
+    hold until the change is decided."""
+    return (
+        RequirementSet.objects.filter(
+            order_id=revision.order_id, number__lt=revision.number
+        )
+        .filter(AGREED)
+        .exists()
+    )
 
 
 def diff_baseline(revision: RequirementSet) -> RequirementSet | None:
-    """What a revision is compared with: the last accepted revision before it, or,
-    while none was accepted, the one just before it. One query."""
+    """What a revision is compared with: the last agreed revision before it, or,
+    while none was agreed, the one just before it. One query."""
     earlier = list(
         RequirementSet.objects.filter(
             order_id=revision.order_id, number__lt=revision.number
-        ).order_by("-number")
+        )
+        .annotate(agreed=ExpressionWrapper(AGREED, output_field=BooleanField()))
+        .order_by("-number")
     )
-    accepted = [r for r in earlier if r.state == RequirementSet.State.ACCEPTED]
+    accepted = [r for r in earlier if r.agreed]
     if accepted:
         return accepted[0]
     return earlier[0] if earlier else None
@@ -161,11 +183,7 @@ def revision_diff(
 
 
 def last_accepted_revision(order: Order) -> RequirementSet | None:
-    return (
-        order.revisions.filter(state=RequirementSet.State.ACCEPTED)
-        .order_by("-number")
-        .first()
-    )
+    return order.revisions.filter(AGREED).order_by("-number").first()
 
 
 def change_source_revision(order: Order) -> RequirementSet | None:

@@ -287,3 +287,124 @@ class StatutoryCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} / {self.discipline}: {self.get_state_display()}"
+
+
+class CustomerAgreement(models.Model):
+    """ISO 9001 8.2.3.1 e: the customer's answer to the conditions of a signed
+    acceptance. One per decision whose review has a "can meet with conditions"
+    verdict; the order is accepted only once the customer agrees.
+
+    The conditions are a frozen snapshot of what was offered (requirement, discipline,
+    note, revision and the signature's content hash), so the record shows what the
+    customer answered even if nothing else is read. Only a SHA-256 of the portal
+    token is stored. The communication is a data reference to the higher
+    communications app (a string, no import).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for the customer"
+        AGREED = "agreed", "Agreed by the customer"
+        DECLINED = "declined", "Declined by the customer"
+
+    class Via(models.TextChoices):
+        PORTAL = "portal", "Customer portal"
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "E-mail"
+        MEETING = "meeting", "Meeting"
+        LETTER = "letter", "Letter"
+        OTHER = "other", "Other"
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="agreement"
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="customer_agreements"
+    )
+    revision_number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    # [{statement, key, discipline, note}] as offered when the decision was signed.
+    conditions = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    answered_by_name = models.CharField(max_length=200, blank=True)
+    answered_via = models.CharField(max_length=10, choices=Via, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The customer's comment, or the reason they declined.
+    comment = models.TextField(blank=True, max_length=textlimits.NOTE)
+    # Null when the customer answered through the portal themselves.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    communication = models.ForeignKey(
+        "communications.Communication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_expires_at = models.DateTimeField()
+    token_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="agreement_state_idx")
+        ]
+        constraints = [
+            textlimits.length_check("comment", textlimits.NOTE, "customeragreement"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "agreed", "declined"]),
+                name="agreement_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    answered_via__in=[
+                        "",
+                        "portal",
+                        "phone",
+                        "email",
+                        "meeting",
+                        "letter",
+                        "other",
+                    ]
+                ),
+                name="agreement_via_valid",
+            ),
+            # Who, how, when and the documenting communication: all present once
+            # answered, none while pending.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        state="pending",
+                        answered_by_name="",
+                        answered_via="",
+                        answered_at__isnull=True,
+                        communication__isnull=True,
+                    )
+                    | (
+                        ~Q(state="pending")
+                        & ~Q(answered_by_name="")
+                        & ~Q(answered_via="")
+                        & Q(answered_at__isnull=False, communication__isnull=False)
+                    )
+                ),
+                name="agreement_answered_iff_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(comment=""),
+                name="agreement_decline_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Customer agreement to revision {self.revision_number}: {self.state}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

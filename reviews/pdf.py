@@ -198,6 +198,7 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         if signed_decision.get("reasons"):
             doc.line_of(f"Reasons: {signed_decision['reasons']}")
 
+    _agreement(doc, context.get("agreement"))
     _acknowledgements(doc, context.get("acknowledgements", []))
 
     if record.legitimate_changes:
@@ -262,6 +263,43 @@ def _statutory(doc: _Record, rows: list[Any]) -> None:
         doc.line_of(f"    {row.state}{who}")
         if row.note:
             doc.line_of(f"    Reason: {row.note}")
+
+
+def _agreement(doc: _Record, agreement: Any) -> None:
+    """ISO 9001 8.2.3.1 e: the customer's answer to the conditions offered."""
+    if agreement is None:
+        return
+    doc.heading("Customer agreement to conditions")
+    doc.line_of(
+        f"Conditions of revision {agreement.revision_number} (signed content "
+        f"{agreement.content_hash[:16]}):"
+    )
+    for condition in agreement.conditions:
+        doc.line_of(
+            f"- {condition['statement']} ({condition['discipline']}): "
+            f"{condition['note']}"
+        )
+    if agreement.is_pending:
+        doc.line_of(agreement.get_state_display(), bold=True)
+        return
+    recorder = (
+        f"recorded by {agreement.recorded_by.printed_name}"
+        if agreement.recorded_by
+        else "given through the portal"
+    )
+    doc.line_of(
+        f"{agreement.get_state_display()} by {agreement.answered_by_name}, "
+        f"{agreement.get_answered_via_display().lower()}, "
+        f"{_when(agreement.answered_at)}; {recorder}",
+        bold=True,
+    )
+    if agreement.comment:
+        doc.line_of(f"Customer's comment: {agreement.comment}")
+    if agreement.communication:
+        doc.line_of(
+            f"Documented by the communication: {agreement.communication.subject} "
+            f"({_when(agreement.communication.occurred_at)})"
+        )
 
 
 def _acknowledgements(doc: _Record, items: list[Any]) -> None:

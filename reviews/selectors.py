@@ -99,7 +99,11 @@ def reviews_of_order(order: Order) -> list[Review]:
     """Every review of one order, newest first, with progress: one query."""
     reviews = list(
         Review.objects.filter(order=order)
-        .select_related("requirement_set", "decision")
+        .select_related(
+            "requirement_set",
+            "decision__agreement__recorded_by",
+            "decision__agreement__communication",
+        )
         .annotate(
             total=Count("assessments"),
             pending=Count("assessments", filter=Q(assessments__verdict="")),
@@ -187,6 +191,9 @@ def review_for_record(number: str, revision: int) -> Review:
         "requirement_set__submitted_by",
         "decision__decided_by",
         *CONFIRMATION,
+        # The customer's answer to conditions, for the record: no query of its own.
+        "decision__agreement__communication",
+        "decision__agreement__recorded_by",
     ).prefetch_related(
         _assessments(),
         _statutory_checks(),

@@ -26,7 +26,7 @@ from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
 from requirements.confirmations import confirmation_of
 from requirements.models import RequirementSet, statement_documented
-from reviews import heads, selectors, signing, statutory
+from reviews import agreements, heads, selectors, signing, statutory
 from reviews.models import Assessment, Decision, Review, Signature
 
 VERDICTS_NEEDING_NOTE = {
@@ -428,17 +428,35 @@ def decision_sign(
         order = Order.objects.select_for_update().get(pk=review.order_id)
         accepted = outcome == Decision.Outcome.ACCEPT
         status = Order.Status.ACCEPTED if accepted else Order.Status.REJECTED
+        has_baseline = requirement_selectors.revision_has_baseline(revision)
         # A rejected change leaves the order on its last accepted revision: the
         # order is still accepted, as agreed before the change was asked for.
-        if not accepted and requirement_selectors.revision_has_baseline(revision):
+        if not accepted and has_baseline:
             status = Order.Status.ACCEPTED
+        conditions = agreements.conditions_offered(review) if accepted else []
+        token = None
+        if conditions:
+            # Conditions are a counter-offer: accepted once the customer agrees. A
+            # change stays "in review" on the accepted order meanwhile.
+            _agreement, token = agreements.agreement_open(
+                decision=decision,
+                review=review,
+                conditions=conditions,
+                content_hash=signature.content_hash,
+                user=signer,
+            )
+            if not has_baseline:
+                status = Order.Status.AWAITING_AGREEMENT
         order_status_set(
             order=order,
             status=status,
             user=signer,
             reason=f"{meaning}. {reasons}".strip(". "),
+            change_in_review=bool(conditions) and has_baseline,
         )
-        events.review_decided.send(sender=Review, review=review, decision=decision)
+        events.review_decided.send(
+            sender=Review, review=review, decision=decision, agreement_token=token
+        )
     return decision
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import statutory_views, views
+from reviews import record_views, statutory_views, views
 
 app_name = "reviews"
 
@@ -31,12 +31,12 @@ urlpatterns = [
     path("reviews/<int:pk>/sign/", views.decision_sign, name="decision_sign"),
     path(
         "orders/<str:number>/record/<int:revision>/",
-        views.acceptance_record,
+        record_views.acceptance_record,
         name="acceptance_record",
     ),
     path(
         "orders/<str:number>/record/<int:revision>/pdf/",
-        views.acceptance_record_pdf,
+        record_views.acceptance_record_pdf,
         name="acceptance_record_pdf",
     ),
 ]

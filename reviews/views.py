@@ -22,7 +22,13 @@ from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
-from reviews import pdf, record, selectors, services, signing, statutory
+from reviews import (
+    record,
+    selectors,
+    services,
+    signing,
+    statutory,
+)
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
@@ -60,7 +66,7 @@ class _OpenPath:
         return (later or others or [None])[0]
 
 
-def _file_url(requirement: Any, order_number: str, user: Any) -> str:
+def requirement_file_url(requirement: Any, order_number: str, user: Any) -> str:
     """The download link of a stored file answer, for those allowed to read it."""
     if stored_upload_path(requirement.value, order_number) is None:
         return ""
@@ -104,7 +110,9 @@ def _row(
         "saved": saved,
         "errors": errors or [],
         "next_open": (path or _OpenPath(review, discipline_ids)).after(assessment),
-        "file_url": _file_url(assessment.requirement, review.order.number, user),
+        "file_url": requirement_file_url(
+            assessment.requirement, review.order.number, user
+        ),
     }
 
 
@@ -412,72 +420,6 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def _discipline_names(review: Review) -> dict[str, str]:
     slots = [*review.assessments.all(), *review.statutory_checks.all()]
     return {slot.discipline.slug: slot.discipline.name for slot in slots}
-
-
-def _record_context(review: Review, user: Any) -> dict[str, object]:
-    signatures = selectors.record_signatures(review)
-    shown = record.record_content(
-        review, signatures[0].signature if signatures else None
-    )
-    files = {
-        r.key: _file_url(r, review.order.number, user)
-        for r in review.requirement_set.requirements.all()
-    }
-    return {
-        "review": review,
-        "order": review.order,
-        "revision": review.requirement_set,
-        "record": shown,
-        "rows": [
-            {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
-        ],
-        "decision": getattr(review, "decision", None),
-        "signatures": signatures,
-        "chain_failures": selectors.record_chain_failures(review, signatures),
-        "acknowledgements": _acknowledgements_at_signing(review, signatures),
-        "confirmation": confirmation_shown(shown.content, review),
-        # Verified only when the hashes hold and today's rows still say what was
-        # signed, apart from legitimate edits history explains.
-        "content_intact": not shown.unexplained_changes,
-    }
-
-
-def _acknowledgements_at_signing(
-    review: Review, signatures: list[Any]
-) -> list[req_selectors.AcknowledgementAtSigning]:
-    """Who had acknowledged the change when its decision was signed (nothing to
-    show before it is signed; a first revision tells nobody, so it is not read)."""
-    if not signatures or review.requirement_set.number == 1:
-        return []
-    signed_at = signatures[0].signature.signed_at
-    return req_selectors.acknowledgements_at(review.requirement_set, signed_at)
-
-
-@require_safe
-@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
-def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
-    review = selectors.review_for_record(number, revision)
-    return render(
-        request, "reviews/acceptance_record.html", _record_context(review, request.user)
-    )
-
-
-@require_safe
-@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
-def acceptance_record_pdf(
-    request: HttpRequest, number: str, revision: int
-) -> HttpResponse:
-    review = selectors.review_for_record(number, revision)
-    # The chain head when printed: a copy of it kept outside the database.
-    context = {
-        **_record_context(review, request.user),
-        "chain_head": selectors.chain_head(),
-    }
-    content = pdf.acceptance_record_pdf(context)
-    response = HttpResponse(content, content_type="application/pdf")
-    filename = f"{number}-rev{revision}-acceptance-record.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_safe

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communications', '0007_catalog_claims'),
-        ('orders', '0013_statutory_requirement'),
+        ('orders', '0012_statutory_requirement'),
     ]
 
     operations = [

@@ -15,7 +15,13 @@ from communications.models import Communication
 from devtools.scale.copy import CopyTable, SequenceIds, copy_rows
 from orders.models import Customer, Order, OrderFormVersion, Question
 from requirements.models import Requirement, RequirementSet, RevisionConfirmation
-from reviews.models import Assessment, Decision, Review, Signature
+from reviews.models import (
+    Assessment,
+    CustomerAgreement,
+    Decision,
+    Review,
+    Signature,
+)
 
 # Parents before children: foreign keys are checked as each COPY runs.
 FLUSH_ORDER = [
@@ -29,6 +35,8 @@ FLUSH_ORDER = [
     Signature,
     Communication,
     RevisionConfirmation,
+    # Refers to its decision and to the communication documenting the answer.
+    CustomerAgreement,
 ]
 
 

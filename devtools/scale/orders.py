@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from communications.models import Communication
+from devtools.scale.agreements import agreement_add
 from devtools.scale.answers import answers_for
 from devtools.scale.confirmations import confirmation_add
 from devtools.scale.context import Context
@@ -28,6 +29,7 @@ OLD_STATES = [
     ("awaiting", 1),
     ("in_review", 1),
     ("change_open", 1),
+    ("conditions_declined", 1),
 ]
 RECENT_STATES = [
     ("draft", 15),
@@ -37,6 +39,8 @@ RECENT_STATES = [
     ("rejected", 5),
     ("change_open", 7),
     ("change_accepted", 3),
+    ("awaiting_agreement", 4),
+    ("conditions_declined", 1),
 ]
 # Given to the newest orders, last first: two orders are one open review and one
 # signed acceptance, and seven show every state.
@@ -48,7 +52,11 @@ ALL_STATES = [
     "rejected",
     "change_open",
     "change_accepted",
+    "awaiting_agreement",
+    "conditions_declined",
 ]
+# Accepted with a condition, the customer's answer still to come or a decline.
+CONDITIONAL_STATES = ("awaiting_agreement", "conditions_declined")
 INBOUND = ["phone", "email"]
 CHANNELS = [c.value for c in Channel]
 CONDITIONS = [
@@ -131,8 +139,10 @@ def _review(
     outcome: str | None,
     started: bool,
     earlier: dict[str, dict] | None = None,
+    conditional: bool = False,
 ) -> tuple[dict, list[dict], datetime | None]:
-    """A review with one slot per requirement; outcome None leaves it open."""
+    """A review with one slot per requirement; outcome None leaves it open;
+    conditional gives the first slot a condition."""
     rnd = ctx.rnd
     opened_at = revision["submitted_at"] + timedelta(seconds=1)
     closed_at = _later(ctx, opened_at, hours=rnd.randint(2, 120)) if outcome else None
@@ -184,7 +194,7 @@ def _review(
             )
             if index == refusal_at:
                 row.update(verdict="cannot_meet", note=rnd.choice(CANNOT))
-            elif rnd.random() < 0.08:
+            elif (conditional and index == 0) or rnd.random() < 0.08:
                 row.update(verdict="conditions", note=rnd.choice(CONDITIONS))
         who = reviewer if row["assessed_by_id"] else ctx.users["service"]
         assessments.append(
@@ -205,7 +215,8 @@ def _decide(
     outcome: str,
     decided_at: datetime,
     confirmation: tuple[dict, dict] | None = None,
-) -> None:
+) -> tuple[dict, dict]:
+    """The decision and its signature."""
     approver = ctx.users["approver"]
     decision = ctx.add(
         Decision,
@@ -221,7 +232,7 @@ def _decide(
         user=approver,
         when=decided_at,
     )
-    sign(
+    signature = sign(
         ctx,
         order=order,
         customer=customer,
@@ -231,6 +242,7 @@ def _decide(
         decision=decision,
         confirmation=confirmation,
     )
+    return decision, signature
 
 
 def _rejection_reason(assessments: list[dict]) -> str:
@@ -246,7 +258,7 @@ def _communication(
     subject: str,
     when: datetime,
     user: Any,
-) -> None:
+) -> dict:
     row = {
         "customer_id": order["customer_id"],
         "order_id": order["id"],
@@ -274,7 +286,7 @@ def _communication(
                 closed_by_id=ctx.users["service"].pk,
                 closed_at=when + timedelta(days=2),
             )
-    ctx.add(Communication, row, user=user, when=when)
+    return ctx.add(Communication, row, user=user, when=when)
 
 
 def _later(ctx: Context, when: datetime, *, hours: int) -> datetime:
@@ -300,6 +312,8 @@ def order_add(
         "in_review": "in_review",
         "accepted": "accepted",
         "rejected": "rejected",
+        "awaiting_agreement": "awaiting_agreement",
+        "conditions_declined": "conditions_declined",
         "change_accepted": "accepted",
         # A change in review leaves the order accepted (what was agreed holds).
         "change_open": "accepted",
@@ -373,10 +387,11 @@ def order_add(
             requirements=reqs1,
             outcome=outcome,
             started=state == "in_review",
+            conditional=state in CONDITIONAL_STATES,
         )
         last_change = closed or rev1["submitted_at"]
         if outcome:
-            _decide(
+            decision, signature = _decide(
                 ctx,
                 order=order,
                 customer=customer,
@@ -397,6 +412,18 @@ def order_add(
                 + ("accepted" if outcome == "accept" else "rejected"),
                 when=closed + timedelta(minutes=1),
                 user=None,
+            )
+        if state in CONDITIONAL_STATES:
+            last_change = agreement_add(
+                ctx,
+                order=order,
+                revision=rev1,
+                decision=decision,
+                signature=signature,
+                requirements=reqs1,
+                assessments=slots1,
+                declined=state == "conditions_declined",
+                record=_communication,
             )
         if state.startswith("change"):
             changed = dict(answers)

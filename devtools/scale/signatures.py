@@ -18,7 +18,7 @@ def sign(
     assessments: list[dict],
     decision: dict,
     confirmation: tuple[dict, dict] | None = None,
-) -> None:
+) -> dict:
     """Append a signature for decision at the chain head, as _signature_append does.
 
     The rows are not in the database until their batch is COPYed, so they become
@@ -79,3 +79,4 @@ def sign(
     }
     ctx.add(Signature, row, user=signer, when=signed_at)
     ctx.head = row["signature_hash"]
+    return row

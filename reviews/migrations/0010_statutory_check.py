@@ -22,8 +22,8 @@ FROZEN_REVERSE = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0013_statutory_requirement'),
-        ('reviews', '0008_assessment_reopened_because'),
+        ('orders', '0012_statutory_requirement'),
+        ('reviews', '0009_customer_agreement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

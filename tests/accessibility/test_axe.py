@@ -20,6 +20,7 @@ ROLE_PAGES = {
         "orders:customer_list",
         "orders:customer_detail",
         "orders:portal_link",
+        "orders:agreement_record",
         "reviews:acceptance_record",
         "communications:communication_list",
         "communications:communication_detail",
@@ -39,6 +40,7 @@ ROLE_PAGES = {
         "reviews:my_reviews",
         "reviews:decision_sign",
         "reviews:signatures_verify",
+        "orders:order_close_declined",
     ],
     "auditor": [
         "home",
@@ -59,7 +61,12 @@ ROLE_PAGES = {
         "communications:offering_list",
     ],
 }
-PUBLIC_PAGES = ["communications:catalog", "orders:catalog_request", "orders:portal"]
+PUBLIC_PAGES = [
+    "communications:catalog",
+    "orders:catalog_request",
+    "orders:portal",
+    "orders:agreement_portal",
+]
 
 
 def _path(world, name: str) -> str:

@@ -78,6 +78,8 @@ def test_orders_by_status(history):
         ("accepted", "Accepted", 5),
         ("accepted_change_in_review", "Accepted — change in review", 0),
         ("rejected", "Rejected", 0),
+        ("awaiting_agreement", "Awaiting customer agreement", 0),
+        ("conditions_declined", "Conditions declined", 0),
     ]
 
 

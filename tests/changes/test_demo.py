@@ -15,7 +15,7 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
 
     summary = seed_demo()
 
-    assert summary["orders"] == 9
+    assert summary["orders"] == 10
     demo = Order.objects.filter(customer_reference__startswith="DEMO-")
     statuses = {o.customer_reference: o.status for o in demo}
     assert statuses["DEMO-01"] == statuses["DEMO-02"] == Order.Status.DRAFT
@@ -23,6 +23,7 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
     assert statuses["DEMO-05"] == Order.Status.IN_REVIEW
     assert statuses["DEMO-06"] == Order.Status.ACCEPTED
     assert statuses["DEMO-07"] == Order.Status.REJECTED
+    assert statuses["DEMO-10"] == Order.Status.AWAITING_AGREEMENT
     accepted_change = RequirementSet.objects.get(
         order__customer_reference="DEMO-08", number=2
     )
@@ -34,7 +35,7 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
     assert open_change.review.assessments.filter(verdict="").count() == 2
     assert open_change.review.assessments.exclude(carried_from=None).exists()
     assert ChangeNotification.objects.filter(acknowledged_at=None).exists()
-    assert Signature.objects.count() == 5
+    assert Signature.objects.count() == 6
     # The register's demo entries apply to the demo forms: signed acceptances
     # confirmed them, the order in review still has them to confirm.
     assert StatutoryRequirement.objects.count() == 4
@@ -50,5 +51,5 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
     assert open_change.review.statutory_checks.exclude(carried_from=None).count() == 3
 
     assert seed_demo()["orders"] == 0
-    assert demo.count() == 9
+    assert demo.count() == 10
     assert StatutoryRequirement.objects.count() == 4

@@ -72,16 +72,21 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def accept(order, approver) -> None:
-    """Every assessment can meet, then the approver signs: one more signature."""
+def accept(order, approver, condition: str = "") -> None:
+    """Every assessment can meet (the first with condition, if given: the order then
+    waits for the customer's agreement), then the approver signs: one more
+    signature."""
     review = Review.objects.get(order=order)
-    for slot in review.assessments.select_related("discipline"):
+    for index, slot in enumerate(
+        review.assessments.select_related("discipline").order_by("pk")
+    ):
         slot.discipline.members.add(approver)
+        conditional = bool(condition) and index == 0
         review_services.assessment_record(
             assessment=slot,
             user=approver,
-            verdict="can_meet",
-            note="",
+            verdict="conditions" if conditional else "can_meet",
+            note=condition if conditional else "",
             version=slot.version,
         )
     review_services.decision_sign(
@@ -95,9 +100,10 @@ def accept(order, approver) -> None:
 
 def _signed_orders(count: int, *, intake_version, customer, service_user, approver):
     """Orders accepted through the real services: signatures in one chain."""
-    for _ in range(count):
+    for index in range(count):
         order = submitted(intake_version, customer, service_user)
-        accept(order, approver)
+        # The first waits for the customer's agreement to a condition.
+        accept(order, approver, "Delivery in March" if index == 0 else "")
     # A change order on the last accepted one: its owner is notified.
     change = change_orders.change_order_start(
         order=order,

@@ -1,5 +1,6 @@
 """A small world of real objects behind every URL, and the users who walk it."""
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,10 +24,12 @@ from orderreview.db import quote_ident
 from orderreview.db_roles import app_role_grant
 from orders import services as order_services
 from orders.models import Channel, Order, OrderFormVersion, Question
+from pages.agreements import customer_answer_record
 from requirements import change_orders
 from requirements import services as req_services
 from requirements.models import ChangeNotification, Requirement, RequirementSet
-from reviews.models import Assessment, Review
+from reviews import services as review_services
+from reviews.models import Assessment, CustomerAgreement, Review
 from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
 
@@ -153,6 +156,11 @@ class World:
     disposal_pk: int
     register_pk: int
     check_a_pk: int
+    # Order E: accepted with a condition, waiting for the customer (token_e opens
+    # their answer page); order F: its customer declined the conditions.
+    order_e: Order
+    token_e: str
+    order_f: Order
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -168,6 +176,35 @@ def submitted(version, customer, user, **answers) -> Order:
     )
     req_services.revision_submit(revision=revision, user=user)
     return Order.objects.get(pk=revision.order_id)
+
+
+def conditionally_accepted(version, customer, user, approver) -> tuple[Order, str]:
+    """An order signed "accept" with one condition, and the token of the link its
+    decision notice gives the customer."""
+    order = submitted(version, customer, user)
+    review = Review.objects.get(order=order)
+    slots = list(review.assessments.select_related("discipline").order_by("pk"))
+    assessor = factories.UserFactory()
+    assessor.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
+    for index, slot in enumerate(slots):
+        slot.discipline.members.add(assessor)
+        review_services.assessment_record(
+            assessment=slot,
+            user=assessor,
+            verdict="conditions" if index == 0 else "can_meet",
+            note="Earliest delivery in March" if index == 0 else "",
+            version=slot.version,
+        )
+    review_services.decision_sign(
+        review=review,
+        signer=approver,
+        outcome="accept",
+        reasons="",
+        password=factories.TEST_PASSWORD,
+    )
+    body = OutboundNotice.objects.filter(order=order).order_by("-pk").first().body
+    token = re.search(r"/agreement/([A-Za-z0-9_-]+)/", body).group(1)
+    return Order.objects.get(pk=order.pk), token
 
 
 @pytest.fixture
@@ -282,6 +319,22 @@ def world(
         requested_by=service_user,
         requested_at=timezone.now(),
     )
+    order_e, token_e = conditionally_accepted(
+        intake_version, customer, service_user, approver
+    )
+    order_f, _ = conditionally_accepted(
+        intake_version, customer, service_user, approver
+    )
+    customer_answer_record(
+        agreement=CustomerAgreement.objects.get(order=order_f),
+        state="declined",
+        answered_by_name="Buyer",
+        answered_via="phone",
+        answered_at=timezone.now(),
+        comment="March is too late",
+        recorded_by=service_user,
+        note="Called back",
+    )
     world = World(
         order_a=order_a,
         order_b=order_b,
@@ -312,6 +365,9 @@ def world(
         disposal_pk=disposal.pk,
         register_pk=register_entry.pk,
         check_a_pk=review_a.statutory_checks.get().pk,
+        order_e=Order.objects.get(pk=order_e.pk),
+        token_e=token_e,
+        order_f=Order.objects.get(pk=order_f.pk),
     )
     world.params = world_params(world)
     return world
@@ -341,6 +397,9 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         "orders:revision_confirmation": {"number": a, "revision": "1"},
         "orders:portal_link": {"number": b},
         "orders:portal": {"token": w.token_b},
+        "orders:agreement_portal": {"token": w.token_e},
+        "orders:agreement_record": {"number": w.order_e.number},
+        "orders:order_close_declined": {"number": w.order_f.number},
         "orders:catalog_request": {"form_slug": w.catalog_slug},
         "reviews:review_detail": {"pk": str(w.review_a.pk)},
         "reviews:assessment_save": {

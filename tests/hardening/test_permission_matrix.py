@@ -135,6 +135,10 @@ MATRIX: dict[str, Expect] = {
     "orders:revision_confirmation": get(302, 200, 403, 403, 403, 403),
     "orders:portal_link": get(302, 200, 403, 403, 403, 403),
     "orders:portal": get(200, 200, 200, 200, 200, 200),
+    "orders:agreement_portal": get(200, 200, 200, 200, 200, 200),
+    "orders:agreement_record": get(302, 200, 403, 403, 403, 403),
+    # Approvers close an order whose customer declined the conditions.
+    "orders:order_close_declined": get(302, 403, 403, 200, 403, 403),
     "orders:catalog_request": get(200, 200, 200, 200, 200, 200),
     "requirements:change_new": get(302, 200, 403, 403, 403, 403),
     "requirements:change_edit": get(302, 200, 403, 403, 403, 403),
@@ -166,7 +170,11 @@ MATRIX: dict[str, Expect] = {
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
-PUBLIC_WRITES = {"orders:portal", "orders:catalog_request"}
+PUBLIC_WRITES = {
+    "orders:portal",
+    "orders:catalog_request",
+    "orders:agreement_portal",
+}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 

@@ -99,7 +99,8 @@ PAGES = {
         12,
         f"{SESSION}; the order with customer, form and people; its revisions; the "
         "shown revision's requirements; their change notifications; its disposal "
-        "under retention; its reviews; its communications; its notices that "
+        "under retention; its reviews with any customer agreement to conditions, "
+        "its recorder and communication; its communications; its notices that "
         "failed; its customer property",
     ),
     "revision confirmation": Page(
@@ -141,7 +142,8 @@ PAGES = {
         "admin",
         _record_url,
         11,
-        f"{SESSION}; the review; assessments; statutory checks; requirements; "
+        f"{SESSION}; the review (with any customer agreement to conditions and "
+        "its communication); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
         "signature; who was told of the change, with their acknowledgements",
     ),

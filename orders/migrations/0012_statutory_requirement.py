@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0010_question_depends_on'),
+        ('orders', '0011_order_awaiting_agreement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,83 @@
+"""The acceptance record of a revision, as a page and as a PDF: what was signed,
+who signed it, and whether today's rows still say the same."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from orderreview import roles
+from orderreview.roles import role_required
+from requirements import selectors as req_selectors
+from reviews import agreement_selectors, pdf, record, selectors
+from reviews.models import Review
+from reviews.record_confirmation import confirmation_shown
+from reviews.views import requirement_file_url
+
+
+def _record_context(review: Review, user: Any) -> dict[str, object]:
+    signatures = selectors.record_signatures(review)
+    shown = record.record_content(
+        review, signatures[0].signature if signatures else None
+    )
+    files = {
+        r.key: requirement_file_url(r, review.order.number, user)
+        for r in review.requirement_set.requirements.all()
+    }
+    return {
+        "review": review,
+        "order": review.order,
+        "revision": review.requirement_set,
+        "record": shown,
+        "rows": [
+            {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
+        ],
+        "decision": getattr(review, "decision", None),
+        "agreement": agreement_selectors.agreement_of_review(review),
+        "signatures": signatures,
+        "chain_failures": selectors.record_chain_failures(review, signatures),
+        "acknowledgements": _acknowledgements_at_signing(review, signatures),
+        "confirmation": confirmation_shown(shown.content, review),
+        # Verified only when the hashes hold and today's rows still say what was
+        # signed, apart from legitimate edits history explains.
+        "content_intact": not shown.unexplained_changes,
+    }
+
+
+def _acknowledgements_at_signing(
+    review: Review, signatures: list[Any]
+) -> list[req_selectors.AcknowledgementAtSigning]:
+    """Who had acknowledged the change when its decision was signed (nothing to
+    show before it is signed; a first revision tells nobody, so it is not read)."""
+    if not signatures or review.requirement_set.number == 1:
+        return []
+    signed_at = signatures[0].signature.signed_at
+    return req_selectors.acknowledgements_at(review.requirement_set, signed_at)
+
+
+@require_safe
+@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
+def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
+    review = selectors.review_for_record(number, revision)
+    return render(
+        request, "reviews/acceptance_record.html", _record_context(review, request.user)
+    )
+
+
+@require_safe
+@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
+def acceptance_record_pdf(
+    request: HttpRequest, number: str, revision: int
+) -> HttpResponse:
+    review = selectors.review_for_record(number, revision)
+    # The chain head when printed: a copy of it kept outside the database.
+    context = {
+        **_record_context(review, request.user),
+        "chain_head": selectors.chain_head(),
+    }
+    content = pdf.acceptance_record_pdf(context)
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"{number}-rev{revision}-acceptance-record.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
