@@ -291,8 +291,8 @@ TASK_WORKER_SWEEPS = [
 ]
 
 # E-mail to staff (docs/guide-notifications.md). Links in e-mails start with
-# SITE_URL (below). A review overdue by STAFF_MAIL_ESCALATE_AFTER_DAYS is escalated to the
-# approvers, or to the role STAFF_MAIL_ESCALATE_TO names. Kinds listed in
+# SITE_URL (below). A review overdue by STAFF_MAIL_ESCALATE_AFTER_DAYS is escalated
+# to the approvers, or to the role STAFF_MAIL_ESCALATE_TO names. Kinds listed in
 # STAFF_MAIL_MANDATORY cannot be turned off (immediately or in the digest only).
 STAFF_MAIL_ESCALATE_AFTER_DAYS = env_int("STAFF_MAIL_ESCALATE_AFTER_DAYS", 2)
 STAFF_MAIL_ESCALATE_TO = env_str("STAFF_MAIL_ESCALATE_TO", "")
