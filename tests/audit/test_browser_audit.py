@@ -51,5 +51,6 @@ def test_approver_sees_the_dashboard_charts_drawn(
         " && Chart.getChart('chart-turnaround')"
     )
     values = page.evaluate("() => Chart.getChart('chart-status').data.datasets[0].data")
-    # Draft, awaiting, in review, accepted, accepted with a change in review, rejected.
-    assert values == [0, 0, 0, 1, 0, 0]
+    # Draft, awaiting, in review, accepted, accepted with a change in review,
+    # rejected, awaiting the customer's agreement, conditions declined.
+    assert values == [0, 0, 0, 1, 0, 0, 0, 0]

@@ -29,6 +29,7 @@ from requirements import change_orders
 from requirements import services as req_services
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 from reviews import services as review_services
+from reviews import statutory
 from reviews.models import Assessment, CustomerAgreement, Review
 from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
@@ -194,6 +195,12 @@ def conditionally_accepted(version, customer, user, approver) -> tuple[Order, st
             verdict="conditions" if index == 0 else "can_meet",
             note="Earliest delivery in March" if index == 0 else "",
             version=slot.version,
+        )
+    # The register's entries for the form are confirmed too (8.2.2).
+    for check in review.statutory_checks.select_related("discipline"):
+        check.discipline.members.add(assessor)
+        statutory.check_record(
+            check=check, user=assessor, state="complies", note="", version=check.version
         )
     review_services.decision_sign(
         review=review,

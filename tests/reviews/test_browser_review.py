@@ -78,4 +78,6 @@ def test_three_reviewers_assess_and_an_approver_signs(
     assert console == []
     signature = Signature.objects.get()
     assert signature.signer == approver
-    assert Order.objects.get(number=number).status == Order.Status.ACCEPTED
+    # The inspector's condition is a counter-offer (ISO 9001 8.2.3.1 e): the order
+    # is accepted once the customer agrees to it.
+    assert Order.objects.get(number=number).status == (Order.Status.AWAITING_AGREEMENT)

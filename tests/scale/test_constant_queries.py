@@ -193,10 +193,11 @@ PAGES = {
     "customer service home": Page(
         "service",
         lambda: reverse("home"),
-        9,
+        11,
         f"{SESSION}; change notifications to acknowledge; drafts; customers to "
-        "confirm; revisions whose requirements the customer must confirm; unsent "
-        "notices; open follow-ups",
+        "confirm; revisions whose requirements the customer must confirm; orders "
+        "waiting for the customer's agreement to conditions; orders whose "
+        "conditions the customer declined; unsent notices; open follow-ups",
     ),
     "catalog": Page(
         None,
