@@ -13,6 +13,9 @@ review_decided(review, decision, agreement_token)
     Sent by reviews.services when a decision is signed. agreement_token is the
     portal token of an acceptance with conditions the customer must agree to (shown
     in the notice, never stored), else None.
+customer_answered(agreement)
+    Sent by reviews.agreements when the customer's answer to the conditions of an
+    acceptance is recorded (agreed or declined; portal or customer service).
 review_assessed(review)
     Sent by reviews.services when verdicts were recorded on a review (one or many).
 notice_failed(notice)
@@ -53,5 +56,6 @@ catalog_request_received = Signal()
 change_requested = Signal()
 order_customer_changed = Signal()
 review_assessed = Signal()
+customer_answered = Signal()
 notice_failed = Signal()
 disposed_orders_asked = Signal()

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from orderreview import roles
+from orderreview import events, roles
 from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Order
@@ -201,6 +201,7 @@ def agreement_answer(
         attribute(agreement, user=recorded_by, reason=reason)
         agreement.save()
         _order_after_answer(order=order, agreement=agreement, user=recorded_by)
+        events.customer_answered.send(sender=CustomerAgreement, agreement=agreement)
     return agreement
 
 

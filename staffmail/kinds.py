@@ -7,6 +7,10 @@ class Kind(models.TextChoices):
     REVIEW_OPENED = "review_opened", "A review waits on my discipline"
     READY_TO_SIGN = "ready_to_sign", "A review is ready to sign (approvers)"
     DECIDED = "decided", "An order or change I entered was decided"
+    CUSTOMER_ANSWERED = (
+        "customer_answered",
+        "The customer answered the conditions of an order or change I entered",
+    )
     CHANGE_SUBMITTED = "change_submitted", "A change I must acknowledge"
     NOTICE_FAILED = "notice_failed", "A notice to a customer failed (customer service)"
     REMINDER = "reminder", "Reminder on a review's due date"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from requirements.models import ChangeNotification, RequirementSet
-from reviews.models import Assessment, Decision, Review
+from reviews.models import Assessment, CustomerAgreement, Decision, Review
 from staffmail.kinds import Kind
 from staffmail.services import Letter
 
@@ -104,6 +104,11 @@ def decided(review: Review, decision: Decision) -> Letter:
         f"{decision.decided_by.printed_name} signed the decision on {what}: "
         f"{decision.get_outcome_display()}."
     ]
+    if CustomerAgreement.objects.filter(decision=decision).exists():
+        lines.append(
+            "It was accepted with conditions: it stands once the customer agrees to "
+            "them (they were sent the conditions with a link to answer)."
+        )
     if decision.reasons:
         lines.append(f"Reasons: {decision.reasons}")
     return Letter(
@@ -152,4 +157,29 @@ def notice_failed(notice) -> Letter:  # noqa: ANN001 (communications.OutboundNot
         ],
         link=reverse("communications:notice_detail", args=[notice.pk]),
         order=notice.order,
+    )
+
+
+def customer_answered(agreement: CustomerAgreement) -> Letter:
+    order = agreement.order
+    agreed = agreement.state == CustomerAgreement.State.AGREED
+    what = "agreed to" if agreed else "declined"
+    lines = [
+        f"{agreement.answered_by_name} {what} the conditions of revision "
+        f"{agreement.revision_number} of order {order.number} "
+        f"({agreement.get_answered_via_display().lower()}).",
+    ]
+    if agreement.comment:
+        lines.append(f"Their words: {agreement.comment}")
+    if not agreed:
+        lines.append(
+            "Next: raise a change order with what the customer wants, or have an "
+            "approver close the order as rejected."
+        )
+    return Letter(
+        kind=Kind.CUSTOMER_ANSWERED,
+        subject=_order_subject(order, f"customer {what} the conditions"),
+        lines=lines,
+        link=order.get_absolute_url(),
+        order=order,
     )

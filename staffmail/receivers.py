@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from orderreview import events, roles
 from requirements.models import RequirementSet
-from reviews.models import Review
+from reviews.models import CustomerAgreement, Review
 from reviews.services import decision_blockers
 from staffmail import letters
 from staffmail.recipients import pending_by_reviewer, role_holders
@@ -99,4 +99,30 @@ def notice_failed_tell(notice) -> None:  # noqa: ANN001 (communications.Outbound
             role_holders(roles.CUSTOMER_SERVICE),
             lambda user: letters.notice_failed(notice),
             lambda user: f"notice-failed:{notice.pk}:{notice.attempts}:{user.pk}",
+        )
+
+
+@receiver(events.customer_answered)
+def _customer_answered(sender, agreement, **kwargs) -> None:  # noqa: ANN001
+    transaction.on_commit(partial(customer_answered_tell, agreement.pk), robust=True)
+
+
+def customer_answered_tell(agreement_id: int) -> None:
+    """Whoever entered the order (revision 1) or raised the change."""
+    with transaction.atomic():
+        agreement = CustomerAgreement.objects.select_related(
+            "order__customer",
+            "order__entered_by",
+            "decision__review__requirement_set__created_by",
+        ).get(pk=agreement_id)
+        revision = agreement.decision.review.requirement_set
+        author = (
+            agreement.order.entered_by if revision.number == 1 else revision.created_by
+        )
+        if author is None:
+            return
+        people_told(
+            [author],
+            lambda user: letters.customer_answered(agreement),
+            lambda user: f"answered:{agreement.pk}:{user.pk}",
         )
