@@ -41,6 +41,7 @@ ROLE_PAGES = {
         "reviews:decision_sign",
         "reviews:signatures_verify",
         "orders:order_close_declined",
+        "staffmail:preferences",
     ],
     "auditor": [
         "home",

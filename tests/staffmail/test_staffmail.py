@@ -21,6 +21,7 @@ from staffmail import schedule, sending
 from staffmail.kinds import Kind, Mode
 from staffmail.models import MailPreferences, StaffMessage
 from tests import factories
+from tests.changes.conftest import raise_change
 from tests.factories import TEST_PASSWORD
 from tests.reviews.conftest import assess, slot, submit_revision
 
@@ -308,3 +309,26 @@ def test_two_workers_sweeping_at_once_send_each_reminder_once(
     ]
     assert len([m for m in mail.outbox if "review due today" in m.subject]) == 2
     assert len(results) == 2
+
+
+def test_a_change_order_tells_its_reviewers_and_the_people_to_acknowledge_it(
+    accepted_order, service_user, planner, capture
+):
+    """Production's quantity changes: the planner reviews it and is told of the
+    change (with the link to acknowledge it); whoever entered the order too."""
+    mail.outbox.clear()
+    with capture(execute=True):
+        revision = raise_change(accepted_order, service_user, {"quantity": 500})
+
+    planner_mail = {m.subject.split(": ", 1)[1]: m for m in to(planner)}
+    assert len(planner_mail) == 2
+    review_mail = next(m for s, m in planner_mail.items() if s.startswith("change to"))
+    assert "Revision 2 changes the order." in review_mail.body
+    notification = revision.notifications.get(user=planner)
+    acknowledge = next(
+        m for s, m in planner_mail.items() if s.endswith("to acknowledge")
+    )
+    assert notification.get_absolute_url() in acknowledge.body
+    assert "Why: Customer called" in acknowledge.body
+    [owner_mail] = [m for m in to(service_user) if "acknowledge" in m.subject]
+    assert accepted_order.number in owner_mail.subject
