@@ -58,7 +58,8 @@ def message_queue(
         dedupe_key=dedupe_key[:200],
         order=letter.order,
         review=letter.review,
-        subject=(SUBJECT_PREFIX + letter.subject)[:250],
+        # One line: a customer's name with a line break must not become a header.
+        subject=(SUBJECT_PREFIX + " ".join(letter.subject.split()))[:250],
         body=body[:20000],
         state=state,
         skipped_because="turned off in their preferences" if mode == Mode.OFF else "",

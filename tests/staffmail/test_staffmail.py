@@ -332,3 +332,20 @@ def test_a_change_order_tells_its_reviewers_and_the_people_to_acknowledge_it(
     assert "Why: Customer called" in acknowledge.body
     [owner_mail] = [m for m in to(service_user) if "acknowledge" in m.subject]
     assert accepted_order.number in owner_mail.subject
+
+
+def test_a_line_break_in_a_customer_name_stays_out_of_the_headers(
+    engineering, reviewer, service_user, capture
+):
+    with capture(execute=True), transaction.atomic():
+        review = submit_revision(
+            engineering,
+            entered_by=service_user,
+            customer__name="Acme\r\nBcc: everyone@example.com",
+        )
+
+    [told] = to(reviewer)
+    assert "\n" not in told.subject and "\r" not in told.subject
+    assert "Acme Bcc: everyone@example.com" in told.subject
+    assert told.bcc == []
+    assert review.order.number in told.subject
