@@ -103,6 +103,13 @@ DEFAULT_TEMPLATES[NoticeKind.RECEIPT] = (
 NO_ADDRESS = "The customer has no e-mail address."
 
 
+# What the notice on file says in place of the customer's answer link. The link
+# itself is made when the worker sends the e-mail (a fresh token, only its hash
+# stored) and is in the e-mail only: nobody who reads the notice, its history or
+# the logged communication can answer in the customer's name.
+AGREEMENT_LINK_PLACEHOLDER = "[your personal answer link, in the e-mail only]"
+
+
 def agreement_url(token: str) -> str:
     """The absolute address of the page where the customer answers the conditions."""
     path = reverse("orders:agreement_portal", args=[token])

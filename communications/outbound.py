@@ -185,7 +185,8 @@ def notice_queue_decision(
         ]
     if agreement_token:
         context["subject_to_agreement"] = True
-        context["agreement_url"] = notices.agreement_url(agreement_token)
+        # The real link is made when the e-mail is sent (_with_answer_link).
+        context["agreement_url"] = notices.AGREEMENT_LINK_PLACEHOLDER
     return notice_queue(
         order=order, kind=kind, revision_number=revision.number, context=context
     )
@@ -209,20 +210,42 @@ def notice_send(*, notice_id: int, expected_attempts: int) -> str:
     notice = _notice_claim(notice_id=notice_id, expected_attempts=expected_attempts)
     if isinstance(notice, str):
         return notice
-    message = EmailMessage(
-        subject=notice.subject,
-        body=notice.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notice.to_address],
-        headers={"X-OrderReview-Notice": str(notice.pk)},
-    )
     try:
+        message = EmailMessage(
+            subject=notice.subject,
+            body=_with_answer_link(notice),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notice.to_address],
+            headers={"X-OrderReview-Notice": str(notice.pk)},
+        )
         message.send(fail_silently=False)
     except Exception as exc:  # any backend failure is recorded, never lost
         _notice_attempt_failed(notice_id=notice.pk, error=exc)
         return "failed"
     _notice_sent(notice_id=notice.pk)
     return "sent"
+
+
+def _with_answer_link(notice: OutboundNotice) -> str:
+    """The body to send: the placeholder replaced by a fresh answer link for the
+    order's pending agreement (issued by the reviews app through a domain event, so
+    each send invalidates the links of earlier ones), or by a line saying the
+    answer is already on file."""
+    if notices.AGREEMENT_LINK_PLACEHOLDER not in notice.body:
+        return notice.body
+    tokens = [
+        token
+        for _, token in events.agreement_link_wanted.send(
+            sender=OutboundNotice, order=notice.order
+        )
+        if token
+    ]
+    link = (
+        notices.agreement_url(tokens[0])
+        if tokens
+        else "(no longer needed: your answer is on file)"
+    )
+    return notice.body.replace(notices.AGREEMENT_LINK_PLACEHOLDER, link)
 
 
 def _notice_claim(*, notice_id: int, expected_attempts: int) -> OutboundNotice | str:

@@ -13,6 +13,11 @@ review_decided(review, decision, agreement_token)
     Sent by reviews.services when a decision is signed. agreement_token is the
     portal token of an acceptance with conditions the customer must agree to (shown
     in the notice, never stored), else None.
+agreement_link_wanted(order)
+    Sent by communications.outbound when it sends a notice asking the customer to
+    agree to conditions: the reviews app's receiver returns a fresh answer token for
+    the order's pending agreement (only its hash is stored; earlier links stop
+    working), or None when nothing waits for an answer.
 customer_answered(agreement)
     Sent by reviews.agreements when the customer's answer to the conditions of an
     acceptance is recorded (agreed or declined; portal or customer service).
@@ -57,5 +62,6 @@ change_requested = Signal()
 order_customer_changed = Signal()
 review_assessed = Signal()
 customer_answered = Signal()
+agreement_link_wanted = Signal()
 notice_failed = Signal()
 disposed_orders_asked = Signal()

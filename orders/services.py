@@ -62,10 +62,22 @@ def token_hash(token: str) -> str:
 # --- customers -------------------------------------------------------------------
 
 
+# Shown on one line, and in e-mail subjects: a line break there is refused.
+ONE_LINE_CUSTOMER_FIELDS = ("name", "account_code", "contact_name", "email", "phone")
+
+
 def _customer_save(*, customer: Customer, user: User | None, data: Mapping) -> Customer:
     for field in CUSTOMER_FIELDS:
         if field in data:
             setattr(customer, field, (data[field] or "").strip())
+    broken = {
+        field: "One line only: remove the line break."
+        for field in ONE_LINE_CUSTOMER_FIELDS
+        if field in CUSTOMER_FIELDS
+        and any(c in getattr(customer, field) for c in "\r\n")
+    }
+    if broken:
+        raise ValidationError(broken)
     if Customer.objects.filter(account_code__iexact=customer.account_code).exclude(
         pk=customer.pk
     ):

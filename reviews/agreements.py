@@ -60,9 +60,10 @@ def agreement_open(
     content_hash: str,
     user: User,
 ) -> tuple[CustomerAgreement, str]:
-    """A pending agreement for a just-signed conditional acceptance, with its portal
-    token (returned once, for the notice; only its SHA-256 is stored). Runs inside
-    decision_sign's transaction."""
+    """A pending agreement for a just-signed conditional acceptance. Runs inside
+    decision_sign's transaction. Its first token is never shown (the returned one
+    only marks the decision notice as asking for agreement): the link the customer
+    uses is issued when the notice e-mail is sent (agreement_link_issue)."""
     token = secrets.token_urlsafe(32)
     agreement = CustomerAgreement(
         decision=decision,
@@ -77,6 +78,29 @@ def agreement_open(
     attribute(agreement, user=user, reason="Conditions offered to the customer")
     agreement.save()
     return agreement, token
+
+
+@transaction.atomic
+def agreement_link_issue(*, order: Order) -> str | None:
+    """A fresh portal token for the order's pending agreement, for the e-mail being
+    sent (only its SHA-256 is kept; the link of any earlier e-mail stops working,
+    and the link is valid PORTAL_LINK_DAYS from now). None when nothing waits."""
+    agreement = (
+        CustomerAgreement.objects.select_for_update()
+        .filter(order=order, state=CustomerAgreement.State.PENDING)
+        .order_by("-pk")
+        .first()
+    )
+    if agreement is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    agreement.token_hash = token_hash(token)
+    agreement.token_expires_at = timezone.now() + datetime.timedelta(
+        days=settings.PORTAL_LINK_DAYS
+    )
+    attribute(agreement, user=None, reason="Answer link sent to the customer")
+    agreement.save(update_fields=["token_hash", "token_expires_at"])
+    return token
 
 
 def agreement_answer_check(

@@ -13,3 +13,7 @@ class ReviewsConfig(AppConfig):
             receivers.review_open_on_submission,
             dispatch_uid="reviews.review_open_on_submission",
         )
+        events.agreement_link_wanted.connect(
+            receivers.agreement_link_for_notice,
+            dispatch_uid="reviews.agreement_link_for_notice",
+        )

@@ -3,7 +3,7 @@
 from typing import Any
 
 from requirements.models import RequirementSet
-from reviews import opening
+from reviews import agreements, opening
 
 
 def review_open_on_submission(
@@ -15,3 +15,9 @@ def review_open_on_submission(
         opening.review_reopen_for_change(revision=revision)
     else:
         opening.review_open(revision=revision)
+
+
+def agreement_link_for_notice(sender: type, *, order: Any, **kwargs: Any) -> str | None:
+    """A notice asking the customer to agree to conditions is being sent: a fresh
+    answer link for it (communications cannot import this app)."""
+    return agreements.agreement_link_issue(order=order)

@@ -401,19 +401,14 @@ def disposed_orders() -> dict[int, str]:
     return notes
 
 
-def content_problems(
-    batch_size: int = 200, *, disposed: Iterable[int] = ()
-) -> Iterator[ContentProblem]:
+def content_problems(batch_size: int = 200) -> Iterator[ContentProblem]:
     """Recompute every signature's content from today's rows, in chain order, and
     yield each one that differs in a way no history explains. A constant number of
     queries per batch of signatures (plus the history look-ups of differences).
-    Orders in disposed (disposed of under retention) are not compared: their
-    signatures keep what was signed, and the chain check still covers them."""
-    signatures = (
-        Signature.objects.select_related("decision")
-        .exclude(decision__review__order_id__in=list(disposed))
-        .order_by("pk")
-    )
+    Orders disposed of under retention are compared too: disposal removes files and
+    contact details, which no signed content holds, so a difference there is
+    tampering like anywhere else (the disposal is named beside it)."""
+    signatures = Signature.objects.select_related("decision").order_by("pk")
     batch: list[Signature] = []
     for signature in signatures.iterator(chunk_size=batch_size):
         batch.append(signature)

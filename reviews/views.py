@@ -428,7 +428,7 @@ def signatures_verify(request: HttpRequest) -> HttpResponse:
     disposed = record.disposed_orders()
     context = {
         "report": selectors.chain_report(),
-        "content_problems": list(record.content_problems(disposed=disposed)),
+        "content_problems": list(record.content_problems()),
         "disposed_notes": list(disposed.values()),
         "signatures": selectors.latest_signatures(),
     }

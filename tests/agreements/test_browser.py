@@ -6,6 +6,7 @@ customer's agreement."""
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from communications.models import NoticeKind, OutboundNotice
@@ -47,9 +48,13 @@ def test_the_customer_agrees_to_the_conditions_through_the_notice_link(
         "Awaiting customer agreement"
     )
 
-    # The customer follows the link in the decision notice, without an account.
+    # The customer follows the link in the decision e-mail, without an account.
+    # The notice on file (which staff and auditors read) holds no usable link.
     notice = OutboundNotice.objects.get(kind=NoticeKind.ACCEPTANCE)
-    link = re.search(r"https?://\S+/agreement/\S+/", notice.body).group(0)
+    assert notice.status == "sent"
+    assert "/agreement/" not in notice.body
+    [sent] = [m for m in mail.outbox if m.subject == notice.subject]
+    link = re.search(r"https?://\S+/agreement/\S+/", sent.body).group(0)
     page.context.clear_cookies()
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)

@@ -2,8 +2,10 @@
 acceptance with conditions waits for the customer, who agrees or declines."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -91,6 +93,30 @@ def test_the_notice_asks_for_agreement_with_the_conditions_and_a_link(
     # Only the token's hash is stored with the agreement.
     assert agreement.token_hash != token
     assert token not in str(CustomerAgreement.objects.values().get())
+
+
+def test_the_answer_link_is_in_the_sent_e_mail_only_and_each_send_makes_a_new_one(
+    assessed_with_condition, approver, django_capture_on_commit_callbacks
+):
+    """Staff and auditors read the notice on file, its history and the logged
+    communication: none holds a link that would let them answer as the customer."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(assessed_with_condition, approver)
+    notice = OutboundNotice.objects.get(kind=NoticeKind.ACCEPTANCE)
+    assert notice.status == "sent"
+    [sent] = [m for m in mail.outbox if m.to == [notice.to_address]]
+    token = re.search(r"/agreement/([A-Za-z0-9_-]+)/", sent.body).group(1)
+    assert agreement_selectors.agreement_for_token(token) is not None
+
+    stored = [notice.body, notice.communication.body]
+    stored += [h.body for h in notice.history.all()]
+    assert all(token not in text and "/agreement/" not in text for text in stored)
+    assert all(notices.AGREEMENT_LINK_PLACEHOLDER in text for text in stored[:2])
+
+    # A second e-mail (a resend) carries a new link; the first stops working.
+    newer = agreement_token(notice.order)
+    assert agreement_selectors.agreement_for_token(token) is None
+    assert agreement_selectors.agreement_for_token(newer) is not None
 
 
 def test_the_default_template_says_subject_to_agreement_and_carries_the_link():
@@ -347,7 +373,7 @@ def test_a_change_with_conditions_leaves_the_order_accepted_with_the_change_in_r
     assert (order.status, order.change_in_review) == ("accepted", True)
     assert req_selectors.last_accepted_revision(order).number == 1
     notice = OutboundNotice.objects.get(kind=NoticeKind.CHANGE, revision_number=2)
-    assert "/agreement/" in notice.body
+    assert notices.AGREEMENT_LINK_PLACEHOLDER in notice.body
 
 
 def test_an_agreed_change_becomes_the_baseline(changed_with_condition, service_user):

@@ -87,3 +87,23 @@ def test_a_garbled_page_token_gives_the_first_page(service_api):
     response = service_api.get(CUSTOMERS, {"after": "%%%not-base64"})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
+
+
+def test_json_nested_deeper_than_python_follows_is_a_400_problem(service_api):
+    body = '{"a":' * 5000 + "1" + "}" * 5000
+    response = post_json(service_api, CUSTOMERS, body)
+    assert is_problem(response, 400, "malformed-request")
+    assert not Customer.objects.exists()
+
+
+def test_a_line_break_in_a_customer_name_is_refused_beside_it(service_api):
+    response = post_json(
+        service_api,
+        CUSTOMERS,
+        '{"name": "ACME\\nBcc: evil@example.com", "account_code": "X"}',
+    )
+    assert is_problem(response, 400, "validation-error")
+    assert response.json()["errors"]["name"] == [
+        "One line only: remove the line break."
+    ]
+    assert not Customer.objects.exists()
