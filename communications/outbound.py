@@ -22,6 +22,7 @@ from communications.services import notice_template_for
 from orderreview import events
 from orderreview.history import attribute
 from orderreview.models import User
+from orderreview.tasks_sweep import retry_backoff
 from orders.models import Order
 from orders.orderforms.answers import display_value
 
@@ -42,8 +43,7 @@ def notice_max_attempts() -> int:
 
 def notice_retry_delay(attempts: int) -> timedelta:
     """Exponential backoff: 1, 2, 4, 8 ... minutes after failure 1, 2, 3, 4 ..."""
-    base = getattr(settings, "NOTICE_RETRY_BASE_SECONDS", 60)
-    return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+    return retry_backoff(attempts, getattr(settings, "NOTICE_RETRY_BASE_SECONDS", 60))
 
 
 def _order_context(order: Any, revision: Any) -> dict[str, Any]:

@@ -18,6 +18,12 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 
+def retry_backoff(attempts: int, base_seconds: int) -> timedelta:
+    """Exponential backoff for a failed send: base, 2 x base, 4 x base ... after
+    failure 1, 2, 3 (customer notices and staff e-mail alike)."""
+    return timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
+
+
 def stuck_cutoff(older_than: timedelta | None = None):  # noqa: ANN201 (datetime)
     """The moment before which a RUNNING task or 'sending' notice counts as stuck."""
     if older_than is None:

@@ -73,8 +73,7 @@ def _customer_save(*, customer: Customer, user: User | None, data: Mapping) -> C
     broken = {
         field: "One line only: remove the line break."
         for field in ONE_LINE_CUSTOMER_FIELDS
-        if field in CUSTOMER_FIELDS
-        and any(c in getattr(customer, field) for c in "\r\n")
+        if any(c in getattr(customer, field) for c in "\r\n")
     }
     if broken:
         raise ValidationError(broken)

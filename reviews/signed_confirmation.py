@@ -5,12 +5,7 @@ customer confirmed a revision given without a documented statement (ISO 9001
 from typing import Any
 
 from requirements.models import statement_documented
-
-
-def _person(user: Any) -> dict[str, object] | None:
-    if user is None:
-        return None
-    return {"username": user.username, "printed_name": user.printed_name}
+from reviews.signed_people import signed_person
 
 
 def confirmation_content(
@@ -36,7 +31,7 @@ def confirmation_content(
     return {
         "method": confirmation.method,
         "confirmed_at": confirmation.confirmed_at,
-        "confirmed_by": _person(confirmation.confirmed_by),
+        "confirmed_by": signed_person(confirmation.confirmed_by),
         "legacy": confirmation.legacy,
         "communication": None
         if communication is None

@@ -6,11 +6,7 @@ checked_by), never the database."""
 from collections.abc import Iterable
 from typing import Any
 
-
-def _person(user: Any) -> dict[str, object] | None:
-    if user is None:
-        return None
-    return {"username": user.username, "printed_name": user.printed_name}
+from reviews.signed_people import signed_person
 
 
 def statutory_content(checks: Iterable[Any]) -> list[dict[str, object]]:
@@ -23,7 +19,7 @@ def statutory_content(checks: Iterable[Any]) -> list[dict[str, object]]:
             "discipline": check.discipline.slug,
             "state": check.state,
             "note": check.note,
-            "by": _person(check.checked_by),
+            "by": signed_person(check.checked_by),
             "at": check.checked_at,
         }
         for check in sorted(checks, key=lambda c: (c.reference, c.pk or 0))

@@ -26,6 +26,7 @@ from django.conf import settings
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.orderforms.answers import display_value
 from reviews.signed_confirmation import confirmation_content
+from reviews.signed_people import signed_person
 from reviews.signed_statutory import statutory_content
 
 GENESIS_HASH = "0" * 64
@@ -142,12 +143,6 @@ def new_signature_fields(
     }
 
 
-def _user(user: Any) -> dict[str, object] | None:
-    if user is None:
-        return None
-    return {"username": user.username, "printed_name": user.printed_name}
-
-
 # The content format a new signature is made with. Each signature records the format
 # it was made with (Signature.content_format) and is always recomputed with that
 # format's builder: a builder, once signatures were made with it, never changes.
@@ -212,7 +207,7 @@ def _body_v1(rows: SignedRows) -> dict[str, object]:
         "revision": {
             "number": revision.number,
             "reason": revision.reason,
-            "submitted_by": _user(revision.submitted_by),
+            "submitted_by": signed_person(revision.submitted_by),
             "submitted_at": revision.submitted_at,
         },
         "requirements": [
@@ -232,7 +227,7 @@ def _body_v1(rows: SignedRows) -> dict[str, object]:
                 "discipline": assessment.discipline.slug,
                 "verdict": assessment.verdict,
                 "note": assessment.note,
-                "assessed_by": _user(assessment.assessed_by),
+                "assessed_by": signed_person(assessment.assessed_by),
                 "assessed_at": assessment.assessed_at,
                 "carried_from": assessment.carried_from_id,
             }
@@ -272,7 +267,7 @@ def _decision(decision: Any) -> dict[str, object]:
     return {
         "outcome": decision.outcome,
         "reasons": decision.reasons,
-        "decided_by": _user(decision.decided_by),
+        "decided_by": signed_person(decision.decided_by),
         "decided_at": decision.decided_at,
     }
 

@@ -116,7 +116,7 @@ def _row(
     }
 
 
-def _review_page(
+def review_page(
     request: HttpRequest,
     review: Review,
     bound: dict[str, object] | None = None,
@@ -197,7 +197,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review_page(request, selectors.review_get(pk))
+    return review_page(request, selectors.review_get(pk))
 
 
 @require_POST
@@ -258,7 +258,7 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
     )
     if request.htmx:
         return render(request, "reviews/_assessment_row.html", {"row": row})
-    return _review_page(request, selectors.review_get(pk), bound=row)
+    return review_page(request, selectors.review_get(pk), bound=row)
 
 
 @require_POST
@@ -302,7 +302,7 @@ def assessment_reopen(
         user=request.user,
         reopen_form=form,
     )
-    return _review_page(request, selectors.review_get(pk), bound=row)
+    return review_page(request, selectors.review_get(pk), bound=row)
 
 
 def _seen_content(form: DecisionForm) -> dict[str, Any] | None:

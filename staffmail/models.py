@@ -9,6 +9,9 @@ from orders.models import Order
 from reviews.models import Review
 from staffmail.kinds import Kind, Mode
 
+# Why a reminder or a "waits on you" message was not sent after all.
+REVIEW_CLOSED = "the review was decided or superseded first"
+
 
 class StaffMessage(models.Model):
     class State(models.TextChoices):

@@ -10,7 +10,7 @@ from requirements.models import RequirementSet
 from reviews.models import CustomerAgreement, Review
 from reviews.services import decision_blockers
 from staffmail import letters
-from staffmail.recipients import pending_by_reviewer, role_holders
+from staffmail.recipients import author_of, pending_by_reviewer, role_holders
 from staffmail.services import people_told
 
 
@@ -75,14 +75,8 @@ def decided_tell(review_id: int) -> None:
             "requirement_set__created_by",
             "decision__decided_by",
         ).get(pk=review_id)
-        revision = review.requirement_set
-        author = (
-            review.order.entered_by if revision.number == 1 else revision.created_by
-        )
-        if author is None:
-            return
         people_told(
-            [author],
+            author_of(review.order, review.requirement_set),
             lambda user: letters.decided(review, review.decision),
             lambda user: f"decided:{review.pk}:{user.pk}",
         )
@@ -115,14 +109,8 @@ def customer_answered_tell(agreement_id: int) -> None:
             "order__entered_by",
             "decision__review__requirement_set__created_by",
         ).get(pk=agreement_id)
-        revision = agreement.decision.review.requirement_set
-        author = (
-            agreement.order.entered_by if revision.number == 1 else revision.created_by
-        )
-        if author is None:
-            return
         people_told(
-            [author],
+            author_of(agreement.order, agreement.decision.review.requirement_set),
             lambda user: letters.customer_answered(agreement),
             lambda user: f"answered:{agreement.pk}:{user.pk}",
         )

@@ -46,3 +46,9 @@ def escalation_recipients() -> QuerySet[User]:
     who may open the review the e-mail links to."""
     named = role_holders(settings.STAFF_MAIL_ESCALATE_TO or roles.APPROVER)
     return named.filter(groups__name__in=roles.REVIEW_OPENERS).distinct()
+
+
+def author_of(order, revision) -> list[User]:  # noqa: ANN001
+    """Whoever entered the order (revision 1) or raised the change; none if gone."""
+    author = order.entered_by if revision.number == 1 else revision.created_by
+    return [author] if author is not None else []

@@ -16,7 +16,7 @@ from orderreview.models import User
 from reviews.models import Review
 from staffmail import letters
 from staffmail.kinds import Kind
-from staffmail.models import MailPreferences, StaffMessage
+from staffmail.models import REVIEW_CLOSED, MailPreferences, StaffMessage
 from staffmail.recipients import escalation_recipients, pending_by_reviewer
 from staffmail.services import Letter, message_queue, people_told
 
@@ -71,10 +71,11 @@ def escalations_queue(now: datetime) -> int:
     today = timezone.localdate(now)
     late = today - timedelta(days=settings.STAFF_MAIL_ESCALATE_AFTER_DAYS)
     count = 0
+    recipients = list(escalation_recipients())  # the same people for every review
     for review in _due_reviews(late):
         open_slots = review.assessments.filter(verdict="").count()
         count += people_told(
-            escalation_recipients(),
+            recipients,
             lambda user, r=review, n=open_slots: letters.escalation(r, n, today),
             lambda user, r=review: f"escalation:{r.pk}:{r.due_date}:{user.pk}",
         )
@@ -117,7 +118,7 @@ def _digest_queue(user: User, day) -> int:  # noqa: ANN001 (date)
     for message in held:
         if message not in current:
             message.state = StaffMessage.State.SKIPPED
-            message.skipped_because = "the review was decided or superseded first"
+            message.skipped_because = REVIEW_CLOSED
             message.save(update_fields=["state", "skipped_because"])
     if not current:
         return 0

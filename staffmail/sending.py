@@ -6,25 +6,18 @@ it again; one left 'sending' by a dead worker is marked failed by the sweep.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from orderreview.tasks_sweep import retry_backoff
 from reviews.models import Review
-from staffmail.models import StaffMessage
+from staffmail.models import REVIEW_CLOSED, StaffMessage
 from staffmail.services import enqueue
 
 logger = logging.getLogger(__name__)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes after failure 1, 2, 3, 4 ..."""
-    return timedelta(
-        seconds=settings.STAFF_MAIL_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
-    )
 
 
 def message_send(*, message_id: int, expected_attempts: int) -> str:
@@ -68,7 +61,7 @@ def _claim(message_id: int, expected_attempts: int) -> StaffMessage | str:
             return "stale"
         if message.review is not None and message.review.state != Review.State.OPEN:
             message.state = StaffMessage.State.SKIPPED
-            message.skipped_because = "the review was decided or superseded first"
+            message.skipped_because = REVIEW_CLOSED
             message.save(update_fields=["state", "skipped_because"])
             return "skipped"
         if not message.recipient.is_active or not message.recipient.email:
@@ -92,7 +85,9 @@ def _attempt_failed(message_id: int, error: Exception) -> None:
             message.next_attempt_at = None
         else:
             message.state = StaffMessage.State.QUEUED
-            message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+            message.next_attempt_at = timezone.now() + retry_backoff(
+                message.attempts, settings.STAFF_MAIL_RETRY_BASE_SECONDS
+            )
             attempts, when = message.attempts, message.next_attempt_at
             transaction.on_commit(lambda: enqueue(message_id, attempts, when))
         message.save()
