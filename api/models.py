@@ -58,3 +58,39 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an Idempotency-Key header, and the response it got.
+
+    A repeat of the key by the same user within API_IDEMPOTENCY_KEY_HOURS gets this
+    response again and changes nothing (api.idempotency). The row is written in
+    the same transaction as what the request created: both are there, or neither.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: the same key with another request is
+    # refused, not answered with the first request's response.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    location = models.CharField(max_length=500, blank=True)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], name="idempotentrequest_one_per_user_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(fingerprint__regex=r"^[0-9a-f]{64}$"),
+                name="idempotentrequest_fingerprint_is_sha256",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency-Key {self.key} of {self.user_id}"

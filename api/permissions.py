@@ -41,6 +41,4 @@ CustomerAccess = roles_allowed(roles.CUSTOMER_SERVICE, read_only=roles.AUDITORS)
 OrderAccess = roles_allowed(roles.CUSTOMER_SERVICE, read_only=roles.ORDER_READERS)
 # Published forms and their questions, to build an input for new orders: whoever
 # enters orders (orders:order_new), form admins and auditors (orderforms pages).
-OrderFormAccess = roles_allowed(
-    read_only=(roles.CUSTOMER_SERVICE, roles.FORM_ADMIN, roles.AUDITOR)
-)
+OrderFormAccess = roles_allowed(read_only=roles.ORDER_FORM_READERS)

@@ -6,13 +6,14 @@ The type URIs are URNs (urn:orderreview:problem:<slug>): stable names a program 
 compare, listed in docs/guide-api.md; they are not meant to be fetched.
 """
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -45,6 +46,12 @@ UNSUPPORTED_MEDIA_TYPE = ProblemType(
 )
 RATE_LIMITED = ProblemType("rate-limited", "Too many requests")
 CONFLICT = ProblemType("conflict", "The object is not in a state that allows this")
+IDEMPOTENCY_KEY_INVALID = ProblemType(
+    "idempotency-key-invalid", "The Idempotency-Key header is not valid"
+)
+IDEMPOTENCY_KEY_REUSED = ProblemType(
+    "idempotency-key-reused", "The Idempotency-Key belongs to another request"
+)
 OTHER = ProblemType("request-refused", "The request was refused")
 
 
@@ -71,7 +78,10 @@ PROBLEM_TYPES: tuple[tuple[type[exceptions.APIException], ProblemType], ...] = (
     (exceptions.Throttled, RATE_LIMITED),
     (Conflict, CONFLICT),
 )
-ALL_TYPES = (*(problem for _, problem in PROBLEM_TYPES), OTHER)
+# Sent by middleware (api.idempotency, the catch-all of unknown API URLs), before
+# any view.
+MIDDLEWARE_TYPES = (IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_KEY_REUSED)
+ALL_TYPES = (*(problem for _, problem in PROBLEM_TYPES), *MIDDLEWARE_TYPES, OTHER)
 
 
 def _messages(detail: Any) -> list[str]:
@@ -129,6 +139,20 @@ def problem_response(
         body["errors"] = errors
     return Response(
         body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def problem_http(
+    problem: ProblemType,
+    status_code: int,
+    detail: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The same problem as problem_response, for code outside DRF's views."""
+    body = problem_response(problem, status_code, detail, errors=errors).data
+    return HttpResponse(
+        json.dumps(body), status=status_code, content_type=PROBLEM_CONTENT_TYPE
     )
 
 

@@ -4,7 +4,7 @@ in the "api" namespace."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import customers, order_writes, orderforms, orders, tokens
+from api.views import common, customers, order_writes, orderforms, orders, tokens
 
 app_name = "api"
 
@@ -42,4 +42,6 @@ urlpatterns = [
         order_writes.OrderSubmit.as_view(),
         name="order_submit",
     ),
+    # Last: any other URL under /api/v1/ is a JSON problem, not an HTML page.
+    path("v1/<path:rest>", common.unknown_url, name="unknown"),
 ]

@@ -55,6 +55,9 @@ AUDITORS = (AUDITOR,)
 AUDIT_READERS = (AUDITOR, APPROVER)
 # Who reads the retention report and disposal requests without acting on them.
 RETENTION_READERS = (*AUDIT_READERS, RECORDS_CONTROLLER)
+# Who reads published order forms and their questions (to enter orders, to edit
+# the forms, to audit them).
+ORDER_FORM_READERS = (CUSTOMER_SERVICE, FORM_ADMIN, AUDITOR)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Model permissions each group gets, for the Django admin. Views check roles, not these.

@@ -121,6 +121,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # API POSTs with an Idempotency-Key run once per user and key (after the
+    # session's user is known; api.idempotency).
+    "api.idempotency.IdempotencyMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -288,6 +291,8 @@ TASK_WORKER_SWEEPS = [
     "communications.sweep.notices_sweep",
     # Reminders, escalations and daily digests to staff (staffmail.schedule).
     "staffmail.schedule.staffmail_sweep",
+    # Idempotency-Key records past API_IDEMPOTENCY_KEY_HOURS.
+    "api.idempotency.expired_purge",
 ]
 
 # E-mail to staff (docs/guide-notifications.md). Links in e-mails start with
@@ -385,6 +390,9 @@ if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", API_RATE_LIMIT):
         f"API_RATE_LIMIT must read like 120/minute (per second, minute, hour or "
         f"day), got {API_RATE_LIMIT!r}"
     )
+# How long an API POST's Idempotency-Key is remembered (api.idempotency): a repeat
+# within it returns the first response and creates nothing.
+API_IDEMPOTENCY_KEY_HOURS = env_int("API_IDEMPOTENCY_KEY_HOURS", 24)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a request without credentials gets 401 with WWW-Authenticate.

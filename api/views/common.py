@@ -6,13 +6,16 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from api.problems import PROBLEM_CONTENT_TYPE
+from api.problems import NOT_FOUND, PROBLEM_CONTENT_TYPE, problem_http
 from orderreview.pagination import keyset_page, requested_token
 
 PAGE_SIZE = 50
@@ -168,3 +171,21 @@ def body_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
             {key: ["There is no such field."] for key in unknown}
         )
     return dict(data)
+
+
+@csrf_exempt
+def unknown_url(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other URL under /api/v1/: a problem, not the web's HTML page -- and, for
+    a URL missing its final slash, which one was meant (a POST is never
+    redirected: its body would be lost)."""
+    detail = "There is no such URL in the API; /api/v1/docs/ lists them."
+    if not request.path.endswith("/") and _resolves(request.path + "/"):
+        detail = f"There is no such URL in the API. Did you mean {request.path}/ ?"
+    return problem_http(NOT_FOUND, 404, detail)
+
+
+def _resolves(path: str) -> bool:
+    try:
+        return resolve(path).url_name != "unknown"
+    except Resolver404:
+        return False

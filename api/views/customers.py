@@ -2,6 +2,7 @@
 rules (customer service; auditors read), form and services."""
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,7 +66,11 @@ class CustomerList(APIView):
         body = body_object(request, CUSTOMER_FIELDS)
         form = form_checked(CustomerForm(form_data(body, CUSTOMER_FIELDS)))
         customer = services.customer_create(user=request.user, data=form.cleaned_data)
-        return Response(CustomerSerializer(customer).data, status=201)
+        return Response(
+            CustomerSerializer(customer).data,
+            status=201,
+            headers={"Location": reverse("api:customer_detail", args=[customer.pk])},
+        )
 
 
 class CustomerDetail(APIView):

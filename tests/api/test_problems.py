@@ -107,3 +107,18 @@ def test_a_line_break_in_a_customer_name_is_refused_beside_it(service_api):
         "One line only: remove the line break."
     ]
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_an_unknown_api_url_is_a_problem_for_every_method(service_api, method):
+    response = getattr(service_api, method)("/api/v1/no-such-thing/")
+    assert is_problem(response, 404, "not-found")
+    assert "/api/v1/docs/" in response.json()["detail"]
+
+
+def test_a_missing_final_slash_names_the_url_meant_and_never_redirects(service_api):
+    response = service_api.post(
+        "/api/v1/customers", {"name": "X"}, content_type="application/json"
+    )
+    assert is_problem(response, 404, "not-found")
+    assert "Did you mean /api/v1/customers/ ?" in response.json()["detail"]
