@@ -20,3 +20,37 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 class ApiSessionScheme(SessionScheme):
     target_class = "api.authentication.ApiSessionAuthentication"
+
+
+def idempotency_key_documented(
+    result: dict, generator: object, request: object, public: bool
+) -> dict:
+    """A POSTPROCESSING_HOOK: every POST takes an optional Idempotency-Key header
+    (api.idempotency, applied to all of them by middleware) and may answer 400 for
+    a malformed key and 422 for a key used for another request."""
+    problem = {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    for operations in result.get("paths", {}).values():
+        post = operations.get("post")
+        if post is None:
+            continue
+        post.setdefault("parameters", []).append(
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": False,
+                "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+                "description": "Send a POST again with the same key: it runs once "
+                "(docs/guide-api.md, Retrying safely).",
+            }
+        )
+        responses = post.setdefault("responses", {})
+        responses.setdefault(
+            "400", {"description": "A malformed Idempotency-Key", "content": problem}
+        )
+        responses["422"] = {
+            "description": "The Idempotency-Key was used for another request",
+            "content": problem,
+        }
+    return result

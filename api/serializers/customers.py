@@ -8,6 +8,11 @@ from orders.services import CUSTOMER_FIELDS
 
 
 class CustomerSerializer(serializers.ModelSerializer):
+    # Optional on the form: "" when not given, which no "format: email" admits.
+    email = serializers.CharField(
+        read_only=True, help_text="An e-mail address, or empty when not given."
+    )
+
     class Meta:
         model = Customer
         fields = ("id", *CUSTOMER_FIELDS, "created_at")

@@ -64,9 +64,7 @@ def test_the_same_key_with_another_body_is_refused(service_api):
     assert not Customer.objects.filter(name="Other Ltd").exists()
 
 
-def test_the_same_key_on_another_url_is_refused(
-    service_api, intake_version, customer
-):
+def test_the_same_key_on_another_url_is_refused(service_api, intake_version, customer):
     post_keyed(service_api, CUSTOMERS, new_customer(), "key-3")
     order = {
         "customer": customer.pk,
@@ -83,7 +81,9 @@ def test_keys_belong_to_their_user(service_api, service_user, django_user_model)
     colleague = django_user_model.objects.create_user("colleague", password="x")
     colleague.groups.set(service_user.groups.all())
     post_keyed(service_api, CUSTOMERS, new_customer(), "shared-key")
-    theirs = post_keyed(token_client(colleague), CUSTOMERS, new_customer(), "shared-key")
+    theirs = post_keyed(
+        token_client(colleague), CUSTOMERS, new_customer(), "shared-key"
+    )
     assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs
     assert Customer.objects.filter(name="Keyed Ltd").count() == 2
 
@@ -114,7 +114,8 @@ def test_the_worker_sweep_forgets_expired_keys(service_api, settings):
     post_keyed(service_api, CUSTOMERS, new_customer(), "old")
     post_keyed(service_api, CUSTOMERS, new_customer(), "new")
     IdempotentRequest.objects.filter(key="old").update(
-        created_at=timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_KEY_HOURS + 1)
+        created_at=timezone.now()
+        - timedelta(hours=settings.API_IDEMPOTENCY_KEY_HOURS + 1)
     )
     assert expired_purge() == "1 expired Idempotency-Key record(s) removed"
     assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]
