@@ -27,6 +27,7 @@ from api import selectors
 from api.authentication import KEYWORD
 from api.models import IdempotentRequest
 from api.problems import IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_KEY_REUSED, problem_http
+from api.throttling import expired_allowances_purge
 from orderreview.models import User
 
 HEADER = "Idempotency-Key"
@@ -138,9 +139,11 @@ class IdempotencyMiddleware:
             if earlier is None:
                 raise
             return _replay(earlier, request_fingerprint)
-        if response.status_code >= 500 and (earlier := _recorded(user, key)):
-            # The copy that committed first made this one fail inside the view
-            # (a unique name it had just taken): its answer is the answer.
+        if not 200 <= response.status_code < 300 and (
+            earlier := _recorded(user, key)
+        ):
+            # A copy that committed first made this one fail in the view (the
+            # account code it had just taken): the first one's answer is the answer.
             return _replay(earlier, request_fingerprint)
         return response
 
@@ -162,7 +165,12 @@ def _record(
 
 
 def expired_purge(*, older_than: timedelta | None = None) -> str:
-    """Forget keys older than API_IDEMPOTENCY_KEY_HOURS (a worker sweep; older_than
-    is the stuck-task cutoff the sweeps share, not used here)."""
+    """Forget keys older than API_IDEMPOTENCY_KEY_HOURS, and rate allowances that
+    are full again (a worker sweep; older_than is the stuck-task cutoff the sweeps
+    share, not used here)."""
     count, _ = IdempotentRequest.objects.filter(created_at__lt=_cutoff()).delete()
-    return f"{count} expired Idempotency-Key record(s) removed"
+    allowances = expired_allowances_purge()
+    return (
+        f"{count} expired Idempotency-Key record(s) removed, "
+        f"{allowances} full rate allowance(s) forgotten"
+    )

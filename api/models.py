@@ -94,3 +94,16 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Idempotency-Key {self.key} of {self.user_id}"
+
+
+class RateAllowance(models.Model):
+    """The rate limit's state of one caller (a token, a person's session, a client
+    address): the moment its allowance is next back to full ("theoretical arrival
+    time" of the generic cell rate algorithm, api.throttling). One row per caller,
+    checked and moved forward by one SQL statement per request."""
+
+    caller = models.CharField(max_length=100, primary_key=True)
+    full_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Rate allowance of {self.caller}"

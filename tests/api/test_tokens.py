@@ -3,14 +3,16 @@ management command and the token page."""
 
 import hashlib
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
 from api import services
-from api.models import ApiToken
+from api.models import ApiToken, RateAllowance
 from tests.api.conftest import is_problem
 from tests.factories import CustomerFactory
 
@@ -106,6 +108,37 @@ def test_requests_beyond_the_rate_limit_get_429_per_token(service_user, settings
     assert int(refused["Retry-After"]) > 0
     # Counted per token: another token is not held back by the first.
     assert bearer(other_key).get(CUSTOMERS).status_code == 200
+
+
+def test_the_allowance_comes_back_one_interval_at_a_time(service_user, settings):
+    """2/minute: two at once, then one more each 30 s (the wait says when)."""
+    settings.API_RATE_LIMIT = "2/minute"
+    token, key = services.api_token_create(user=service_user)
+    client = bearer(key)
+    assert [client.get(CUSTOMERS).status_code for _ in range(3)] == [200, 200, 429]
+    allowance = RateAllowance.objects.get(caller=f"token-{token.pk}")
+    assert 29 <= int(client.get(CUSTOMERS)["Retry-After"]) <= 31
+
+    def later(seconds: int) -> None:
+        RateAllowance.objects.filter(pk=allowance.pk).update(
+            full_at=F("full_at") - timedelta(seconds=seconds)
+        )
+
+    later(31)
+    assert [client.get(CUSTOMERS).status_code for _ in range(2)] == [200, 429]
+    later(120)
+    assert [client.get(CUSTOMERS).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_full_allowances_are_forgotten_by_the_sweep(service_user, settings):
+    from api.idempotency import expired_purge
+
+    _token, key = services.api_token_create(user=service_user)
+    bearer(key).get(CUSTOMERS)
+    assert RateAllowance.objects.count() == 1
+    RateAllowance.objects.update(full_at=F("full_at") - timedelta(minutes=2))
+    assert "1 full rate allowance(s) forgotten" in expired_purge()
+    assert not RateAllowance.objects.exists()
 
 
 # --- the management command -------------------------------------------------------
