@@ -139,9 +139,7 @@ class IdempotencyMiddleware:
             if earlier is None:
                 raise
             return _replay(earlier, request_fingerprint)
-        if not 200 <= response.status_code < 300 and (
-            earlier := _recorded(user, key)
-        ):
+        if not 200 <= response.status_code < 300 and (earlier := _recorded(user, key)):
             # A copy that committed first made this one fail in the view (the
             # account code it had just taken): the first one's answer is the answer.
             return _replay(earlier, request_fingerprint)
