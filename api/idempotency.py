@@ -128,7 +128,7 @@ class IdempotencyMiddleware:
                     user=user, key=key, created_at__lt=_cutoff()
                 ).delete()
                 response = self.get_response(request)
-                if 200 <= response.status_code < 300:
+                if 200 <= response.status_code < 300 and not response.streaming:
                     _record(user, key, request_fingerprint, response)
                 elif response.status_code >= 500:
                     # Whatever the failed request wrote goes with it.
