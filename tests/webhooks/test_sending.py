@@ -2,6 +2,7 @@
 success, retries back off and give up, redirects are not followed, private
 addresses are refused unless allowed."""
 
+import socket
 import time
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from tests.webhooks.conftest import endpoint_for
 from webhooks import services
 from webhooks.models import WebhookDelivery
-from webhooks.signing import signature_verify
+from webhooks.signing import signature_header, signature_verify
 from webhooks.sweep import webhooks_sweep
 
 
@@ -149,8 +150,6 @@ def test_a_public_name_resolving_to_loopback_is_refused(
     integrations_admin, receiver, settings, monkeypatch
 ):
     # DNS is the outside world here: a name that answers with 127.0.0.1.
-    import socket
-
     real = socket.getaddrinfo
 
     def rebinding(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
@@ -206,8 +205,6 @@ def test_a_rotated_secret_signs_the_next_attempt(integrations_admin, receiver):
 
 
 def test_the_signature_refuses_old_timestamps_and_tampered_bodies():
-    from webhooks.signing import signature_header
-
     body = b'{"id":"1"}'
     header = signature_header("whsec_x", 1_000_000, body)
     assert signature_verify("whsec_x", header, body, now=1_000_000 + 300)
