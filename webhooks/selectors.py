@@ -21,13 +21,18 @@ def endpoint_deliveries(endpoint: WebhookEndpoint, *, after: str) -> KeysetPage:
 
 
 def endpoint_counts(endpoint: WebhookEndpoint) -> dict[str, int]:
-    """Deliveries per state, for the endpoint's page."""
-    return dict(
+    """Deliveries per state (by its label, in the states' order), for its page."""
+    counts = dict(
         WebhookDelivery.objects.filter(endpoint=endpoint)
         .values_list("state")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return {
+        label: counts[state]
+        for state, label in WebhookDelivery.State.choices
+        if state in counts
+    }
 
 
 def delivery_with_log(pk: int) -> WebhookDelivery | None:

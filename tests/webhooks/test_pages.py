@@ -260,5 +260,6 @@ def test_pages_keep_their_query_count_as_rows_grow(
             assert admin_client.get(url).status_code == 200
     page = admin_client.get(detail)
     assert len(page.context["page"].rows) == 25 and page.context["page"].has_next
+    assert "Succeeded: 60" in page.content.decode()
     older = admin_client.get(detail, {"after": page.context["page"].next_token})
     assert older.context["page"].rows[0].pk < page.context["page"].rows[-1].pk
