@@ -6,6 +6,8 @@ from orderreview import events
 from orders.models import Channel
 from requirements import change_orders
 from requirements import services as req_services
+from reviews import services as review_services
+from reviews.models import Review
 from tests import factories
 from tests.hardening.conftest import conditionally_accepted, submitted
 from tests.webhooks.conftest import endpoint_for
@@ -166,3 +168,44 @@ def test_a_failed_notice_queues_notice_failed_for_its_customer_only(
     assert not theirs.deliveries.exists()
     assert delivery.payload["data"]["notice"]["id"] == notice.pk
     assert delivery.payload["data"]["order"]["customer"]["id"] == customer.pk
+
+
+def test_a_rejected_change_order_queues_change_order_decided(
+    intake_version,
+    customer,
+    service_user,
+    approver,
+    integrations_admin,
+    django_capture_on_commit_callbacks,
+):
+    order = submitted(intake_version, customer, service_user)
+    change = change_orders.change_order_start(
+        order=order,
+        user=service_user,
+        reason="Quantity doubled",
+        channel=Channel.PHONE,
+        requested_by="Buyer",
+    )
+    req_services.revision_answers_save(
+        revision=change, user=service_user, answers={**change.answers, "quantity": 9}
+    )
+    req_services.revision_submit(revision=change, user=service_user)
+    endpoint_for(integrations_admin, URL, events=[EventType.CHANGE_ORDER_DECIDED])
+    review = Review.objects.get(requirement_set=change)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.decision_sign(
+            review=review,
+            signer=approver,
+            outcome="reject",
+            reasons="Cannot make 9 in time",
+            password=factories.TEST_PASSWORD,
+        )
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.event_type == "change_order.decided"
+    data = delivery.payload["data"]
+    assert data["revision"] == 2
+    assert data["decision"]["outcome"] == "reject"
+    assert data["decision"]["accepted"] is False
+    assert data["decision"]["acceptance_record_url"].endswith(
+        f"/orders/{order.number}/record/2/"
+    )
