@@ -51,6 +51,8 @@ Who listens:
   order_customer_changed, moves the order's communications and customer property to
   the order's customer.
 - audit.receivers answers disposed_orders_asked from its disposal tombstones.
+- webhooks.receivers queues signed deliveries to registered endpoints on
+  revision_submitted, review_decided and notice_failed (sent by the worker's sweep).
 """
 
 from django.dispatch import Signal

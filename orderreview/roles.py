@@ -22,6 +22,9 @@ MADE_AWARE = "Made aware of changes"
 # Who disposes of records past their retention period (ISO 9001 7.5.3.2): one asks,
 # another approves. Not auditors as such: auditors change nothing.
 RECORDS_CONTROLLER = "Records controller"
+# Who registers webhook endpoints (an ERP or MRP system), sees their secrets and
+# re-sends deliveries. Auditors read the delivery log, without the secrets.
+INTEGRATIONS_ADMIN = "Integrations admin"
 ALL_ROLES = (
     CUSTOMER_SERVICE,
     REVIEWER,
@@ -30,6 +33,7 @@ ALL_ROLES = (
     FORM_ADMIN,
     MADE_AWARE,
     RECORDS_CONTROLLER,
+    INTEGRATIONS_ADMIN,
 )
 
 # Named groups of roles, for role_required, has_role and the services that check a
@@ -107,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     MADE_AWARE: [],
     RECORDS_CONTROLLER: [],
+    INTEGRATIONS_ADMIN: [],
 }
 
 
@@ -183,6 +188,7 @@ def roles_context(request: HttpRequest) -> dict[str, object]:
             "auditor": holds(AUDITOR),
             "form_admin": holds(FORM_ADMIN),
             "records_controller": holds(RECORDS_CONTROLLER),
+            "integrations_admin": holds(INTEGRATIONS_ADMIN),
             "names": sorted(roles),
         }
     }

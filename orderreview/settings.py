@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "pages",
     # The REST API (docs/guide-api.md): the pages' rules for programs.
     "api",
+    # Signed webhooks to integrations (docs/guide-api.md "Webhooks").
+    "webhooks",
     "devtools",
 ]
 
@@ -293,7 +295,18 @@ TASK_WORKER_SWEEPS = [
     "staffmail.schedule.staffmail_sweep",
     # Idempotency-Key records past API_IDEMPOTENCY_KEY_HOURS.
     "api.idempotency.expired_purge",
+    # Webhook deliveries that are due: sent, retried with back-off (webhooks.sweep).
+    "webhooks.sweep.webhooks_sweep",
 ]
+
+# Webhooks (docs/guide-api.md): https only and public addresses only, unless these
+# open them (development, tests). Failed deliveries are retried after each delay
+# in turn (seconds), then given up.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_SCHEDULE_SECONDS = [60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600]
+WEBHOOK_SWEEP_BATCH = env_int("WEBHOOK_SWEEP_BATCH", 20)
 
 # E-mail to staff (docs/guide-notifications.md). Links in e-mails start with
 # SITE_URL (below). A review overdue by STAFF_MAIL_ESCALATE_AFTER_DAYS is escalated

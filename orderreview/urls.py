@@ -27,6 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The REST API (/api/v1/), its schema and docs, and the API token page.
     path("api/", include("api.urls")),
+    # Webhook endpoints and their delivery log (integrations admins).
+    path("webhooks/", include("webhooks.urls")),
     # /communications/, the public /catalog/ and the /notices/ queue and templates.
     path("", include("communications.urls")),
     path("", include("reviews.urls")),

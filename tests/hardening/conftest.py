@@ -32,6 +32,7 @@ from reviews import services as review_services
 from reviews.models import Assessment, CustomerAgreement, Review
 from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
+from tests.webhooks.world import webhook_world
 
 __all__ = ["COMPLETE", "answer_post", "customer", "intake_version"]
 
@@ -375,7 +376,7 @@ def world(
         token_e=token_e,
         order_f=Order.objects.get(pk=order_f.pk),
     )
-    world.params = world_params(world)
+    world.params = {**world_params(world), **webhook_world(customer, service_user)}
     return world
 
 

@@ -168,6 +168,17 @@ MATRIX: dict[str, Expect] = {
     # The world's order A is submitted: customer service is told so (409).
     "api:order_submit": post(401, 409, 403, 403, 403, 403),
     "api:unknown": get(404, 404, 404, 404, 404, 404),
+    # Webhooks: integrations admins act (tests/webhooks/test_pages.py); auditors
+    # read the endpoints and the delivery log, without the secrets.
+    "webhooks:endpoint_list": get(302, 403, 403, 403, 200, 403),
+    "webhooks:endpoint_create": get(302, 403, 403, 403, 403, 403),
+    "webhooks:endpoint_detail": get(302, 403, 403, 403, 200, 403),
+    "webhooks:endpoint_edit": get(302, 403, 403, 403, 403, 403),
+    "webhooks:endpoint_delete": get(302, 403, 403, 403, 403, 403),
+    "webhooks:secret_rotate": post(302, 403, 403, 403, 403, 403),
+    "webhooks:endpoint_ping": post(302, 403, 403, 403, 403, 403),
+    "webhooks:delivery_detail": get(302, 403, 403, 403, 200, 403),
+    "webhooks:delivery_resend": post(302, 403, 403, 403, 403, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
