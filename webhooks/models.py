@@ -191,6 +191,9 @@ class WebhookAttempt(models.Model):
     succeeded = models.BooleanField(default=False)
     # What the receiver answered or what went wrong, cut short (shown escaped).
     excerpt = models.CharField(max_length=EXCERPT_MAX_LENGTH, blank=True)
+    # Like every model of a tracked app (audit.registry): written once, so its
+    # history is its one "created" row.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["delivery", "number"]
