@@ -44,3 +44,6 @@ OrderAccess = roles_allowed(roles.CUSTOMER_SERVICE, read_only=roles.ORDER_READER
 OrderFormAccess = roles_allowed(
     read_only=(roles.CUSTOMER_SERVICE, roles.FORM_ADMIN, roles.AUDITOR)
 )
+# reviews:review_detail, acceptance_record and acceptance_record_pdf: whoever
+# reviews and decides, and customer service and auditors reading.
+ReviewAccess = roles_allowed(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
