@@ -272,3 +272,13 @@ def test_approvers_read_the_review_they_sign_in_the_browser(
     sign(review, approver)
     body = approver_api.get(urls["record"]).json()
     assert body["signed"] is True and body["signatures"][0]["verified"] is True
+
+
+def test_the_pdf_answers_problems_as_json_whatever_was_asked(
+    service_api, form_admin_api, accepted_order
+):
+    url = _urls(accepted_order.number)["pdf"]
+    refused = form_admin_api.get(url, HTTP_ACCEPT="application/pdf")
+    assert is_problem(refused, 403, "permission-denied")
+    as_json = service_api.get(url, HTTP_ACCEPT="application/json")
+    assert is_problem(as_json, 406, "not-acceptable")
