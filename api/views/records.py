@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from api.permissions import ReviewAccess
 from api.problems import PROBLEM_CONTENT_TYPE
 from api.serializers.reviews import RecordSerializer, ReviewSerializer
-from api.views.common import DETAIL_PROBLEMS, ORDER_NUMBER_PARAMETER
+from api.views.common import DETAIL_PROBLEMS, ORDER_NUMBER_PARAMETER, problems
 from api.views.revisions import REVISION_PARAMETER
 from reviews import selectors
 from reviews.record_views import record_context, record_pdf
@@ -76,6 +76,8 @@ class PdfRenderer(BaseRenderer):
 class AcceptanceRecordPdf(APIView):
     permission_classes = [ReviewAccess]
     renderer_classes = [PdfRenderer]
+    # OPTIONS would describe the view in JSON through the PDF renderer: refused.
+    metadata_class = None
 
     @extend_schema(
         operation_id="orders_revisions_record_pdf",
@@ -87,6 +89,7 @@ class AcceptanceRecordPdf(APIView):
                 OpenApiTypes.BINARY, description="The acceptance record (PDF)"
             ),
             **DETAIL_PROBLEMS,
+            **problems(s406="Accept application/pdf (or */*)"),
         },
     )
     def get(self, request: Request, number: str, revision: int) -> HttpResponse:

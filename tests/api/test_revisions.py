@@ -282,3 +282,5 @@ def test_the_pdf_answers_problems_as_json_whatever_was_asked(
     assert is_problem(refused, 403, "permission-denied")
     as_json = service_api.get(url, HTTP_ACCEPT="application/json")
     assert is_problem(as_json, 406, "not-acceptable")
+    options = service_api.options(url)
+    assert is_problem(options, 405, "method-not-allowed")
