@@ -123,6 +123,25 @@ def test_the_diff_is_the_change_order_pages_old_to_new(service_api, changed_orde
     assert service_api.get(url, {"from": 1, "to": 2}).json() == body
 
 
+def test_a_change_orders_draft_diff_previews_what_submitting_would_make(
+    service_api, accepted_order, service_user
+):
+    draft = change_orders.change_order_start(
+        order=accepted_order,
+        user=service_user,
+        reason="More",
+        channel=Channel.EMAIL,
+        requested_by="Jo",
+    )
+    req_services.revision_answers_save(
+        revision=draft, user=service_user, answers={**draft.answers, "quantity": 300}
+    )
+    body = service_api.get(_urls(accepted_order.number)["diff"]).json()
+    assert body["to_revision"] == {"number": 2, "state": "draft"}
+    [changed] = body["changed"]
+    assert changed["new"]["display"] == "300" and changed["new"]["id"] is None
+
+
 def test_bad_from_and_to_are_refused_per_field(service_api, changed_order):
     url = _urls(changed_order.number)["diff"]
     both = service_api.get(url, {"from": "one", "to": "0"})
