@@ -42,3 +42,6 @@ OrderAccess = roles_allowed(roles.CUSTOMER_SERVICE, read_only=roles.ORDER_READER
 # Published forms and their questions, to build an input for new orders: whoever
 # enters orders (orders:order_new), form admins and auditors (orderforms pages).
 OrderFormAccess = roles_allowed(read_only=roles.ORDER_FORM_READERS)
+# reviews:review_detail, acceptance_record and acceptance_record_pdf: whoever
+# reviews and decides, and customer service and auditors reading.
+ReviewAccess = roles_allowed(*roles.REVIEWING, read_only=roles.REVIEW_READERS)

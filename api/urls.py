@@ -4,7 +4,16 @@ in the "api" namespace."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import common, customers, order_writes, orderforms, orders, tokens
+from api.views import (
+    common,
+    customers,
+    order_writes,
+    orderforms,
+    orders,
+    records,
+    revisions,
+    tokens,
+)
 
 app_name = "api"
 
@@ -41,6 +50,36 @@ urlpatterns = [
         "v1/orders/<str:number>/submit/",
         order_writes.OrderSubmit.as_view(),
         name="order_submit",
+    ),
+    path(
+        "v1/orders/<str:number>/revisions/",
+        revisions.RevisionList.as_view(),
+        name="revision_list",
+    ),
+    path(
+        "v1/orders/<str:number>/revisions/<int:revision>/",
+        revisions.RevisionDetail.as_view(),
+        name="revision_detail",
+    ),
+    path(
+        "v1/orders/<str:number>/diff/",
+        revisions.RevisionDiff.as_view(),
+        name="revision_diff",
+    ),
+    path(
+        "v1/orders/<str:number>/revisions/<int:revision>/review/",
+        records.ReviewState.as_view(),
+        name="revision_review",
+    ),
+    path(
+        "v1/orders/<str:number>/revisions/<int:revision>/record/",
+        records.AcceptanceRecord.as_view(),
+        name="acceptance_record",
+    ),
+    path(
+        "v1/orders/<str:number>/revisions/<int:revision>/record/pdf/",
+        records.AcceptanceRecordPdf.as_view(),
+        name="acceptance_record_pdf",
     ),
     # Last: any other URL under /api/v1/ is a JSON problem, not an HTML page.
     path("v1/<path:rest>", common.unknown_url, name="unknown"),

@@ -145,7 +145,7 @@ def _person(value: object) -> str:
 
 
 def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
-    """Render the acceptance record context (see views._record_context)."""
+    """Render the acceptance record context (see record_views.record_context)."""
     record = context["record"]
     revision = context["revision"]
     review = context["review"]

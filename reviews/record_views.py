@@ -16,7 +16,8 @@ from reviews.record_confirmation import confirmation_shown
 from reviews.views import requirement_file_url
 
 
-def _record_context(review: Review, user: Any) -> dict[str, object]:
+def record_context(review: Review, user: Any) -> dict[str, object]:
+    """What the record page, its PDF and the API show of a review's record."""
     signatures = selectors.record_signatures(review)
     shown = record.record_content(
         review, signatures[0].signature if signatures else None
@@ -56,12 +57,19 @@ def _acknowledgements_at_signing(
     return req_selectors.acknowledgements_at(review.requirement_set, signed_at)
 
 
+def record_pdf(review: Review, user: Any) -> bytes:
+    """The record as a PDF (the page's download and the API's)."""
+    # The chain head when printed: a copy of it kept outside the database.
+    context = {**record_context(review, user), "chain_head": selectors.chain_head()}
+    return pdf.acceptance_record_pdf(context)
+
+
 @require_safe
 @role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
 def acceptance_record(request: HttpRequest, number: str, revision: int) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
     return render(
-        request, "reviews/acceptance_record.html", _record_context(review, request.user)
+        request, "reviews/acceptance_record.html", record_context(review, request.user)
     )
 
 
@@ -71,12 +79,7 @@ def acceptance_record_pdf(
     request: HttpRequest, number: str, revision: int
 ) -> HttpResponse:
     review = selectors.review_for_record(number, revision)
-    # The chain head when printed: a copy of it kept outside the database.
-    context = {
-        **_record_context(review, request.user),
-        "chain_head": selectors.chain_head(),
-    }
-    content = pdf.acceptance_record_pdf(context)
+    content = record_pdf(review, request.user)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{number}-rev{revision}-acceptance-record.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -494,4 +494,15 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         },
         "api:order_detail": {"number": a},
         "api:order_submit": {"number": a},
+        "api:revision_list": {"number": w.order_d.number},
+        **{
+            f"api:{name}": {"number": w.order_d.number, "revision": "2"}
+            for name in (
+                "revision_detail",
+                "revision_review",
+                "acceptance_record",
+                "acceptance_record_pdf",
+            )
+        },
+        "api:revision_diff": {"number": w.order_d.number},
     }

@@ -179,6 +179,14 @@ MATRIX: dict[str, Expect] = {
     "webhooks:endpoint_ping": post(302, 403, 403, 403, 403, 403),
     "webhooks:delivery_detail": get(302, 403, 403, 403, 200, 403),
     "webhooks:delivery_resend": post(302, 403, 403, 403, 403, 403),
+    # An order's revisions and diff: the order and change-order pages' roles;
+    # its review and record: the review and record pages' roles.
+    "api:revision_list": get(401, 200, 200, 200, 200, 403),
+    "api:revision_detail": get(401, 200, 200, 200, 200, 403),
+    "api:revision_diff": get(401, 200, 200, 200, 200, 403),
+    "api:revision_review": get(401, 200, 200, 200, 200, 403),
+    "api:acceptance_record": get(401, 200, 200, 200, 200, 403),
+    "api:acceptance_record_pdf": get(401, 200, 200, 200, 200, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
