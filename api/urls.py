@@ -4,7 +4,15 @@ in the "api" namespace."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import customers, order_writes, orderforms, orders, tokens
+from api.views import (
+    communication_files,
+    communications,
+    customers,
+    order_writes,
+    orderforms,
+    orders,
+    tokens,
+)
 
 app_name = "api"
 
@@ -41,5 +49,25 @@ urlpatterns = [
         "v1/orders/<str:number>/submit/",
         order_writes.OrderSubmit.as_view(),
         name="order_submit",
+    ),
+    path(
+        "v1/communications/",
+        communications.CommunicationList.as_view(),
+        name="communication_list",
+    ),
+    path(
+        "v1/communications/<int:pk>/",
+        communications.CommunicationDetail.as_view(),
+        name="communication_detail",
+    ),
+    path(
+        "v1/communications/<int:pk>/attachments/",
+        communication_files.AttachmentAdd.as_view(),
+        name="communication_attachment_add",
+    ),
+    path(
+        "v1/communications/<int:pk>/attachments/<int:attachment_id>/",
+        communication_files.AttachmentDownload.as_view(),
+        name="communication_attachment",
     ),
 ]
