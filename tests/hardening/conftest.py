@@ -493,4 +493,10 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         },
         "api:order_detail": {"number": a},
         "api:order_submit": {"number": a},
+        "api:communication_detail": comm,
+        "api:communication_attachment_add": comm,
+        "api:communication_attachment": {
+            **comm,
+            "attachment_id": str(w.attachment_pk),
+        },
     }
