@@ -49,7 +49,10 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class CommunicationRowSerializer(serializers.ModelSerializer):
     customer = CustomerBriefSerializer(read_only=True)
     order = serializers.SlugRelatedField(
-        slug_field="number", read_only=True, help_text="The order's number, or null."
+        slug_field="number",
+        read_only=True,
+        allow_null=True,
+        help_text="The order's number, or null.",
     )
     recorded_by = serializers.SerializerMethodField()
 
