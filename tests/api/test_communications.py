@@ -6,16 +6,23 @@ import json
 from datetime import timedelta
 
 import pytest
+import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
+from api import services as api_services
 from communications import attachments, services
 from communications.models import Communication, CommunicationAttachment
 from tests import factories
 from tests.api.conftest import is_problem, token_client
+from tests.api.test_schema import READ_CHECKS, SCHEMA_URL, wsgi_app
+
+__all__ = ["wsgi_app"]
 
 pytestmark = pytest.mark.django_db
 
@@ -560,3 +567,37 @@ def test_the_list_and_detail_run_the_same_queries_as_the_log_grows(
     few = _counts(client, _grow(1, customer, order, service_user))
     many = _counts(client, _grow(12, customer, order, service_user))
     assert few == many == PINNED, json.dumps({"few": few, "many": many})
+
+
+# --- the write operations under schemathesis ---------------------------------------
+
+
+@pytest.fixture
+def write_schema(wsgi_app, customer, service_user):
+    recorded(customer, service_user, attachment=pdf())
+    loaded = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
+    return loaded.include(method="POST", path_regex="^/api/v1/communications/")
+
+
+def test_recording_and_attaching_answer_within_their_schema(write_schema, service_user):
+    """Generated bodies, JSON and multipart: no 500, no answer outside the schema."""
+    _token, key = api_services.api_token_create(user=service_user, name="st")
+    operations = [result.ok() for result in write_schema.get_all_operations()]
+    assert len(operations) == 2
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @hypothesis_settings(
+            max_examples=40,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def answers_within_schema(case: schemathesis.Case) -> None:
+            case.call_and_validate(
+                headers={"Authorization": f"Bearer {key}"}, checks=READ_CHECKS
+            )
+
+        answers_within_schema()
