@@ -42,7 +42,7 @@ NOT_FOUND = ProblemType("not-found", "Not found")
 METHOD_NOT_ALLOWED = ProblemType("method-not-allowed", "Method not allowed")
 NOT_ACCEPTABLE = ProblemType("not-acceptable", "No acceptable response format")
 UNSUPPORTED_MEDIA_TYPE = ProblemType(
-    "unsupported-media-type", "Send the body as application/json"
+    "unsupported-media-type", "The body's media type is not accepted here"
 )
 RATE_LIMITED = ProblemType("rate-limited", "Too many requests")
 CONFLICT = ProblemType("conflict", "The object is not in a state that allows this")

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.views import (
     common,
+    communication_files,
+    communications,
     customers,
     order_writes,
     orderforms,
@@ -50,6 +52,26 @@ urlpatterns = [
         "v1/orders/<str:number>/submit/",
         order_writes.OrderSubmit.as_view(),
         name="order_submit",
+    ),
+    path(
+        "v1/communications/",
+        communications.CommunicationList.as_view(),
+        name="communication_list",
+    ),
+    path(
+        "v1/communications/<int:pk>/",
+        communications.CommunicationDetail.as_view(),
+        name="communication_detail",
+    ),
+    path(
+        "v1/communications/<int:pk>/attachments/",
+        communication_files.AttachmentAdd.as_view(),
+        name="communication_attachment_add",
+    ),
+    path(
+        "v1/communications/<int:pk>/attachments/<int:attachment_id>/",
+        communication_files.AttachmentDownload.as_view(),
+        name="communication_attachment",
     ),
     path(
         "v1/orders/<str:number>/revisions/",

@@ -1,6 +1,7 @@
 """Files kept with communications: checked by type and content, stored under a
 name of our own. attachment_add is the service; services re-exports it."""
 
+import hashlib
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -71,11 +72,16 @@ def attachment_add(
     content_type = attachment_check(upload)
     original_name = PurePath(upload.name or "file").name[:255]
     extension = PurePath(original_name).suffix.lower()
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
     attachment = CommunicationAttachment(
         communication=communication,
         original_name=original_name,
         content_type=content_type,
         size=upload.size,
+        sha256=digest.hexdigest(),
         uploaded_by=user,
     )
     # A name of our own: the uploader's name is kept for display only.

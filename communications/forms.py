@@ -101,6 +101,14 @@ class CommunicationForm(forms.Form):
         "at most 10 MB.",
     )
 
+    def clean_subject(self) -> str:
+        # Shown on one line in the log, its lists and an API client's: the same
+        # rule as a customer's one-line fields.
+        subject = self.cleaned_data["subject"]
+        if any(c in subject for c in "\r\n"):
+            raise forms.ValidationError("One line only: remove the line break.")
+        return subject
+
     def clean_order(self) -> Order | None:
         number = self.cleaned_data["order"].strip()
         if not number:

@@ -439,6 +439,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.Order.Status",
         "FormVersionStatusEnum": "orders.models.OrderFormVersion.Status",
+        "ChannelEnum": "orders.models.Channel",
+        "KindEnum": "orders.models.Question.Kind",
+        "CommunicationChannelEnum": "communications.models.Communication.Channel",
+        "CommunicationKindEnum": "communications.models.Communication.Kind",
     },
 }
 

@@ -148,6 +148,9 @@ class CommunicationAttachment(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
+    # Of the stored bytes, so a client or an auditor can compare a copy; empty only
+    # for a file that was already missing from storage when hashes were filled in.
+    sha256 = models.CharField(max_length=64, blank=True, default="")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -156,6 +159,12 @@ class CommunicationAttachment(models.Model):
 
     class Meta:
         ordering = ["communication", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^([0-9a-f]{64})?$"),
+                name="communicationattachment_sha256_hex",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -6,9 +6,11 @@ import json
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -19,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api import services
+from communications import services as comm_services
 from tests.hardening.conftest import submitted
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
@@ -43,9 +46,20 @@ def test_the_docs_page_is_served_from_our_own_files(db, client):
 
 
 @pytest.fixture
-def api_world(db, intake_version, customer, service_user):
+def api_world(db, intake_version, customer, service_user, settings, tmp_path):
     """Rows behind every read endpoint, and customer service's token."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     submitted(intake_version, customer, service_user)
+    comm_services.communication_record(
+        customer=customer,
+        direction="in",
+        channel="email",
+        kind="complaint",
+        subject="Scratched parts",
+        occurred_at=timezone.now(),
+        recorded_by=service_user,
+        attachment=SimpleUploadedFile("photos.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
     _token, key = services.api_token_create(user=service_user, name="schemathesis")
     return f"Bearer {key}"
 
@@ -80,7 +94,7 @@ READ_CHECKS = [
 def test_the_read_endpoints_answer_within_their_schema(api_schema, api_world):
     """Each GET operation with generated parameters (bounded, reproducible)."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 12
+    assert len(operations) == 15
 
     for operation in operations:
 

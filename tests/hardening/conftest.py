@@ -505,4 +505,10 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             )
         },
         "api:revision_diff": {"number": w.order_d.number},
+        "api:communication_detail": comm,
+        "api:communication_attachment_add": comm,
+        "api:communication_attachment": {
+            **comm,
+            "attachment_id": str(w.attachment_pk),
+        },
     }

@@ -187,6 +187,11 @@ MATRIX: dict[str, Expect] = {
     "api:revision_review": get(401, 200, 200, 200, 200, 403),
     "api:acceptance_record": get(401, 200, 200, 200, 200, 403),
     "api:acceptance_record_pdf": get(401, 200, 200, 200, 200, 403),
+    # The communication pages' roles; an empty POST lacks its file (400).
+    "api:communication_list": get(401, 200, 403, 403, 200, 403),
+    "api:communication_detail": get(401, 200, 403, 403, 200, 403),
+    "api:communication_attachment_add": post(401, 400, 403, 403, 403, 403),
+    "api:communication_attachment": get(401, 200, 403, 403, 200, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
