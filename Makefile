@@ -28,7 +28,9 @@ demo: migrate
 run: demo
 	@echo "OrderReview at http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	@echo "E-mail (to customers and staff) is written to var/mail/, one file per message"
-	$(DEV_ENV) DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend bash scripts/run_dev.sh
+	@echo "Webhooks may go to http:// and local addresses here (a receiver on this machine)"
+	$(DEV_ENV) DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+		WEBHOOK_ALLOW_HTTP=1 WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 bash scripts/run_dev.sh
 
 test: install
 	$(BIN)/python -m pytest
