@@ -530,9 +530,9 @@ def test_attaching_refuses_what_the_attach_form_refuses(
 
 # --- constant queries -------------------------------------------------------------
 
-# Every token request: token and user, last use, groups, rate-limit count (6)
+# Every token request: token and user, last use, groups, rate limit
 # -- see tests/api/test_queries.py.
-TOKEN_REQUEST = 9
+TOKEN_REQUEST = 4
 PINNED = {
     # One page of communications with customer, order and recorder.
     "list": TOKEN_REQUEST + 1,

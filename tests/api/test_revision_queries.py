@@ -44,35 +44,35 @@ REVIEW = (
 ENDPOINTS = {
     "revision list": Endpoint(
         lambda o, n: f"/api/v1/orders/{o.number}/revisions/",
-        12,
+        7,
         f"{TOKEN_REQUEST}; the order; {REVISIONS}; their notifications",
     ),
     "revision detail": Endpoint(
         lambda o, n: f"/api/v1/orders/{o.number}/revisions/{n}/",
-        14,
+        9,
         f"{TOKEN_REQUEST}; the order; {REVISIONS}; their notifications; the "
         "revision's requirements with discipline and question; the disposal",
     ),
     "diff": Endpoint(
         lambda o, n: f"/api/v1/orders/{o.number}/diff/",
-        15,
+        10,
         f"{TOKEN_REQUEST}; the order; {REVISIONS}; their notifications; the "
         "baseline; the requirements of each side",
     ),
     "review": Endpoint(
         lambda o, n: f"/api/v1/orders/{o.number}/revisions/{n}/review/",
-        14,
+        9,
         f"{TOKEN_REQUEST}; {REVIEW}",
     ),
     "record": Endpoint(
         lambda o, n: f"/api/v1/orders/{o.number}/revisions/{n}/record/",
-        17,
+        12,
         f"{TOKEN_REQUEST}; {REVIEW}; the signatures' predecessors; the chain's "
         "first signature; who was told of the change",
     ),
     "record pdf": Endpoint(
         lambda o, n: f"/api/v1/orders/{o.number}/revisions/{n}/record/pdf/",
-        18,
+        13,
         f"{TOKEN_REQUEST}; as the record; the chain head printed on it",
     ),
 }
