@@ -45,6 +45,7 @@ UNSUPPORTED_MEDIA_TYPE = ProblemType(
 )
 RATE_LIMITED = ProblemType("rate-limited", "Too many requests")
 CONFLICT = ProblemType("conflict", "The object is not in a state that allows this")
+TOO_LARGE = ProblemType("too-large", "The request body is too large")
 OTHER = ProblemType("request-refused", "The request was refused")
 
 
@@ -54,6 +55,14 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The object is not in a state that allows this."
     default_code = "conflict"
+
+
+class TooLarge(exceptions.APIException):
+    """The body is larger than the endpoint takes (a file over its limit)."""
+
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "too_large"
 
 
 # The most specific match first: AuthenticationFailed and NotAuthenticated are both
@@ -70,6 +79,7 @@ PROBLEM_TYPES: tuple[tuple[type[exceptions.APIException], ProblemType], ...] = (
     (exceptions.UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE),
     (exceptions.Throttled, RATE_LIMITED),
     (Conflict, CONFLICT),
+    (TooLarge, TOO_LARGE),
 )
 ALL_TYPES = (*(problem for _, problem in PROBLEM_TYPES), OTHER)
 
