@@ -63,8 +63,13 @@ WRITTEN_VALUES = {
 def change_order_or_404(number: str, revision: int) -> RequirementSet:
     """A change order (revision 2 and up) of the order, in any state."""
     found = (
+        # The review and its decision (the outcome) by the reviews app's reverse
+        # relations' names: one query whatever the change order's state.
         RequirementSet.objects.select_related(
-            "order__form_version", "created_by", "submitted_by"
+            "order__form_version",
+            "created_by",
+            "submitted_by",
+            "review__decision",
         )
         .filter(order__number=number, number=revision, number__gt=1)
         .first()

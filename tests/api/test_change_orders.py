@@ -4,13 +4,16 @@ back; every refusal (400 per field, 403 by role, 404, 409 by state)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from communications.models import Communication
 from orders.models import Order
 from requirements import services as req_services
 from requirements.models import RequirementSet
 from tests.api.conftest import is_problem, token_client
+from tests.changes.conftest import assess_all, sign
 from tests.hardening.conftest import conditionally_accepted, submitted
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -258,3 +261,25 @@ def test_a_change_orders_file_answer_is_uploaded_to_its_draft(
     assert service_api.post(f"{raised['Location']}submit/").status_code == 200
     late = service_api.post(url, {"file": SimpleUploadedFile("d.pdf", PDF)})
     assert is_problem(late, 409, "conflict")
+
+
+def test_reading_a_change_order_runs_the_same_queries_in_every_state(
+    service_api, accepted_order, change, team, approver
+):
+    """9 for the token request (tests/api/test_queries.py), 1 for the change order
+    with its order, form version, people, review and decision."""
+    counts = []
+    for step in ("draft", "submitted", "decided"):
+        if step == "submitted":
+            patch_json(service_api, change, {"answers": {"quantity": 400}})
+            service_api.post(f"{change}submit/")
+        if step == "decided":
+            review = RequirementSet.objects.get(order=accepted_order, number=2).review
+            assess_all(review, team)
+            sign(review, approver)
+        with CaptureQueriesContext(connection) as captured:
+            response = service_api.get(change)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert response.json()["outcome"] == "accept"
+    assert counts == [10, 10, 10]
