@@ -93,7 +93,7 @@ def test_the_draft_and_change_order_writes_answer_within_their_schema(
             derandomize=True,
             database=None,
         )
-        def answers_within_schema(case: schemathesis.Case) -> None:
+        def answers_within_schema(case: schemathesis.Case, path: dict = path) -> None:
             case.path_parameters = {**case.path_parameters, **path}
             with transaction.atomic():
                 case.call_and_validate(
