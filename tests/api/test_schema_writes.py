@@ -71,6 +71,26 @@ def write_world(db, intake_version, customer, service_user) -> dict:
     }
 
 
+def _run(operation: object, path: dict, auth: str) -> None:
+    """Bounded, reproducible examples of one operation on the object at path."""
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def answers_within_schema(case: schemathesis.Case) -> None:
+        case.path_parameters = {**case.path_parameters, **path}
+        with transaction.atomic():
+            case.call_and_validate(headers={"Authorization": auth}, checks=CHECKS)
+            transaction.set_rollback(True)
+
+    answers_within_schema()
+
+
 def test_the_draft_and_change_order_writes_answer_within_their_schema(
     write_world,
     wsgi_app,  # noqa: F811
@@ -82,23 +102,4 @@ def test_the_draft_and_change_order_writes_answer_within_their_schema(
     }
     assert set(WRITES) <= set(operations)
     for key, world_key in WRITES.items():
-        operation = operations[key]
-        path = write_world[world_key]
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=25,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def answers_within_schema(case: schemathesis.Case, path: dict = path) -> None:
-            case.path_parameters = {**case.path_parameters, **path}
-            with transaction.atomic():
-                case.call_and_validate(
-                    headers={"Authorization": write_world["auth"]}, checks=CHECKS
-                )
-                transaction.set_rollback(True)
-
-        answers_within_schema()
+        _run(operations[key], write_world[world_key], write_world["auth"])
