@@ -210,6 +210,21 @@ class ChangeOrderDetail(APIView):
         draft = draft_answers_update(draft, body, user=request.user)
         return change_order_response(draft)
 
+    @extend_schema(
+        operation_id="change_orders_discard",
+        summary="Discard a change order that was never submitted",
+        parameters=[ORDER_NUMBER_PARAMETER, REVISION_PARAMETER],
+        responses={
+            204: None,
+            **DETAIL_PROBLEMS,
+            **problems(s409="The change order was already submitted"),
+        },
+    )
+    def delete(self, request: Request, number: str, revision: int) -> Response:
+        draft = change_draft_or_409(number, revision)
+        change_orders.change_order_discard(revision=draft, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ChangeOrderSubmit(APIView):
     permission_classes = [OrderAccess]

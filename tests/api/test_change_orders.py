@@ -283,3 +283,16 @@ def test_reading_a_change_order_runs_the_same_queries_in_every_state(
         counts.append(len(captured))
     assert response.json()["outcome"] == "accept"
     assert counts == [10, 10, 10]
+
+
+def test_an_unsubmitted_change_order_is_discarded_and_a_submitted_one_is_not(
+    service_api, reviewer_api, accepted_order, change
+):
+    assert is_problem(reviewer_api.delete(change), 403, "permission-denied")
+    assert service_api.delete(change).status_code == 204
+    assert not accepted_order.revisions.filter(number=2).exists()
+    assert is_problem(service_api.delete(change), 404, "not-found")
+    again = post_json(service_api, changes_url(accepted_order), RAISE)
+    patch_json(service_api, again["Location"], {"answers": {"quantity": 400}})
+    service_api.post(f"{again['Location']}submit/")
+    assert is_problem(service_api.delete(again["Location"]), 409, "conflict")

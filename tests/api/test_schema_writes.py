@@ -27,6 +27,7 @@ WRITES = {
     ("POST", "/api/v1/orders/{number}/change-orders/"): "changeable",
     ("PATCH", "/api/v1/orders/{number}/change-orders/{revision}/"): "change",
     ("POST", "/api/v1/orders/{number}/change-orders/{revision}/submit/"): "change",
+    ("DELETE", "/api/v1/orders/{number}/change-orders/{revision}/"): "change",
     ("POST", "/api/v1/orders/{number}/change-orders/{revision}/files/{key}/"): (
         "change"
     ),
