@@ -82,7 +82,7 @@ def draft_update(request: Request, number: str) -> Response:
     body = body_object(request, BODY_FIELDS)
     errors = _fixed_field_errors(order, body)
     header = None
-    if any(name in body for name in HEADER_FIELDS) and not errors:
+    if any(name in body for name in HEADER_FIELDS):
         header = OrderHeaderForm(_header_data(order, body), order=order)
         if not header.is_valid():
             errors.update(form_errors(header))
