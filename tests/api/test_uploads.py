@@ -167,3 +167,10 @@ def test_only_customer_service_uploads(
     anonymous = Client().post(upload_url(draft), {"file": pdf()})
     assert is_problem(anonymous, 401, "not-authenticated")
     assert "drawing" not in stored(draft)
+
+
+def test_other_methods_are_not_allowed(service_api, draft):
+    for method in (service_api.get, service_api.put, service_api.delete):
+        assert is_problem(method(upload_url(draft)), 405, "method-not-allowed")
+    change_orders = f"/api/v1/orders/{draft.order.number}/change-orders/"
+    assert is_problem(service_api.get(change_orders), 405, "method-not-allowed")
