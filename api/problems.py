@@ -52,6 +52,7 @@ IDEMPOTENCY_KEY_INVALID = ProblemType(
 IDEMPOTENCY_KEY_REUSED = ProblemType(
     "idempotency-key-reused", "The Idempotency-Key belongs to another request"
 )
+TOO_LARGE = ProblemType("too-large", "The request body is too large")
 OTHER = ProblemType("request-refused", "The request was refused")
 
 
@@ -61,6 +62,14 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The object is not in a state that allows this."
     default_code = "conflict"
+
+
+class TooLarge(exceptions.APIException):
+    """The body is larger than the endpoint takes (a file over its limit)."""
+
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "too_large"
 
 
 # The most specific match first: AuthenticationFailed and NotAuthenticated are both
@@ -77,6 +86,7 @@ PROBLEM_TYPES: tuple[tuple[type[exceptions.APIException], ProblemType], ...] = (
     (exceptions.UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE),
     (exceptions.Throttled, RATE_LIMITED),
     (Conflict, CONFLICT),
+    (TooLarge, TOO_LARGE),
 )
 # Sent by middleware (api.idempotency, the catch-all of unknown API URLs), before
 # any view.

@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import (
+    change_orders,
     common,
     communication_files,
     communications,
@@ -15,6 +16,7 @@ from api.views import (
     records,
     revisions,
     tokens,
+    uploads,
 )
 
 app_name = "api"
@@ -52,6 +54,31 @@ urlpatterns = [
         "v1/orders/<str:number>/submit/",
         order_writes.OrderSubmit.as_view(),
         name="order_submit",
+    ),
+    path(
+        "v1/orders/<str:number>/files/<slug:key>/",
+        uploads.OrderFileUpload.as_view(),
+        name="order_file_upload",
+    ),
+    path(
+        "v1/orders/<str:number>/change-orders/",
+        change_orders.ChangeOrderList.as_view(),
+        name="change_order_list",
+    ),
+    path(
+        "v1/orders/<str:number>/change-orders/<int:revision>/",
+        change_orders.ChangeOrderDetail.as_view(),
+        name="change_order_detail",
+    ),
+    path(
+        "v1/orders/<str:number>/change-orders/<int:revision>/submit/",
+        change_orders.ChangeOrderSubmit.as_view(),
+        name="change_order_submit",
+    ),
+    path(
+        "v1/orders/<str:number>/change-orders/<int:revision>/files/<slug:key>/",
+        change_orders.ChangeOrderFileUpload.as_view(),
+        name="change_order_file_upload",
     ),
     path(
         "v1/communications/",

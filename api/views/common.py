@@ -170,7 +170,8 @@ def body_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
         raise exceptions.ValidationError(
             {key: ["There is no such field."] for key in unknown}
         )
-    return dict(data)
+    # One value per field (a multipart body's last), never its list of values.
+    return {key: data[key] for key in data}
 
 
 @csrf_exempt

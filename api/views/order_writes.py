@@ -3,6 +3,7 @@ checked by the web page's own forms, every error per field in one response."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -12,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import OrderAccess
-from api.problems import Conflict
 from api.serializers.order_input import OrderCreateSerializer
 from api.serializers.orders import OrderDetailSerializer
 from api.views.common import (
@@ -22,6 +22,15 @@ from api.views.common import (
     form_data,
     form_errors,
     problems,
+)
+from api.views.draft_answers import (
+    ANSWERS_KEY,
+    answers_object,
+    header_refusal,
+    not_a_draft,
+    prefixed,
+    shape_errors,
+    submit_flag,
 )
 from orders.forms import DOCUMENTED, UNDOCUMENTED, OrderHeaderForm
 from orders.models import Order
@@ -33,8 +42,7 @@ from requirements import services as req_services
 from requirements.draft_editing import order_draft_revision
 
 HEADER_FIELDS = tuple(OrderHeaderForm.base_fields)
-BODY_FIELDS = (*HEADER_FIELDS, "answers", "submit")
-ANSWERS_KEY = "answers"
+BODY_FIELDS = (*HEADER_FIELDS, ANSWERS_KEY, "submit")
 
 
 def _header_form(body: dict[str, Any]) -> OrderHeaderForm:
@@ -52,28 +60,10 @@ def _header_form(body: dict[str, Any]) -> OrderHeaderForm:
 
 
 def _answer_errors(form: AnswerForm) -> dict[str, list[str]]:
-    return {
-        f"{ANSWERS_KEY}.{key}": messages for key, messages in form_errors(form).items()
-    }
+    return prefixed(form_errors(form))
 
 
-def _submit_flag(body: dict[str, Any]) -> bool:
-    submit = body.get("submit", False)
-    if not isinstance(submit, bool):
-        raise exceptions.ValidationError({"submit": ["Send true or false."]})
-    return submit
-
-
-def _answers_object(body: dict[str, Any]) -> dict[str, Any]:
-    answers = body.get(ANSWERS_KEY) or {}
-    if not isinstance(answers, dict):
-        raise exceptions.ValidationError(
-            {ANSWERS_KEY: ["Send an object of question key -> answer."]}
-        )
-    return answers
-
-
-def _order_response(order: Order, code: int = status.HTTP_200_OK) -> Response:
+def order_response(order: Order, code: int = status.HTTP_200_OK) -> Response:
     order = order_or_404(order.number)
     context = {"revisions": req_selectors.revisions_for_order(order)}
     return Response(
@@ -86,34 +76,33 @@ def _order_response(order: Order, code: int = status.HTTP_200_OK) -> Response:
 def draft_create(request: Request) -> Response:
     """A new draft order from header and answers (POST on the order list)."""
     body = body_object(request, BODY_FIELDS)
-    submit = _submit_flag(body)
-    answers = _answers_object(body)
+    submit = submit_flag(body)
+    answers = answers_object(body)
     header = _header_form(body)
     errors = {} if header.is_valid() else form_errors(header)
     version = header.cleaned_data.get("form_version")
     answer_form = None
     if version is not None:
         answer_form = answer_form_class(version)(data=answers, require_complete=submit)
-        errors.update(
-            {
-                f"{ANSWERS_KEY}.{key}": ["There is no such question."]
-                for key in sorted(set(answers) - set(answer_form.fields))
-            }
-        )
         if not answer_form.is_valid():
             errors.update(_answer_errors(answer_form))
+        # The shape's message is the one to act on where both speak.
+        errors.update(shape_errors(version, answers))
     if errors:
         raise exceptions.ValidationError(errors)
     with transaction.atomic():
-        revision = req_services.intake_start(
-            user=request.user,
-            form_version=version,
-            answers=answer_form.answers(),
-            **header.service_kwargs(),
-        )
+        try:
+            revision = req_services.intake_start(
+                user=request.user,
+                form_version=version,
+                answers=answer_form.answers(),
+                **header.service_kwargs(),
+            )
+        except ValidationError as error:
+            raise header_refusal(error) from None
         if submit:
             req_services.revision_submit(revision=revision, user=request.user)
-    return _order_response(revision.order, status.HTTP_201_CREATED)
+    return order_response(revision.order, status.HTTP_201_CREATED)
 
 
 CREATE_SCHEMA = extend_schema(
@@ -142,7 +131,7 @@ class OrderSubmit(APIView):
         order = order_or_404(number)
         revision = order_draft_revision(order)
         if revision is None:
-            raise Conflict(f"{order.number} is no longer a draft.")
+            raise not_a_draft(order)
         version = order.form_version
         answer_form = answer_form_class(version)(
             data=revision.answers,
@@ -152,4 +141,4 @@ class OrderSubmit(APIView):
         if not answer_form.is_valid():
             raise exceptions.ValidationError(_answer_errors(answer_form))
         req_services.revision_submit(revision=revision, user=request.user)
-        return _order_response(order)
+        return order_response(order)

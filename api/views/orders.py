@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from api.permissions import OrderAccess
 from api.serializers.orders import OrderDetailSerializer, OrderRowSerializer
-from api.views import order_writes
+from api.views import draft_updates, order_writes
 from api.views.common import (
     AFTER_PARAMETER,
     DETAIL_PROBLEMS,
@@ -79,3 +79,7 @@ class OrderDetail(APIView):
         order = order_or_404(number)
         context = {"revisions": req_selectors.revisions_for_order(order)}
         return Response(OrderDetailSerializer(order, context=context).data)
+
+    @draft_updates.UPDATE_SCHEMA
+    def patch(self, request: Request, number: str) -> Response:
+        return draft_updates.draft_update(request, number)

@@ -4,9 +4,18 @@ import pytest
 from django.test import Client
 
 from api import services
+from tests.changes.conftest import accepted_order, change_version, planner, team
 from tests.intake.conftest import COMPLETE, customer, intake_version
 
-__all__ = ["COMPLETE", "customer", "intake_version"]
+__all__ = [
+    "COMPLETE",
+    "accepted_order",
+    "change_version",
+    "customer",
+    "intake_version",
+    "planner",
+    "team",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -511,4 +511,13 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             **comm,
             "attachment_id": str(w.attachment_pk),
         },
+        "api:order_file_upload": {"number": b, "key": "drawing"},
+        "api:change_order_list": {"number": a},
+        "api:change_order_detail": {"number": w.order_c.number, "revision": "2"},
+        "api:change_order_submit": {"number": w.order_d.number, "revision": "2"},
+        "api:change_order_file_upload": {
+            "number": w.order_c.number,
+            "revision": "2",
+            "key": "drawing",
+        },
     }

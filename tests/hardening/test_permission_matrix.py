@@ -192,6 +192,13 @@ MATRIX: dict[str, Expect] = {
     "api:communication_detail": get(401, 200, 403, 403, 200, 403),
     "api:communication_attachment_add": post(401, 400, 403, 403, 403, 403),
     "api:communication_attachment": get(401, 200, 403, 403, 200, 403),
+    # An empty POST: no file (400); to change order A (in review), no reason (400).
+    "api:order_file_upload": post(401, 400, 403, 403, 403, 403),
+    "api:change_order_list": post(401, 400, 403, 403, 403, 403),
+    "api:change_order_detail": get(401, 200, 200, 200, 200, 403),
+    # Order D's change order (revision 2) is submitted: 409.
+    "api:change_order_submit": post(401, 409, 403, 403, 403, 403),
+    "api:change_order_file_upload": post(401, 400, 403, 403, 403, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
