@@ -152,6 +152,10 @@ def csrf_problems(client: Client, params: dict) -> list[str]:
     problems = []
     logged_in = "_auth_user_id" in client.session
     for endpoint in endpoints(per_name=params, exclude_names=set()):
+        # Any other URL under /api/v1/: a 404 problem for every method, which
+        # changes nothing (tests/api/test_problems.py).
+        if endpoint.name == "api:unknown":
+            continue
         for method in ("post", "put", "patch", "delete"):
             response = getattr(client, method)(endpoint.url, data={})
             if not refusal_seen(endpoint.route, response, logged_in):
