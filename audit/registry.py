@@ -20,9 +20,6 @@ TRACKED_APPS = (
     "reviews",
     "communications",
     "audit",
-    # Webhook endpoints are configuration an auditor asks about (who sent order
-    # data where, since when); their deliveries are the log of what was sent.
-    "webhooks",
 )
 
 # Fields shown as the object's name in the timeline, first match wins.
