@@ -88,10 +88,6 @@ PROBLEM_TYPES: tuple[tuple[type[exceptions.APIException], ProblemType], ...] = (
     (Conflict, CONFLICT),
     (TooLarge, TOO_LARGE),
 )
-# Sent by middleware (api.idempotency, the catch-all of unknown API URLs), before
-# any view.
-MIDDLEWARE_TYPES = (IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_KEY_REUSED)
-ALL_TYPES = (*(problem for _, problem in PROBLEM_TYPES), *MIDDLEWARE_TYPES, OTHER)
 
 
 def _messages(detail: Any) -> list[str]:
