@@ -20,6 +20,7 @@ TRACKED_APPS = (
     "reviews",
     "communications",
     "audit",
+    "webhooks",
 )
 
 # Fields shown as the object's name in the timeline, first match wins.

@@ -29,6 +29,8 @@ from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.hardening.conftest import submitted
 from tests.reviews.conftest import submit_revision
+from webhooks import services as webhook_services
+from webhooks.models import WebhookAttempt
 
 RESTORED = "orderreview_restore_roundtrip"
 
@@ -201,6 +203,25 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     # opened after it freezes.
     factories.StatutoryRequirementFactory(all_forms=True, discipline=discipline)
     submit_revision(discipline)
+    # A webhook endpoint, a delivery and the log of one attempt to send it.
+    endpoint = webhook_services.endpoint_save(
+        endpoint=None,
+        user=service_user,
+        url="https://hooks.example.com/orderreview",
+        description="ERP",
+        events=["order.submitted"],
+        customer=None,
+        active=True,
+    )
+    delivery = webhook_services.ping_queue(endpoint=endpoint, user=service_user)
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=1,
+        started_at=timezone.now(),
+        status_code=200,
+        response_ms=12,
+        succeeded=True,
+    )
     # A disposal asked for (saved directly: nothing here is past retention).
     Disposal.objects.create(
         record_type=Disposal.RecordType.COMPLAINT,
