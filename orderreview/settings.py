@@ -337,6 +337,7 @@ CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING = env_bool(
     "CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING", False
 )
 ORDER_NUMBER_PREFIX = env_str("ORDER_NUMBER_PREFIX", "SO")
+QUOTE_NUMBER_PREFIX = env_str("QUOTE_NUMBER_PREFIX", "QU")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14)
 # Where customers reach this site: links in notices (the conditions to agree to)
 # are made from it, since the worker that renders them has no request.

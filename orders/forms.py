@@ -114,9 +114,22 @@ class OrderHeaderForm(forms.Form):
         error_messages={"required": "Say whether the customer documented them."},
     )
 
-    def __init__(self, *args: object, order: Order | None = None, **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        order: Order | None = None,
+        kind: str = Order.Kind.ORDER,
+        **kwargs: object,
+    ):
         super().__init__(*args, **kwargs)
         self.order = order
+        self.kind = order.kind if order is not None else kind
+        if self.kind == Order.Kind.QUOTE:
+            self.fields["valid_until"] = BoundedDateField(
+                label="Quote valid until",
+                widget=DATE_INPUT,
+                error_messages={"required": "Say until when the quote holds."},
+            )
         # Header facts the form's answers supply: shown, not asked twice.
         # (header label, question label, current value)
         self.mapped: list[tuple[str, str, object]] = []
@@ -132,6 +145,12 @@ class OrderHeaderForm(forms.Form):
                     self.mapped.append(
                         (label, mapped[name].label, getattr(order, name))
                     )
+
+    def clean_valid_until(self):
+        day = self.cleaned_data.get("valid_until")
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("The quote would already have expired.")
+        return day
 
     def clean_requested_date(self):
         day = self.cleaned_data.get("requested_date")
@@ -192,6 +211,8 @@ class OrderHeaderForm(forms.Form):
             "customer_reference": cleaned.get("customer_reference", ""),
             "requested_date": cleaned.get("requested_date"),
             "documented_statement": cleaned["documented_statement"],
+            "kind": self.kind,
+            "valid_until": cleaned.get("valid_until"),
         }
 
 
@@ -204,6 +225,7 @@ def header_initial(order: Order) -> dict:
         "documented_statement": (
             DOCUMENTED if order.documented_statement else UNDOCUMENTED
         ),
+        "valid_until": order.valid_until,
     }
     if order.customer_to_confirm:
         initial.update(catalog_customer_initial(order.contact_details or {}))
@@ -241,6 +263,11 @@ def customer_filter_queryset(selected: object) -> QuerySet[Customer]:
 
 class OrderFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label="Quotes / orders",
+        required=False,
+        choices=[("", "Quotes and orders"), ("order", "Orders"), ("quote", "Quotes")],
+    )
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *Order.Status.choices]
     )

@@ -258,6 +258,12 @@ class Order(models.Model):
         AWAITING_AGREEMENT = "awaiting_agreement", "Awaiting customer agreement"
         CONDITIONS_DECLINED = "conditions_declined", "Conditions declined"
 
+    class Kind(models.TextChoices):
+        """ISO 9001 8.2.3: quotations are reviewed before committing, as orders are."""
+
+        ORDER = "order", "Order"
+        QUOTE = "quote", "Quote"
+
     # Statuses after a decision was signed: the requirements are no longer
     # confirmed, only changed through a change order.
     DECIDED_STATUSES = (
@@ -268,6 +274,26 @@ class Order(models.Model):
     )
 
     number = models.CharField(max_length=30, unique=True, editable=False)
+    # A quote has its own numbers (QU-...) and a validity date; it is entered,
+    # reviewed and signed as an order is. Never changes once created.
+    kind = models.CharField(
+        max_length=10, choices=Kind, default=Kind.ORDER, db_default=Kind.ORDER
+    )
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="Until when the quote holds."
+    )
+    # The quote an order was made from: its reviewed requirements are what the
+    # order is compared with ("differs from quote").
+    quote = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders_from_quote",
+        limit_choices_to={"kind": "quote"},
+    )
+    # The warning recorded when an order was made from an expired quote: why.
+    quote_note = models.TextField(blank=True, max_length=textlimits.NOTE)
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="orders"
     )
@@ -326,6 +352,7 @@ class Order(models.Model):
             models.Index(fields=["channel", "-created_at"]),
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["customer_reference"]),
+            models.Index(fields=["kind", "-created_at", "-id"], name="order_kind_idx"),
             # The list's "requested date" sort, and the home queue of orders
             # whose customer or requirements need confirming (few among many).
             models.Index(
@@ -354,6 +381,21 @@ class Order(models.Model):
                 ),
                 name="order_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["order", "quote"]), name="order_kind_valid"
+            ),
+            textlimits.length_check("quote_note", textlimits.NOTE, "order"),
+            # A quote always says until when it holds; an order never does.
+            models.CheckConstraint(
+                condition=Q(kind="quote", valid_until__isnull=False)
+                | Q(kind="order", valid_until__isnull=True),
+                name="order_valid_until_only_quotes",
+            ),
+            # Only an order is made from a quote.
+            models.CheckConstraint(
+                condition=Q(quote__isnull=True) | Q(kind="order"),
+                name="order_quote_only_orders",
+            ),
             # Only an accepted order has an agreement for a change to be reviewed
             # against.
             models.CheckConstraint(
@@ -367,6 +409,17 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:order_detail", args=[self.number])
+
+    @property
+    def is_quote(self) -> bool:
+        return self.kind == self.Kind.QUOTE
+
+    def quote_expired(self, today: datetime.date) -> bool:
+        return (
+            self.is_quote
+            and self.valid_until is not None
+            and (self.valid_until < today)
+        )
 
     @property
     def status_label(self) -> str:

@@ -55,6 +55,8 @@ def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
     """Orders matching the cleaned filter form data, sorted, not yet sliced. The
     "to assess" filter is the reviews app's (pages.selectors.orders_listed)."""
     orders = Order.objects.select_related("customer", "form_version__form")
+    if filters.get("kind"):
+        orders = orders.filter(kind=filters["kind"])
     if filters.get("status"):
         orders = orders.filter(status=filters["status"])
     if filters.get("customer"):
@@ -89,6 +91,7 @@ def order_for_detail(number: str) -> Order:
         "customer",
         "form_version__form",
         "entered_by",
+        "quote",
     ).get(number=number)
 
 

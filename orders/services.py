@@ -54,6 +54,14 @@ def order_number_next() -> str:
     return f"{settings.ORDER_NUMBER_PREFIX}-{timezone.now().year}-{value:06d}"
 
 
+def quote_number_next() -> str:
+    """The next quote number, e.g. QU-2026-000017, from its own database sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('orders_quote_number_seq')")
+        (value,) = cursor.fetchone()
+    return f"{settings.QUOTE_NUMBER_PREFIX}-{timezone.now().year}-{value:06d}"
+
+
 def token_hash(token: str) -> str:
     """The SHA-256 under which a portal token is stored (the token itself never is)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -131,7 +139,13 @@ def _check_header(
         raise ValidationError(errors)
 
 
-@transaction.atomic
+def _check_validity(*, kind: str, valid_until: datetime.date | None) -> None:
+    if kind not in Order.Kind.values:
+        raise ValidationError("An order is either an order or a quote.")
+    if kind == Order.Kind.QUOTE and valid_until is None:
+        raise ValidationError({"valid_until": "Say until when the quote holds."})
+
+
 class OrderHeader(TypedDict, total=False):
     """An order's header as it is entered: the keyword arguments of order_create,
     passed through unchanged by the services that start an order (intake_start,
@@ -148,8 +162,15 @@ class OrderHeader(TypedDict, total=False):
     documented_statement: bool | None
     customer_to_confirm: bool
     contact_details: Mapping[str, str] | None
+    # Order.Kind.QUOTE: a quote, numbered QU-..., that holds until valid_until.
+    kind: str
+    valid_until: datetime.date | None
+    # The reviewed quote an order is made from, and why an expired one was used.
+    quote: Order | None
+    quote_note: str
 
 
+@transaction.atomic
 def order_create(
     *, user: User | None, form_version: OrderFormVersion, **header: Unpack[OrderHeader]
 ) -> Order:
@@ -165,13 +186,20 @@ def order_create(
     if new_customer:
         customer = customer_create(user=user, data=new_customer)
     _check_header(customer=customer, channel=channel, requested_date=requested_date)
+    kind = header.get("kind") or Order.Kind.ORDER
+    valid_until = header.get("valid_until") if kind == Order.Kind.QUOTE else None
+    _check_validity(kind=kind, valid_until=valid_until)
     version = OrderFormVersion.objects.select_related("form").get(pk=form_version.pk)
     if version.status != OrderFormVersion.Status.PUBLISHED or not version.form.active:
         raise ValidationError(
             {"form": "This order form is not in use: choose an active, published one."}
         )
     order = Order(
-        number=order_number_next(),
+        number=quote_number_next() if kind == Order.Kind.QUOTE else order_number_next(),
+        kind=kind,
+        valid_until=valid_until,
+        quote=header.get("quote"),
+        quote_note=header.get("quote_note", ""),
         customer=customer,
         form_version=version,
         channel=channel,
@@ -271,6 +299,8 @@ def order_header_update(
         order.requested_date = requested_date
     if documented_statement is not None:
         order.documented_statement = documented_statement
+    if order.is_quote and header.get("valid_until"):
+        order.valid_until = header["valid_until"]
     attribute(order, user=user)
     order.save()
     if customer_changed:
@@ -308,6 +338,22 @@ def order_status_set(
         update_fields=["status", "change_in_review", "submitted_at", "updated_at"]
     )
     return order
+
+
+@transaction.atomic
+def quote_validity_set(
+    *, quote: Order, user: User, valid_until: datetime.date, reason: str
+) -> Order:
+    """A quote's new validity date (renewal: requirements.quotes.quote_renew)."""
+    quote = Order.objects.select_for_update().get(pk=quote.pk)
+    if not quote.is_quote:
+        raise ValidationError(f"{quote.number} is not a quote.")
+    if valid_until is None or valid_until < timezone.localdate():
+        raise ValidationError({"valid_until": "The quote would already have expired."})
+    quote.valid_until = valid_until
+    attribute(quote, user=user, reason=reason)
+    quote.save()
+    return quote
 
 
 def order_mark_submitted(

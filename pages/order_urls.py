@@ -8,6 +8,7 @@ from pages import (
     confirmation_views,
     customer_views,
     public_views,
+    quote_views,
 )
 from pages import order_views as views
 
@@ -22,6 +23,18 @@ urlpatterns = [
     ),
     path("orders/", views.order_list, name="order_list"),
     path("orders/new/", views.order_new, name="order_new"),
+    path("quotes/new/", views.quote_new, name="quote_new"),
+    path(
+        "quotes/<str:number>/order/",
+        quote_views.order_from_quote,
+        name="order_from_quote",
+    ),
+    path("quotes/<str:number>/renew/", quote_views.quote_renew, name="quote_renew"),
+    path(
+        "orders/<str:number>/quote-differences/<int:pk>/",
+        quote_views.quote_difference,
+        name="quote_difference",
+    ),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("orders/<str:number>/edit/", views.order_edit, name="order_edit"),
     path(

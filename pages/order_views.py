@@ -46,6 +46,7 @@ from requirements.draft_editing import (
     order_draft_revision,
 )
 from requirements.models import Requirement, RequirementSet
+from requirements.quote_differences import differences_shown
 from reviews.models import CustomerAgreement
 
 CS = roles.CUSTOMER_SERVICE
@@ -171,6 +172,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "revisions": revisions,
         "revision": selected,
         "to_confirm": revision_to_confirm(revisions),
+        "quote_expired": order.quote_expired(timezone.localdate()),
+        "quote_differences": differences_shown(selected) if order.quote_id else None,
         "timeline": _timeline(order, revisions, panels["agreements"]),
         "groups": req_selectors.requirements_by_category(selected) if selected else [],
         "draft_answers": (
@@ -189,12 +192,23 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def order_new(request: HttpRequest) -> HttpResponse:
+    return _order_new(request, kind=Order.Kind.ORDER)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(CS)
+def quote_new(request: HttpRequest) -> HttpResponse:
+    """A quote: entered, reviewed and signed as an order is, numbered QU-..."""
+    return _order_new(request, kind=Order.Kind.QUOTE)
+
+
+def _order_new(request: HttpRequest, *, kind: str) -> HttpResponse:
     # Links from a customer's page or a catalog offering pre-select their part.
     initial = {
         "customer": request.GET.get("customer"),
         "form": OrderForm.objects.filter(slug=request.GET.get("form", "")).first(),
     }
-    header = OrderHeaderForm(request.POST or None, initial=initial)
+    header = OrderHeaderForm(request.POST or None, initial=initial, kind=kind)
     if replayed := idempotency.replayed_url(request):
         return redirect(replayed)
     if request.method == "POST" and header.is_valid():
@@ -214,7 +228,11 @@ def order_new(request: HttpRequest) -> HttpResponse:
             return redirect(idempotency.once(request, create))
         except ValidationError as error:
             form_errors_add(header, error)
-    return render(request, "orders/order_new.html", {"header": header})
+    return render(
+        request,
+        "orders/order_new.html",
+        {"header": header, "is_quote": kind == Order.Kind.QUOTE},
+    )
 
 
 def _warn_without_email(request: HttpRequest, order: Order) -> None:

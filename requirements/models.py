@@ -299,3 +299,99 @@ class AwarenessRule(models.Model):
             and (not self.category or r.category == self.category)
             for r in requirements
         )
+
+
+class QuoteDifference(models.Model):
+    """ISO 9001 8.2.3.1 e): a requirement of an order that differs from the quote it
+    was made from (added, removed or changed), recorded when the order's first
+    revision is submitted. It must be resolved before the order can be accepted:
+    agreed with the customer (who, when, in which conversation) or accepted by its
+    discipline's reviewer with a reason. The database refuses an accepting decision
+    while one is open (reviews migration 0014).
+
+    Lower layer than communications: the conversation is a string foreign key."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", "Added (not in the quote)"
+        REMOVED = "removed", "Removed (in the quote, not ordered)"
+        CHANGED = "changed", "Changed"
+
+    class Resolution(models.TextChoices):
+        OPEN = "", "Not resolved"
+        CUSTOMER = "customer", "Agreed with the customer"
+        REVIEWER = "reviewer", "Accepted by the reviewer"
+
+    revision = models.ForeignKey(
+        RequirementSet, on_delete=models.PROTECT, related_name="quote_differences"
+    )
+    key = models.SlugField(max_length=60)
+    change = models.CharField(max_length=10, choices=Change)
+    statement = models.TextField(max_length=textlimits.NOTE)
+    # As read: the value in the reviewed quote and in the order ("" when absent).
+    quote_value = models.TextField(blank=True, max_length=textlimits.NOTE)
+    order_value = models.TextField(blank=True, max_length=textlimits.NOTE)
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(
+        max_length=10, choices=Resolution, blank=True, default=""
+    )
+    agreed_by_name = models.CharField(max_length=200, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    communication = models.ForeignKey(
+        "communications.Communication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True, max_length=textlimits.NOTE)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["revision", "pk"]
+        constraints = [
+            textlimits.length_check("statement", textlimits.NOTE, "quotedifference"),
+            textlimits.length_check("quote_value", textlimits.NOTE, "quotedifference"),
+            textlimits.length_check("order_value", textlimits.NOTE, "quotedifference"),
+            textlimits.length_check("reason", textlimits.NOTE, "quotedifference"),
+            models.UniqueConstraint(
+                fields=["revision", "key"], name="quotedifference_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(change__in=["added", "removed", "changed"]),
+                name="quotedifference_change_valid",
+            ),
+            # Open: nobody resolved it. Customer: who agreed, when, in which
+            # conversation. Reviewer: why it is acceptable.
+            models.CheckConstraint(
+                condition=Q(resolution="", resolved_by__isnull=True)
+                | Q(
+                    resolution="customer",
+                    resolved_by__isnull=False,
+                    resolved_at__isnull=False,
+                    agreed_at__isnull=False,
+                    communication__isnull=False,
+                )
+                & ~Q(agreed_by_name="")
+                | Q(resolution="reviewer", resolved_by__isnull=False)
+                & Q(resolved_at__isnull=False)
+                & ~Q(reason=""),
+                name="quotedifference_resolution_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.get_change_display().lower()}"
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.resolution)

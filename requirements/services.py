@@ -31,7 +31,7 @@ from orders.models import (
 )
 from orders.orderforms.answers import answers_typed, questions_visible
 from orders.uploads import store_upload, upload_errors
-from requirements import change_notifications, selectors
+from requirements import change_notifications, quote_differences, selectors
 from requirements.diff import RevisionDiff
 from requirements.models import Requirement, RequirementSet
 
@@ -305,10 +305,12 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         )
     # A change that changes nothing is refused, except while another revision is
     # in review: then it withdraws that revision's changes.
+    # A quote's unchanged revision is its renewal: reviewed again.
     if (
         revision.number > 1
         and order.status == Order.Status.ACCEPTED
         and not order.change_in_review
+        and not order.is_quote
     ):
         diff = _change_diff(revision, questions)
         if diff.is_empty:
@@ -342,6 +344,8 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         has_baseline=selectors.revision_has_baseline(revision),
     )
     order_services.portal_links_expire(order=order, user=user)
+    # An order made from a quote: what differs from it waits to be resolved.
+    quote_differences.quote_differences_record(revision=revision, user=user)
     events.revision_submitted.send(sender=RequirementSet, revision=revision)
     if revision.number > 1:
         change_notifications.change_notifications_create(revision=revision)

@@ -232,18 +232,21 @@ def _carry_forward_plan(
 
 
 def baseline_review(revision: RequirementSet) -> Review | None:
-    """The review that accepted the order's last agreed revision before this one:
-    what a change order's review carries verdicts and checks forward from."""
-    return (
-        Review.objects.filter(
-            order_id=revision.order_id,
-            state=Review.State.DECIDED,
-            decision__outcome=Decision.Outcome.ACCEPT,
-            requirement_set__number__lt=revision.number,
-        )
-        .order_by("-requirement_set__number")
-        .first()
-    )
+    """The review that accepted the order's last agreed revision before this one
+    (for revision 1 of an order made from a quote, the quote's): what a change
+    order's review carries verdicts and checks forward from."""
+    accepted = Review.objects.filter(
+        state=Review.State.DECIDED, decision__outcome=Decision.Outcome.ACCEPT
+    ).order_by("-requirement_set__number")
+    own = accepted.filter(
+        order_id=revision.order_id, requirement_set__number__lt=revision.number
+    ).first()
+    if own is not None or revision.number != 1:
+        return own
+    # Revision 1 of an order made from a quote: the review that confirmed the
+    # quote's capability.
+    quote_id = revision.order.quote_id
+    return accepted.filter(order_id=quote_id).first() if quote_id else None
 
 
 def review_reopen_for_change(*, revision: RequirementSet) -> Review:

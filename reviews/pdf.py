@@ -157,8 +157,10 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
     doc.set_author("OrderReview")
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
+    is_quote = getattr(context.get("order"), "is_quote", False)
+    title = "Quote review record" if is_quote else "Acceptance record"
     doc.line_of(
-        f"Acceptance record - {order.get('number')}, revision {revision.number}",
+        f"{title} - {order.get('number')}, revision {revision.number}",
         bold=True,
         size=15,
     )
@@ -192,9 +194,8 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.line_of("Not decided yet.")
     else:
         who = _person(signed_decision.get("decided_by"))
-        doc.line_of(
-            f"{decision.get_outcome_display()} by {who}, {_when(decision.decided_at)}"
-        )
+        wording = context.get("decision_wording") or decision.get_outcome_display()
+        doc.line_of(f"{wording} by {who}, {_when(decision.decided_at)}")
         if signed_decision.get("reasons"):
             doc.line_of(f"Reasons: {signed_decision['reasons']}")
 

@@ -317,6 +317,20 @@ def _questions(review: Review) -> dict[str, Any]:
     return {r.key: r.question for r in _requirements(review) if r.question is not None}
 
 
+QUOTE_ACCEPTED = "Quote reviewed, capability confirmed"
+QUOTE_REJECTED = "Quote reviewed, not offered"
+
+
+def decision_wording(order: Any, decision: Any) -> str:
+    """The decision as the record says it: a quote's acceptance commits to no
+    supply, it says the capability to supply what is quoted was confirmed."""
+    if decision is None:
+        return ""
+    if getattr(order, "kind", "order") == "quote":
+        return QUOTE_ACCEPTED if decision.outcome == "accept" else QUOTE_REJECTED
+    return decision.get_outcome_display()
+
+
 def record_content(review: Review, signature: Signature | None) -> RecordContent:
     """The record of a review: the signed content and what changed since when it
     is signed, else what the rows say now (preview of what would be signed)."""

@@ -35,6 +35,9 @@ def record_context(review: Review, user: Any) -> dict[str, object]:
             {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
         ],
         "decision": getattr(review, "decision", None),
+        "decision_wording": record.decision_wording(
+            review.order, getattr(review, "decision", None)
+        ),
         "agreement": agreement_selectors.agreement_of_review(review),
         "signatures": signatures,
         "chain_failures": selectors.record_chain_failures(review, signatures),

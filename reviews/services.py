@@ -23,6 +23,7 @@ from orderreview import events, roles
 from orderreview.history import attribute
 from orders.models import Order
 from orders.services import order_status_set
+from requirements import quote_differences
 from requirements import selectors as requirement_selectors
 from requirements.confirmations import confirmation_of
 from requirements.models import RequirementSet, statement_documented
@@ -300,6 +301,8 @@ def decision_blockers(review: Review, outcome: str) -> list[str]:
         if confirmation_missing(review):
             problems.append(CONFIRMATION_MISSING.format(review.requirement_set.number))
         problems.extend(statutory.checks_blockers(review))
+        if review.order.quote_id:
+            problems.extend(quote_differences.signing_blockers(review.requirement_set))
         if settings.CHANGE_ACKNOWLEDGEMENTS_BLOCK_SIGNING:
             problems.extend(_acknowledgements_missing(review))
     return problems

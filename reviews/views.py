@@ -22,6 +22,7 @@ from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
 from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
+from requirements.quote_differences import differences_shown
 from reviews import (
     record,
     selectors,
@@ -166,6 +167,10 @@ def review_page(
             1 for g in groups for row in g["rows"] if row["assessment"].carried_from_id
         ),
     }
+    # An order made from a quote: what differs from it, to resolve before signing.
+    context["quote_differences"] = (
+        differences_shown(review.requirement_set) if review.order.quote_id else None
+    )
     return render(request, "reviews/review_detail.html", context)
 
 

@@ -341,6 +341,8 @@ def order_add(
         "customer_to_confirm": False,
         "contact_details": {},
         "contact_email": "",
+        "kind": "order",
+        "quote_note": "",
     }
     answers = answers_for(questions, rnd, serial)
     first_state = {

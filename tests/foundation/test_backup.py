@@ -21,7 +21,7 @@ from orders import services as order_services
 from orders.models import Channel
 from requirements import change_orders, confirmations
 from requirements import services as req_services
-from requirements.models import AwarenessRule
+from requirements.models import AwarenessRule, QuoteDifference
 from reviews import services as review_services
 from reviews import signing
 from reviews.models import Review
@@ -199,6 +199,16 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
     discipline.name = "Quality assurance"
     discipline.save()
     AwarenessRule.objects.create(name="Purchasing", discipline=discipline)
+    # An order's difference from a quote (saved directly: no quote here).
+    QuoteDifference.objects.create(
+        revision=revision,
+        key="quantity",
+        change="changed",
+        statement="Quantity",
+        quote_value="250",
+        order_value="400",
+        discipline=discipline,
+    )
     # A statutory requirement that applies to every form, and the check a review
     # opened after it freezes.
     factories.StatutoryRequirementFactory(all_forms=True, discipline=discipline)

@@ -26,7 +26,12 @@ from orders.models import Channel, Order, OrderFormVersion, Question
 from pages.agreements import customer_answer_record
 from requirements import change_orders
 from requirements import services as req_services
-from requirements.models import ChangeNotification, Requirement, RequirementSet
+from requirements.models import (
+    ChangeNotification,
+    QuoteDifference,
+    Requirement,
+    RequirementSet,
+)
 from reviews import agreements, statutory
 from reviews import services as review_services
 from reviews.models import Assessment, CustomerAgreement, Review
@@ -163,6 +168,8 @@ class World:
     token_e: str
     order_f: Order
     params: dict[str, dict[str, str]] = field(default_factory=dict)
+    # A resolved difference from a quote, on order C's first revision (its page).
+    quote_difference_pk: int = 0
 
 
 def submitted(version, customer, user, **answers) -> Order:
@@ -376,6 +383,20 @@ def world(
         token_e=token_e,
         order_f=Order.objects.get(pk=order_f.pk),
     )
+    world.quote_difference_pk = QuoteDifference.objects.create(
+        revision=order_c.revisions.get(number=1),
+        key="quantity",
+        change="changed",
+        statement="Quantity",
+        quote_value="250",
+        order_value="400",
+        discipline=engineering,
+        # Resolved: signing order C's open review stays possible.
+        resolution="reviewer",
+        reason="Capacity for 400.",
+        resolved_by=reviewer,
+        resolved_at=timezone.now(),
+    ).pk
     world.params = {**world_params(world), **webhook_world(customer, service_user)}
     return world
 
@@ -403,6 +424,12 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         },
         "orders:revision_confirmation": {"number": a, "revision": "1"},
         "orders:portal_link": {"number": b},
+        "orders:order_from_quote": {"number": a},
+        "orders:quote_renew": {"number": a},
+        "orders:quote_difference": {
+            "number": w.order_c.number,
+            "pk": str(w.quote_difference_pk),
+        },
         "orders:portal": {"token": w.token_b},
         "orders:agreement_portal": {"token": w.token_e},
         "orders:agreement_record": {"number": w.order_e.number},

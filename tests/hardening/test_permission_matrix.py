@@ -127,6 +127,11 @@ MATRIX: dict[str, Expect] = {
     "orders:customer_edit": get(302, 200, 403, 403, 403, 403),
     "orders:order_list": get(302, 200, 200, 200, 200, 403),
     "orders:order_new": get(302, 200, 403, 403, 403, 403),
+    "orders:quote_new": get(302, 200, 403, 403, 403, 403),
+    "orders:order_from_quote": get(302, 200, 403, 403, 403, 403),
+    "orders:quote_renew": get(302, 200, 403, 403, 403, 403),
+    # Customer service records the customer's agreement, reviewers accept.
+    "orders:quote_difference": get(302, 200, 200, 200, 403, 403),
     "orders:order_detail": get(302, 200, 200, 200, 200, 403),
     "orders:order_edit": get(302, 200, 403, 403, 403, 403),
     "orders:requirement_add": get(302, 200, 403, 403, 403, 403),

@@ -183,11 +183,12 @@ PAGES = {
     "dashboard": Page(
         "approver",
         lambda: reverse("home"),
-        19,
+        20,
         f"{SESSION}; change notifications to acknowledge; the reviewer's queue; "
         "the data version; the cache miss; "
-        "the 6 figures (overdue reviews, orders by status, turnaround, first-pass "
-        "acceptance, change-order rate, recent rejections); the cache write (cull "
+        "the 7 figures (overdue reviews, orders by status, turnaround, first-pass "
+        "acceptance, change-order rate, recent rejections, quotes); the cache "
+        "write (cull "
         "count, savepoint, look-up, insert, release); open complaints",
     ),
     "customer service home": Page(
