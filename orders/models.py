@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from orderreview import textlimits
+from orders.money import money_display
 
 
 class RequirementCategory(models.TextChoices):
@@ -347,7 +348,8 @@ class Order(models.Model):
             ),
             # The list's "value" sort.
             models.Index(
-                fields=["value", "-created_at", "-id"], name="order_value_idx"
+                fields=["-value_currency", "-value", "-created_at", "-id"],
+                name="order_value_idx",
             ),
             models.Index(
                 fields=["-created_at", "-id"],
@@ -394,6 +396,11 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:order_detail", args=[self.number])
+
+    @property
+    def value_display(self) -> str:
+        """ "1,234.50 EUR", or "—" when the form does not say what it is worth."""
+        return money_display(self.value, self.value_currency)
 
     @property
     def status_label(self) -> str:

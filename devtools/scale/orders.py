@@ -14,6 +14,7 @@ from devtools.scale.confirmations import confirmation_add
 from devtools.scale.context import Context
 from devtools.scale.signatures import sign
 from orders.models import Channel, Order, Question
+from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review
 
@@ -59,6 +60,16 @@ ALL_STATES = [
 CONDITIONAL_STATES = ("awaiting_agreement", "conditions_declined")
 INBOUND = ["phone", "email"]
 CHANNELS = [c.value for c in Channel]
+
+
+def _value_set(order: dict[str, Any], version: Any, answers: dict[str, Any]) -> None:
+    """What the order is worth by these answers (orders.services.order_value_apply
+    does the same on submit)."""
+    money = order_value_of(version, answers)
+    order["value"] = money.amount if money else None
+    order["value_currency"] = money.currency if money else ""
+
+
 CONDITIONS = [
     "Subject to material availability within two weeks.",
     "Delivery in two partial shipments.",
@@ -341,8 +352,12 @@ def order_add(
         "customer_to_confirm": False,
         "contact_details": {},
         "contact_email": "",
+        "value": None,
+        "value_currency": "",
     }
     answers = answers_for(questions, rnd, serial)
+    if submitted:
+        _value_set(order, version, answers)
     first_state = {
         "draft": "draft",
         "awaiting": "submitted",
@@ -432,6 +447,8 @@ def order_add(
                 changed[key] = (changed.get(key) or 1) + rnd.randint(1, 50)
             started_at = _later(ctx, closed, hours=rnd.randint(24, 480))
             decided = state == "change_accepted"
+            # The value follows the latest submitted revision, as on submit.
+            _value_set(order, version, changed)
             rev2, reqs2 = _revision(
                 ctx,
                 order=order,

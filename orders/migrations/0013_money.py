@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['value', '-created_at', '-id'], name='order_value_idx'),
+            index=models.Index(fields=['-value_currency', '-value', '-created_at', '-id'], name='order_value_idx'),
         ),
         migrations.AddConstraint(
             model_name='order',

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from devtools import scale
 from orderreview.models import User
-from orders.models import Customer, Order, OrderForm
+from orders.models import Customer, Order, OrderForm, OrderFormVersion, Question
 from reviews.models import Review
 from tests import factories
 
@@ -60,6 +60,10 @@ def _record_url() -> str:
         "reviews:acceptance_record",
         args=[review.order.number, review.requirement_set.number],
     )
+
+
+def _newest_draft() -> OrderFormVersion:
+    return OrderFormVersion.objects.filter(status="draft").order_by("-pk").first()
 
 
 def _busiest_customer() -> str:
@@ -159,6 +163,15 @@ PAGES = {
         4,
         f"{SESSION}; one page of notices with order and customer",
     ),
+    "order value setting": Page(
+        "formadmin",
+        lambda: reverse(
+            "orderforms:version_value",
+            args=[_newest_draft().form.slug, _newest_draft().number],
+        ),
+        5,
+        f"{SESSION}; the version with its form; its questions with disciplines",
+    ),
     "form list": Page(
         "formadmin",
         lambda: reverse("orderforms:form_list"),
@@ -183,11 +196,12 @@ PAGES = {
     "dashboard": Page(
         "approver",
         lambda: reverse("home"),
-        19,
+        20,
         f"{SESSION}; change notifications to acknowledge; the reviewer's queue; "
         "the data version; the cache miss; "
-        "the 6 figures (overdue reviews, orders by status, turnaround, first-pass "
-        "acceptance, change-order rate, recent rejections); the cache write (cull "
+        "the 7 figures (overdue reviews, orders by status, turnaround, first-pass "
+        "acceptance, change-order rate, recent rejections, value by month); the "
+        "cache write (cull "
         "count, savepoint, look-up, insert, release); open complaints",
     ),
     "customer service home": Page(
@@ -224,6 +238,14 @@ def _extra_rows(count: int) -> None:
     factories.StatutoryRequirementFactory.create_batch(count, forms=[form])
     for _ in range(count):
         factories.published_version(questions=1)
+    # A draft whose value setting page lists as many questions as rows grow.
+    draft = factories.OrderFormVersionFactory()
+    for index in range(count):
+        factories.QuestionFactory(
+            version=draft,
+            kind=Question.Kind.AMOUNT if index % 2 else Question.Kind.INTEGER,
+            currencies=["EUR"] if index % 2 else [],
+        )
     # History grows for the order whose history page is measured.
     target = _newest_order(status="accepted")
     # Saved by a person, as in the app: the timeline's newest rows then name a user
