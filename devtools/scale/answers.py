@@ -7,6 +7,7 @@ from typing import Any
 
 from orders.models import Question
 from orders.money import decimals_of, is_currency
+from orders.orderforms.order_value import order_value_of
 
 
 def _choices(question: Question) -> list[str]:
@@ -72,3 +73,11 @@ def answers_for(
         first = questions[0]
         answers[first.key] = _answer(first, rnd, serial)
     return answers
+
+
+def value_set(order: dict[str, Any], version: Any, answers: dict[str, Any]) -> None:
+    """What the order is worth by these answers (orders.services.order_value_apply
+    does the same on submit)."""
+    money = order_value_of(version, answers)
+    order["value"] = money.amount if money else None
+    order["value_currency"] = money.currency if money else ""

@@ -9,12 +9,11 @@ from django.conf import settings
 
 from communications.models import Communication
 from devtools.scale.agreements import agreement_add
-from devtools.scale.answers import answers_for
+from devtools.scale.answers import answers_for, value_set
 from devtools.scale.confirmations import confirmation_add
 from devtools.scale.context import Context
 from devtools.scale.signatures import sign
 from orders.models import Channel, Order, Question
-from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Assessment, Decision, Review
 
@@ -60,14 +59,6 @@ ALL_STATES = [
 CONDITIONAL_STATES = ("awaiting_agreement", "conditions_declined")
 INBOUND = ["phone", "email"]
 CHANNELS = [c.value for c in Channel]
-
-
-def _value_set(order: dict[str, Any], version: Any, answers: dict[str, Any]) -> None:
-    """What the order is worth by these answers (orders.services.order_value_apply
-    does the same on submit)."""
-    money = order_value_of(version, answers)
-    order["value"] = money.amount if money else None
-    order["value_currency"] = money.currency if money else ""
 
 
 CONDITIONS = [
@@ -357,7 +348,7 @@ def order_add(
     }
     answers = answers_for(questions, rnd, serial)
     if submitted:
-        _value_set(order, version, answers)
+        value_set(order, version, answers)
     first_state = {
         "draft": "draft",
         "awaiting": "submitted",
@@ -448,7 +439,7 @@ def order_add(
             started_at = _later(ctx, closed, hours=rnd.randint(24, 480))
             decided = state == "change_accepted"
             # The value follows the latest submitted revision, as on submit.
-            _value_set(order, version, changed)
+            value_set(order, version, changed)
             rev2, reqs2 = _revision(
                 ctx,
                 order=order,

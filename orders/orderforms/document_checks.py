@@ -16,8 +16,8 @@ from typing import Any
 
 from orderreview import textlimits
 from orders.models import Discipline, Question, RequirementCategory
-from orders.money import is_currency
 from orders.orderforms.answers import CONTROLLER_KINDS, NO, YES
+from orders.orderforms.money_checks import currency_problems, value_problems
 from orders.orderforms.question_attributes import LIMIT_KEYS, QUESTION_KEYS
 from orders.patterns import pattern_problem
 
@@ -104,7 +104,7 @@ def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]
 
     currencies = item.get("currencies")
     if kind == Kind.AMOUNT:
-        problems.extend(_currency_problems(currencies))
+        problems.extend(currency_problems(currencies))
 
     low_high: dict[str, Decimal] = {}
     for name in ("min_value", "max_value"):
@@ -168,23 +168,6 @@ def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]
             )
         )
     return problems
-
-
-def _currency_problems(currencies: object) -> list[tuple[str, str]]:
-    if not isinstance(currencies, list) or not currencies:
-        return [("currencies", "an amount question needs at least one currency")]
-    unknown = [c for c in currencies if not is_currency(c)]
-    if unknown:
-        shown = ", ".join(repr(str(c)[:10]) for c in unknown[:5])
-        return [
-            (
-                "currencies",
-                f"unknown currency {shown}: use ISO 4217 codes such as EUR, USD",
-            )
-        ]
-    if len(set(currencies)) != len(currencies):
-        return [("currencies", "currencies repeat")]
-    return []
 
 
 def _show_if_problems(
@@ -475,30 +458,5 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
                 problems.append(f"{where}: duplicate key {item['key']!r}")
             seen.add(item["key"])
             earlier[item["key"]] = item
-    problems.extend(_value_problems(data.get("value"), questions))
-    return problems
-
-
-def _value_problems(rule: object, questions: list) -> list[str]:
-    """The document's order value: {"amount": KEY, "quantity": KEY or null}."""
-    if rule is None:
-        return []
-    if (
-        not isinstance(rule, Mapping)
-        or not set(rule) <= {"amount", "quantity"}
-        or not isinstance(rule.get("amount"), str)
-        or not isinstance(rule.get("quantity") or "", str)
-    ):
-        return ['value must be {"amount": KEY, "quantity": KEY or null} or null']
-    kinds = {
-        item.get("key"): item.get("kind")
-        for item in questions
-        if isinstance(item, Mapping) and isinstance(item.get("key"), str)
-    }
-    problems = []
-    amount, quantity = rule["amount"], rule.get("quantity")
-    if kinds.get(amount) != Kind.AMOUNT:
-        problems.append(f"value: amount names {amount!r}, not an amount question")
-    if quantity and kinds.get(quantity) not in (Kind.INTEGER, Kind.DECIMAL):
-        problems.append(f"value: quantity names {quantity!r}, not a number question")
+    problems.extend(value_problems(data.get("value"), questions))
     return problems

@@ -136,20 +136,22 @@ PAGES = {
     "review page": Page(
         "engineer",
         lambda: reverse("reviews:review_detail", args=[_largest_open_review().pk]),
-        10,
+        12,
         f"{SESSION}; the review with order and revision; its assessments with "
         "requirement, discipline, assessor and carried-from; its statutory checks; "
         "the reviewer's disciplines; the diff: earlier revisions, the baseline's "
-        "and this revision's requirements",
+        "and this revision's requirements, the order and its form version (the "
+        "value setting, for the value's change)",
     ),
     "acceptance record": Page(
         "admin",
         _record_url,
-        11,
+        12,
         f"{SESSION}; the review (with any customer agreement to conditions and "
         "its communication); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
-        "signature; who was told of the change, with their acknowledgements",
+        "signature; who was told of the change, with their acknowledgements; "
+        "the form version (its value setting, for the order's value)",
     ),
     "communications list": Page(
         "admin",
