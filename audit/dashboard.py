@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
+    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -21,13 +23,16 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
+    Value,
     Window,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from audit import quote_figures
 from orders.models import Order
+from orders.money import money_display
 from requirements.models import RequirementSet
 from reviews.models import Decision, Review
 
@@ -73,6 +78,36 @@ class WeekTurnaround:
         return f"{year}-W{week:02d}"
 
 
+@dataclass(frozen=True)
+class MonthValue:
+    """What the orders submitted in one month are worth, in one currency."""
+
+    month: dt.date
+    currency: str
+    accepted: Decimal
+    rejected: Decimal
+    in_review: Decimal
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    def shown(self, amount: Decimal) -> str:
+        return money_display(amount, self.currency)
+
+    @property
+    def accepted_text(self) -> str:
+        return self.shown(self.accepted)
+
+    @property
+    def rejected_text(self) -> str:
+        return self.shown(self.rejected)
+
+    @property
+    def in_review_text(self) -> str:
+        return self.shown(self.in_review)
+
+
 @dataclass
 class Dashboard:
     orders_by_status: list[tuple[str, str, int]] = field(default_factory=list)
@@ -86,6 +121,7 @@ class Dashboard:
     quotes: quote_figures.QuoteFigures = field(
         default_factory=quote_figures.QuoteFigures
     )
+    values: list[MonthValue] = field(default_factory=list)
 
     def chart_data(self) -> dict:
         """What static/js/dashboard.js draws (passed through json_script)."""
@@ -225,6 +261,60 @@ DEPENDS_ON = (Order, RequirementSet, Review, Decision)
 CACHE_SECONDS = 600
 
 
+VALUE_MONTHS = 12
+VALUE_ACCEPTED = (Order.Status.ACCEPTED,)
+VALUE_REJECTED = (Order.Status.REJECTED, Order.Status.CONDITIONS_DECLINED)
+VALUE_IN_REVIEW = (
+    Order.Status.AWAITING_REVIEW,
+    Order.Status.IN_REVIEW,
+    Order.Status.AWAITING_AGREEMENT,
+)
+
+
+def value_by_month(
+    *, months: int = VALUE_MONTHS, today: dt.date | None = None
+) -> list[MonthValue]:
+    """Value accepted, rejected and in review per month of submission and per
+    currency, newest month first (1 query). Currencies are never added together."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=3))
+
+    def total(statuses: tuple[str, ...]) -> Coalesce:
+        return Coalesce(Sum("value", filter=Q(status__in=statuses)), zero)
+
+    rows = (
+        Order.objects.filter(
+            value__isnull=False,
+            submitted_at__date__gte=first,
+            status__in=[*VALUE_ACCEPTED, *VALUE_REJECTED, *VALUE_IN_REVIEW],
+        )
+        .annotate(month=TruncMonth("submitted_at"))
+        .order_by()
+        .values("month", "value_currency")
+        .annotate(
+            accepted=total(VALUE_ACCEPTED),
+            rejected=total(VALUE_REJECTED),
+            in_review=total(VALUE_IN_REVIEW),
+        )
+        .order_by("-month", "value_currency")
+    )
+    return [
+        MonthValue(
+            month=row["month"].date()
+            if isinstance(row["month"], dt.datetime)
+            else row["month"],
+            currency=row["value_currency"],
+            accepted=row["accepted"],
+            rejected=row["rejected"],
+            in_review=row["in_review"],
+        )
+        for row in rows
+    ]
+
+
 def data_version() -> str:
     """The newest history id of each table the figures read: one index look-up each,
     in one query. Equal versions mean equal figures (for the same day)."""
@@ -269,4 +359,5 @@ def dashboard(*, today: dt.date | None = None) -> Dashboard:
         overdue_total=overdue_total,
         today=today,
         quotes=quote_figures.quote_figures(),
+        values=value_by_month(today=today),
     )

@@ -63,6 +63,7 @@ def cnc_answers(**changes: Any) -> dict[str, Any]:
         "export_control": False,
         "payment_terms": "30 days net",
         "buyer_email": "buyer@example.com",
+        "target_price": {"amount": "18.40", "currency": "EUR"},
     }
     answers.update(changes)
     return answers

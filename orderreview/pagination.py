@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,9 @@ def _value(row: Any, path: str) -> Any:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Exact, as text: a JSON number would come back as a float.
+        return {"n": str(value)}
     if isinstance(value, dt.datetime):
         return {"t": value.isoformat()}
     if isinstance(value, dt.date):
@@ -49,6 +53,14 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, dict):
+        if "n" in value:
+            try:
+                number = Decimal(str(value["n"]))
+            except InvalidOperation:
+                raise ValueError("not a keyset value") from None
+            if not number.is_finite():
+                raise ValueError("not a keyset value")
+            return number
         if "t" in value:
             return dt.datetime.fromisoformat(value["t"])
         return dt.date.fromisoformat(value["d"])

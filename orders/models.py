@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from orderreview import textlimits
+from orders.money import money_display
 
 
 class RequirementCategory(models.TextChoices):
@@ -128,6 +129,11 @@ class OrderFormVersion(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # What an order on this version is worth (orders.money_value): the answer to
+    # one amount question, or a quantity question's answer times a unit-price
+    # amount question's. Keys of this version's questions; blank: not known.
+    value_question = models.SlugField(max_length=60, blank=True)
+    value_quantity_question = models.SlugField(max_length=60, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -175,6 +181,7 @@ class Question(models.Model):
         MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
         FILE = "file", "File upload"
         EMAIL = "email", "E-mail address"
+        AMOUNT = "amount", "Amount with currency"
 
     version = models.ForeignKey(
         OrderFormVersion, on_delete=models.CASCADE, related_name="questions"
@@ -196,6 +203,9 @@ class Question(models.Model):
     # Shown when the pattern is not matched: "e.g. AB-1234".
     pattern_hint = models.CharField(max_length=200, blank=True)
     unit = models.CharField(max_length=30, blank=True)
+    # ISO 4217 codes an amount question takes: one is fixed, several the answer
+    # chooses from (orders.money).
+    currencies = models.JSONField(default=list, blank=True)
     allowed_file_types = models.CharField(
         max_length=200,
         blank=True,
@@ -342,6 +352,10 @@ class Order(models.Model):
     contact_details = models.JSONField(default=dict, blank=True)
     # From the form's answer mapped to it: customer notices go here when set.
     contact_email = models.EmailField(blank=True)
+    # What the order is worth, from its latest submitted revision's answers and the
+    # form's value setting (orders.money_value); null when the form says nothing.
+    value = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    value_currency = models.CharField(max_length=3, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -358,6 +372,11 @@ class Order(models.Model):
             models.Index(
                 fields=["requested_date", "-created_at", "-id"],
                 name="order_requested_idx",
+            ),
+            # The list's "value" sort.
+            models.Index(
+                fields=["-value_currency", "-value", "-created_at", "-id"],
+                name="order_value_idx",
             ),
             models.Index(
                 fields=["-created_at", "-id"],
@@ -402,6 +421,16 @@ class Order(models.Model):
                 condition=Q(change_in_review=False) | Q(status="accepted"),
                 name="order_change_in_review_only_accepted",
             ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="order_value_not_negative",
+            ),
+            # A value always says its currency, and a currency never stands alone.
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, value_currency="")
+                | Q(value__isnull=False, value_currency__regex=r"^[A-Z]{3}$"),
+                name="order_value_currency_with_value",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -420,6 +449,11 @@ class Order(models.Model):
             and self.valid_until is not None
             and (self.valid_until < today)
         )
+
+    @property
+    def value_display(self) -> str:
+        """ "1,234.50 EUR", or "—" when the form does not say what it is worth."""
+        return money_display(self.value, self.value_currency)
 
     @property
     def status_label(self) -> str:

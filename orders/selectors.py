@@ -18,6 +18,9 @@ ORDER_SORTS = {
     "customer": ("customer__name", "-created_at", "-pk"),
     "requested": ("requested_date", "-created_at", "-pk"),
     "status": ("status", "-created_at", "-pk"),
+    # Amounts of different currencies are never compared: grouped by currency,
+    # highest first in each; orders of unknown value (currency "") come last.
+    "value": ("-value_currency", "-value", "-created_at", "-pk"),
 }
 ORDER_SORT_LABELS = {
     "newest": "Newest first",
@@ -27,6 +30,7 @@ ORDER_SORT_LABELS = {
     "customer": "Customer",
     "requested": "Requested date",
     "status": "Status",
+    "value": "Value (per currency, highest first)",
 }
 
 

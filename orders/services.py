@@ -23,6 +23,7 @@ from orders.models import (
     PortalLink,
     Question,
 )
+from orders.orderforms.order_value import order_value_of
 
 # Catalog requests come from visitors nobody knows yet; their orders point at this
 # one placeholder until staff confirm who the customer is.
@@ -268,6 +269,26 @@ def order_mapped_answers_apply(
     if changed:
         attribute(order, user=user, reason="Header taken from the form's answers")
         order.save()
+    return order
+
+
+def order_value_apply(
+    *, order: Order, user: User | None, answers: Mapping[str, object]
+) -> Order:
+    """Set what the order is worth from submitted answers and its form's value
+    setting (orders.orderforms.order_value); like the header facts, it follows the
+    latest submitted revision. Called by the requirement services inside their
+    transaction."""
+    money = order_value_of(order.form_version, answers)
+    value = money.amount if money else None
+    currency = money.currency if money else ""
+    if order.value == value and order.value_currency == currency:
+        return order
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.value = value
+    order.value_currency = currency
+    attribute(order, user=user, reason="Value taken from the form's answers")
+    order.save(update_fields=["value", "value_currency", "updated_at"])
     return order
 
 

@@ -9,6 +9,7 @@ assesses, so "unchanged" here means "its earlier verdict still holds".
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement, RequirementSet
 
 COMPARED = ("statement", "value", "category", "discipline_id")
@@ -47,6 +48,23 @@ class RevisionDiff:
         """Requirements whose disciplines must look again (removed ones included:
         dropping a requirement can matter to whoever planned for it)."""
         return [*self.added, *self.removed, *(c.new for c in self.changed)]
+
+    @property
+    def value_change(self) -> tuple[str, str] | None:
+        """The order's value before and after ("300.00 EUR", "—"), when the form
+        says what an order is worth and the change moves it; else None."""
+        version = self.revision.order.form_version
+        if not version.value_question:
+            return None
+        unchanged = {r.key: r.value for r in self.unchanged}
+        old = {**unchanged, **{r.key: r.value for r in self.removed}}
+        old.update({c.old.key: c.old.value for c in self.changed})
+        new = {**unchanged, **{r.key: r.value for r in self.added}}
+        new.update({c.new.key: c.new.value for c in self.changed})
+        before, after = order_value_of(version, old), order_value_of(version, new)
+        if before == after:
+            return None
+        return (str(before) if before else "—", str(after) if after else "—")
 
 
 def requirement_differs(old: Requirement, new: Requirement) -> bool:

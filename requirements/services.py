@@ -333,6 +333,9 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
     order = order_services.order_mapped_answers_apply(
         order=order, user=user, answers=visible_answers
     )
+    order = order_services.order_value_apply(
+        order=order, user=user, answers=visible_answers
+    )
     revision.state = RequirementSet.State.SUBMITTED
     revision.submitted_by = user
     revision.submitted_at = timezone.now()

@@ -168,6 +168,8 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.line_of("Values as signed (read from the signed content).")
     doc.line_of(f"Customer: {order.get('customer_name')} ({order.get('customer')})")
     doc.line_of(f"Customer reference: {order.get('customer_reference') or '-'}")
+    if record.value:
+        doc.line_of(f"Order value: {record.value}")
     if confirmation := context.get("confirmation"):
         doc.line_of(f"Customer's statement: {confirmation.text}")
     doc.line_of(f"Review: {review.get_state_display()}, due {review.due_date}")

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from orderreview import events
 from orders.models import RequirementCategory
 from orders.orderforms.answers import display_value
+from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement
 from reviews import selectors, signing
 from reviews.content_differences import ContentDifference, content_differences
@@ -103,6 +104,8 @@ class RecordContent:
     rows: list[RecordRow]
     changes: list[Change] = field(default_factory=list)
     disciplines: dict[str, str] = field(default_factory=dict)
+    # What the order is worth by these requirements ("1,234.50 EUR"), "" unknown.
+    value: str = ""
 
     @property
     def order(self) -> dict[str, Any]:
@@ -331,6 +334,18 @@ def decision_wording(order: Any, decision: Any) -> str:
     return decision.get_outcome_display()
 
 
+def _value(content: dict[str, Any], review: Review) -> str:
+    """The order's value by the content's (signed) requirement values and its
+    form's value setting: what was agreed, not today's Order.value."""
+    answers = {
+        req.get("key"): req.get("value")
+        for req in content.get("requirements", [])
+        if isinstance(req, dict)
+    }
+    money = order_value_of(review.order.form_version, answers)
+    return str(money) if money else ""
+
+
 def record_content(review: Review, signature: Signature | None) -> RecordContent:
     """The record of a review: the signed content and what changed since when it
     is signed, else what the rows say now (preview of what would be signed)."""
@@ -344,6 +359,7 @@ def record_content(review: Review, signature: Signature | None) -> RecordContent
             content=content,
             rows=record_rows(content, disciplines, questions),
             disciplines=disciplines,
+            value=_value(content, review),
         )
     live = signing.review_content(
         review, decision, content_format=signature.content_format
@@ -361,6 +377,7 @@ def record_content(review: Review, signature: Signature | None) -> RecordContent
         rows=record_rows(signature.content, disciplines, questions),
         changes=changes,
         disciplines=disciplines,
+        value=_value(signature.content, review),
     )
 
 

@@ -72,6 +72,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             "pattern",
             "pattern_hint",
             "unit",
+            "currencies",
             "allowed_file_types",
             "max_file_size_kb",
             "section",

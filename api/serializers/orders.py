@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.models import Customer, Order
+from orders.money import amount_text
 from requirements.models import RequirementSet
 
 PERSON_SCHEMA = {
@@ -35,6 +36,8 @@ class OrderRowSerializer(serializers.ModelSerializer):
         source="form_version.form", slug_field="slug", read_only=True
     )
     form_version = serializers.IntegerField(source="form_version.number")
+    # Exact, as text ("1234.50"); null when the form does not say what it is worth.
+    value = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -47,9 +50,20 @@ class OrderRowSerializer(serializers.ModelSerializer):
             "channel",
             "customer_reference",
             "requested_date",
+            "value",
+            "value_currency",
             "created_at",
             "submitted_at",
         )
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True, "pattern": r"^\d+(\.\d+)?$"}
+    )
+    def get_value(self, order: Order) -> str | None:
+        """With the currency's decimals: "1234.50" EUR, "5000" JPY."""
+        if order.value is None:
+            return None
+        return amount_text(order.value, order.value_currency)
 
 
 class RevisionSerializer(serializers.ModelSerializer):

@@ -58,6 +58,8 @@ def _shape_error(question: Question, value: Any) -> str | None:
             "Upload the file to this question's files/<key>/ URL "
             "(multipart/form-data); here only null, which removes it, is accepted."
         )
+    if question.kind == Kind.AMOUNT:
+        return _amount_shape_error(value)
     if isinstance(value, dict):
         return "Send a single value, not an object."
     if isinstance(value, list):
@@ -65,6 +67,22 @@ def _shape_error(question: Question, value: Any) -> str | None:
             return "Send a single value, not a list."
         if any(isinstance(item, dict | list) or item is None for item in value):
             return "Send a list of the choices' values."
+    return None
+
+
+def _amount_shape_error(value: Any) -> str | None:
+    """An amount is {"amount": "1234.50", "currency": "EUR"}: the amount as text
+    (or a whole number), never a JSON fraction, which may lose digits."""
+    shape = 'Send {"amount": "1234.50", "currency": "EUR"}.'
+    if not isinstance(value, dict) or not set(value) <= {"amount", "currency"}:
+        return shape
+    amount, currency = value.get("amount"), value.get("currency")
+    if isinstance(amount, float):
+        return 'Send the amount as text, e.g. "1234.50": a JSON number may lose digits.'
+    if isinstance(amount, bool) or not isinstance(amount, str | int | None):
+        return shape
+    if not isinstance(currency, str | None):
+        return shape
     return None
 
 

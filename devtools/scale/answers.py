@@ -2,9 +2,12 @@
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from orders.models import Question
+from orders.money import decimals_of, is_currency
+from orders.orderforms.order_value import order_value_of
 
 
 def _choices(question: Question) -> list[str]:
@@ -23,6 +26,12 @@ def _answer(question: Question, rnd: random.Random, serial: int) -> Any:
     if kind == Kind.DECIMAL:
         low = float(question.min_value if question.min_value is not None else 0)
         return f"{low + rnd.randint(1, 9999) / 100:.2f}"
+    if kind == Kind.AMOUNT:
+        currency = (question.currencies or ["EUR"])[0]
+        places = decimals_of(currency) if is_currency(currency) else 2
+        cents = rnd.randint(100, 250_000)
+        amount = Decimal(cents).scaleb(-2).quantize(Decimal(1).scaleb(-places))
+        return {"amount": format(amount, "f"), "currency": currency}
     if kind == Kind.DATE:
         return (date(2026, 1, 1) + timedelta(days=rnd.randint(0, 700))).isoformat()
     if kind == Kind.YES_NO:
@@ -64,3 +73,11 @@ def answers_for(
         first = questions[0]
         answers[first.key] = _answer(first, rnd, serial)
     return answers
+
+
+def value_set(order: dict[str, Any], version: Any, answers: dict[str, Any]) -> None:
+    """What the order is worth by these answers (orders.services.order_value_apply
+    does the same on submit)."""
+    money = order_value_of(version, answers)
+    order["value"] = money.amount if money else None
+    order["value_currency"] = money.currency if money else ""

@@ -1,6 +1,5 @@
-"""One order and everything around it, for seed_scale: revisions (a change order
-now and then), requirements, reviews with their assessments, signed decisions,
-communications."""
+"""One order and everything around it, for seed_scale: revisions (a change order now
+and then), requirements, reviews, assessments, signed decisions, communications."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,7 +8,7 @@ from django.conf import settings
 
 from communications.models import Communication
 from devtools.scale.agreements import agreement_add
-from devtools.scale.answers import answers_for
+from devtools.scale.answers import answers_for, value_set
 from devtools.scale.confirmations import confirmation_add
 from devtools.scale.context import Context
 from devtools.scale.signatures import sign
@@ -59,6 +58,8 @@ ALL_STATES = [
 CONDITIONAL_STATES = ("awaiting_agreement", "conditions_declined")
 INBOUND = ["phone", "email"]
 CHANNELS = [c.value for c in Channel]
+
+
 CONDITIONS = [
     "Subject to material availability within two weeks.",
     "Delivery in two partial shipments.",
@@ -336,15 +337,18 @@ def order_add(
         "updated_at": created_at,
         "submitted_at": created_at + timedelta(minutes=20) if submitted else None,
         "documented_statement": documented,
-        # The order-level confirmation of old (legacy, read only): per revision now.
-        "confirmation_method": "",
+        "confirmation_method": "",  # legacy order-level field: per revision now
         "customer_to_confirm": False,
         "contact_details": {},
         "contact_email": "",
         "kind": "order",
         "quote_note": "",
+        "value": None,
+        "value_currency": "",
     }
     answers = answers_for(questions, rnd, serial)
+    if submitted:
+        value_set(order, version, answers)
     first_state = {
         "draft": "draft",
         "awaiting": "submitted",
@@ -434,6 +438,8 @@ def order_add(
                 changed[key] = (changed.get(key) or 1) + rnd.randint(1, 50)
             started_at = _later(ctx, closed, hours=rnd.randint(24, 480))
             decided = state == "change_accepted"
+            # The value follows the latest submitted revision, as on submit.
+            value_set(order, version, changed)
             rev2, reqs2 = _revision(
                 ctx,
                 order=order,

@@ -37,7 +37,7 @@ DROP SEQUENCE IF EXISTS orders_quote_number_seq;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0012_statutory_requirement'),
+        ('orders', '0013_money'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from orderreview import textlimits
 from orders.models import Question
+from orders.orderforms.amount_field import AmountField
 from orders.orderforms.answers import INTEGER_BOUND, NO, YES, question_choices
 from orders.patterns import PatternTimeout, pattern_fullmatch, pattern_problem
 from orders.uploads import (
@@ -235,6 +236,13 @@ def field_for(question: Question) -> forms.Field:
             widget=forms.FileInput(attrs=attrs),
             validators=validators,
             max_length=255,
+            **common,
+        )
+    if kind == Kind.AMOUNT:
+        return AmountField(
+            currencies=[str(code) for code in question.currencies or []],
+            min_value=low,
+            max_value=high,
             **common,
         )
     raise ValueError(f"unknown question kind {kind!r}")

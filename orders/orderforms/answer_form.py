@@ -64,6 +64,12 @@ def _normalise_data(data: Mapping | None) -> Mapping | None:
     for key, value in data.items():
         if value is None:
             continue
+        if isinstance(value, Mapping):
+            # An amount {"amount": ..., "currency": ...}: the widget's two inputs.
+            for index, part in enumerate(("amount", "currency")):
+                if value.get(part) is not None:
+                    normalised.setlist(f"{key}_{index}", [str(value.get(part))])
+            continue
         items = value if isinstance(value, list | tuple) else [value]
         strings = []
         for item in items:
@@ -159,6 +165,8 @@ class AnswerForm(forms.Form):
     def _wrapped(self, question: Question) -> Div:
         if question.kind in UNIT_KINDS and question.unit:
             inner: Any = AppendedText(question.key, question.unit)
+        elif question.kind == Kind.AMOUNT and len(question.currencies or []) == 1:
+            inner = AppendedText(question.key, str(question.currencies[0]))
         else:
             inner = Field(question.key)
         attrs: dict[str, str] = {
@@ -255,7 +263,14 @@ class AnswerForm(forms.Form):
             value = field.widget.value_from_datadict(
                 self.data, self.files, self.add_prefix(question.key)
             )
-            if isinstance(value, list | tuple):
+            if question.kind == Kind.AMOUNT:
+                amount, currency = (list(value or []) + [None, None])[:2]
+                if amount not in (None, ""):
+                    raw[question.key] = {
+                        "amount": _json_text(str(amount))[:100],
+                        "currency": _json_text(str(currency or ""))[:10],
+                    }
+            elif isinstance(value, list | tuple):
                 items = [_json_text(str(v)) for v in value if v not in (None, "")]
                 if items:
                     raw[question.key] = items

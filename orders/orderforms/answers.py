@@ -15,6 +15,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from orders.models import OrderFormVersion, Question
+from orders.money import money_from_answer
 
 Kind = Question.Kind
 
@@ -22,8 +23,9 @@ Kind = Question.Kind
 # (14 digits before the point), even when a question sets no limit of its own.
 INTEGER_BOUND = 10**14 - 1
 YES, NO = "yes", "no"
-# Kinds whose answers can drive a show-if rule (a file's content cannot).
-CONTROLLER_KINDS = frozenset(set(Kind) - {Kind.FILE})
+# Kinds whose answers can drive a show-if rule (a file's content cannot, nor can
+# an amount: its text is no fixed value to match).
+CONTROLLER_KINDS = frozenset(set(Kind) - {Kind.FILE, Kind.AMOUNT})
 UNIT_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL})
 
 
@@ -111,6 +113,10 @@ def _typed_one(question: Question, value: Any) -> Any:
     Text that does not parse (an unfinished draft) is kept as typed: nothing is lost.
     """
     kind = question.kind
+    if kind == Kind.AMOUNT:
+        # {"amount": "1,234.5", "currency": "EUR"} typed is {"1234.50", "EUR"}.
+        money = money_from_answer(value)
+        return money.as_answer() if money else value
     if kind == Kind.FILE or not isinstance(value, str | list | tuple):
         return value
     if kind == Kind.MULTIPLE_CHOICE:
@@ -186,6 +192,16 @@ def display_value(question_or_kind: Question | str | None, value: Any) -> str:
         except ValueError:
             return str(value)
         return f"{day.day} {day:%B %Y}"
+    if kind == Kind.AMOUNT or (
+        not kind and isinstance(value, Mapping) and {"amount", "currency"} == set(value)
+    ):
+        money = money_from_answer(value)
+        if money:
+            return str(money)
+        if isinstance(value, Mapping):
+            parts = (value.get("amount"), value.get("currency"))
+            return " ".join(str(p) for p in parts if p not in (None, "")) or "—"
+        return str(value)
     if kind in UNIT_KINDS:
         unit = question.unit if question else ""
         return f"{value} {unit}".strip()

@@ -103,6 +103,13 @@ class QuestionForm(forms.Form):
         required=False,
         help_text="Decimal and whole number, e.g. mm, hours, pieces.",
     )
+    currencies = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=400,
+        help_text="Amount: ISO 4217 codes (EUR, USD), one per line or separated "
+        "by commas. One code fixes the currency; several let the answer choose.",
+    )
     max_length = forms.IntegerField(
         required=False, min_value=1, help_text="Text and e-mail: most characters."
     )
@@ -195,6 +202,7 @@ class QuestionForm(forms.Form):
                     css_class="row",
                 ),
                 "pattern_hint",
+                "currencies",
                 Div(
                     Div("allowed_file_types", css_class="col-md-6"),
                     Div("max_file_size_kb", css_class="col-md-6"),
@@ -205,6 +213,12 @@ class QuestionForm(forms.Form):
             Fieldset("Order header", "maps_to"),
             Fieldset("Change orders", "depends_on"),
         )
+
+    def clean_currencies(self) -> str:
+        """ "eur, usd" is EUR and USD: codes are upper case, one per line."""
+        text = self.cleaned_data.get("currencies") or ""
+        codes = [code.strip().upper() for code in text.replace(",", "\n").split()]
+        return "\n".join(code for code in codes if code)
 
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:

@@ -17,11 +17,12 @@ from typing import Any
 from orderreview import textlimits
 from orders.models import Discipline, Question, RequirementCategory
 from orders.orderforms.answers import CONTROLLER_KINDS, NO, YES
+from orders.orderforms.money_checks import currency_problems, value_problems
 from orders.orderforms.question_attributes import LIMIT_KEYS, QUESTION_KEYS
 from orders.patterns import pattern_problem
 
 Kind = Question.Kind
-FORMAT_KEYS = ("slug", "name", "description", "questions")
+FORMAT_KEYS = ("slug", "name", "description", "questions", "value")
 
 # Which limits make sense for which kind; anything else is refused, not ignored, so
 # what an admin sets is what customers get.
@@ -37,6 +38,8 @@ LIMITS_BY_KIND: dict[str, frozenset[str]] = {
     Kind.SINGLE_CHOICE: frozenset({"choices"}),
     Kind.MULTIPLE_CHOICE: frozenset({"choices", "min_value", "max_value"}),
     Kind.FILE: frozenset({"allowed_file_types", "max_file_size_kb"}),
+    # Limits are in the answer's currency; the form names the currencies it takes.
+    Kind.AMOUNT: frozenset({"currencies", "min_value", "max_value"}),
 }
 CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE})
 # The kind of answer each header fact takes.
@@ -98,6 +101,10 @@ def _limit_problems(item: Mapping[str, Any], kind: str) -> list[tuple[str, str]]
             problems.append(("choices", "every choice must be non-empty text"))
         elif len({c.strip() for c in choices}) != len(choices):
             problems.append(("choices", "choices repeat"))
+
+    currencies = item.get("currencies")
+    if kind == Kind.AMOUNT:
+        problems.extend(currency_problems(currencies))
 
     low_high: dict[str, Decimal] = {}
     for name in ("min_value", "max_value"):
@@ -451,4 +458,5 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
                 problems.append(f"{where}: duplicate key {item['key']!r}")
             seen.add(item["key"])
             earlier[item["key"]] = item
+    problems.extend(value_problems(data.get("value"), questions))
     return problems

@@ -12,7 +12,13 @@ The JSON format (documented in README.md):
                     "max_file_size_kb": null, "section": "Part", "position": 1,
                     "category": "stated", "discipline": "engineering",
                     "show_if": {"question": "coating", "in": ["yes"]} or null,
-                    "maps_to": ""}]}
+                    "maps_to": ""}],
+     "value": {"amount": "unit_price", "quantity": "quantity"}}
+
+An amount question ("kind": "amount") names its ISO 4217 codes in "currencies"
+(["EUR"] fixes the currency; several let the answer choose). "value", optional, says
+what an order is worth: an amount question's answer, times a quantity question's
+when "quantity" is not null.
 
 `pattern_hint`, `maps_to` and `unit` on whole numbers are optional: files written
 before they existed import unchanged. The attributes of a question and how each
@@ -92,11 +98,27 @@ def version_to_dict(version: OrderFormVersion) -> dict[str, Any]:
     questions = version.questions.select_related("discipline").order_by(
         "position", "pk"
     )
-    return {
+    document: dict[str, Any] = {
         "slug": version.form.slug,
         "name": version.form.name,
         "description": version.form.description,
         "questions": [question_to_dict(q, q.discipline.slug) for q in questions],
+    }
+    if version.value_question:
+        # Only when set: files of forms without a value read as before.
+        document["value"] = {
+            "amount": version.value_question,
+            "quantity": version.value_quantity_question or None,
+        }
+    return document
+
+
+def value_fields(data: Mapping[str, Any]) -> dict[str, str]:
+    """The version's value setting from a checked document."""
+    rule = data.get("value") or {}
+    return {
+        "value_question": rule.get("amount") or "",
+        "value_quantity_question": rule.get("quantity") or "",
     }
 
 

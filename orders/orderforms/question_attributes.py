@@ -55,6 +55,7 @@ QUESTION_ATTRIBUTES = (
     QuestionAttribute("pattern", limit=True),
     QuestionAttribute("pattern_hint", limit=True, trimmed=True),
     QuestionAttribute("unit", limit=True, trimmed=True),
+    QuestionAttribute("currencies", shape="list", limit=True, trimmed=True),
     QuestionAttribute("allowed_file_types", limit=True),
     QuestionAttribute("max_file_size_kb", limit=True),
     QuestionAttribute("section"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from orders.models import Discipline, OrderForm, OrderFormVersion, Question
 from orders.orderforms import document_checks, json_io
+from orders.orderforms.order_value import value_setting_problems
 
 Status = OrderFormVersion.Status
 
@@ -120,7 +121,11 @@ def version_start_draft(*, form: OrderForm, user: Any = None) -> OrderFormVersio
     if source is None and versions:
         source = versions[0]
     new = OrderFormVersion.objects.create(
-        form=form, number=_next_number(form), created_by=user
+        form=form,
+        number=_next_number(form),
+        created_by=user,
+        value_question=source.value_question if source else "",
+        value_quantity_question=source.value_quantity_question if source else "",
     )
     if source is not None:
         for question in source.questions.order_by("position", "pk"):
@@ -144,6 +149,14 @@ def version_publish(
     if not version.questions.exists():
         raise ValidationError("A version needs at least one question to be published.")
     _check_version(version)
+    value_problems = value_setting_problems(
+        version.questions.all(), version.value_question, version.value_quantity_question
+    )
+    if value_problems:
+        raise ValidationError(
+            "The order value setting no longer fits the questions: "
+            + " ".join(value_problems.values())
+        )
     for previous in version.form.versions.filter(status=Status.PUBLISHED):
         previous.status = Status.RETIRED
         previous.save()
@@ -320,6 +333,11 @@ def question_remove(*, question: Question) -> None:
             f"The verdicts on {', '.join(verdicts_depending)} depend on "
             f"{question.key}: change what they depend on first."
         )
+    if question.key in (version.value_question, version.value_quantity_question):
+        raise ValidationError(
+            f"The order's value is computed from {question.key}: change the "
+            "form's order value setting first."
+        )
     question.delete()
 
 
@@ -400,6 +418,11 @@ def version_import(
         Question.objects.create(
             version=version, discipline=disciplines[item["discipline"]], **fields
         )
+    value = json_io.value_fields(data)
+    if value["value_question"]:
+        version.value_question = value["value_question"]
+        version.value_quantity_question = value["value_quantity_question"]
+        version.save(update_fields=["value_question", "value_quantity_question"])
     if publish:
         version = version_publish(version=version, user=user, change_note=change_note)
     return version

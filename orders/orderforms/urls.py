@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.orderforms import views
+from orders.orderforms import value_views, views
 
 app_name = "orderforms"
 
@@ -31,6 +31,11 @@ urlpatterns = [
         "<slug:slug>/v<int:number>/discard/",
         views.version_discard,
         name="version_discard",
+    ),
+    path(
+        "<slug:slug>/v<int:number>/value/",
+        value_views.version_value,
+        name="version_value",
     ),
     path(
         "<slug:slug>/v<int:number>/export.json",

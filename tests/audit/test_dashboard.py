@@ -140,7 +140,7 @@ def test_percentile_rejects_fractions_outside_zero_to_one():
 
 
 @pytest.mark.parametrize("extra_orders", [0, 15])
-def test_dashboard_takes_seven_queries_whatever_the_data(
+def test_dashboard_takes_eight_queries_whatever_the_data(
     history, service_user, approver, django_assert_num_queries, extra_orders
 ):
     for day in range(extra_orders):
@@ -153,8 +153,9 @@ def test_dashboard_takes_seven_queries_whatever_the_data(
             reasons="No capacity",
         )
     # 1 overdue reviews with their total, 2 orders by status, 3 turnaround,
-    # 4 first-pass acceptance, 5 change-order rate, 6 recent rejections, 7 quotes.
-    with django_assert_num_queries(7):
+    # 4 first-pass acceptance, 5 change-order rate, 6 recent rejections,
+    # 7 value by month, 8 quotes.
+    with django_assert_num_queries(8):
         dashboard.dashboard(today=TODAY)
 
 

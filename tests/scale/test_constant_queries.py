@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from devtools import scale
 from orderreview.models import User
-from orders.models import Customer, Order, OrderForm
+from orders.models import Customer, Order, OrderForm, OrderFormVersion, Question
 from reviews.models import Review
 from tests import factories
 
@@ -60,6 +60,10 @@ def _record_url() -> str:
         "reviews:acceptance_record",
         args=[review.order.number, review.requirement_set.number],
     )
+
+
+def _newest_draft() -> OrderFormVersion:
+    return OrderFormVersion.objects.filter(status="draft").order_by("-pk").first()
 
 
 def _busiest_customer() -> str:
@@ -132,20 +136,22 @@ PAGES = {
     "review page": Page(
         "engineer",
         lambda: reverse("reviews:review_detail", args=[_largest_open_review().pk]),
-        10,
+        12,
         f"{SESSION}; the review with order and revision; its assessments with "
         "requirement, discipline, assessor and carried-from; its statutory checks; "
         "the reviewer's disciplines; the diff: earlier revisions, the baseline's "
-        "and this revision's requirements",
+        "and this revision's requirements, the order and its form version (the "
+        "value setting, for the value's change)",
     ),
     "acceptance record": Page(
         "admin",
         _record_url,
-        11,
+        12,
         f"{SESSION}; the review (with any customer agreement to conditions and "
         "its communication); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
-        "signature; who was told of the change, with their acknowledgements",
+        "signature; who was told of the change, with their acknowledgements; "
+        "the form version (its value setting, for the order's value)",
     ),
     "communications list": Page(
         "admin",
@@ -158,6 +164,15 @@ PAGES = {
         lambda: reverse("communications:notice_list"),
         4,
         f"{SESSION}; one page of notices with order and customer",
+    ),
+    "order value setting": Page(
+        "formadmin",
+        lambda: reverse(
+            "orderforms:version_value",
+            args=[_newest_draft().form.slug, _newest_draft().number],
+        ),
+        5,
+        f"{SESSION}; the version with its form; its questions with disciplines",
     ),
     "form list": Page(
         "formadmin",
@@ -183,12 +198,12 @@ PAGES = {
     "dashboard": Page(
         "approver",
         lambda: reverse("home"),
-        20,
+        21,
         f"{SESSION}; change notifications to acknowledge; the reviewer's queue; "
         "the data version; the cache miss; "
-        "the 7 figures (overdue reviews, orders by status, turnaround, first-pass "
-        "acceptance, change-order rate, recent rejections, quotes); the cache "
-        "write (cull "
+        "the 8 figures (overdue reviews, orders by status, turnaround, first-pass "
+        "acceptance, change-order rate, recent rejections, value by month, "
+        "quotes); the cache write (cull "
         "count, savepoint, look-up, insert, release); open complaints",
     ),
     "customer service home": Page(
@@ -225,6 +240,14 @@ def _extra_rows(count: int) -> None:
     factories.StatutoryRequirementFactory.create_batch(count, forms=[form])
     for _ in range(count):
         factories.published_version(questions=1)
+    # A draft whose value setting page lists as many questions as rows grow.
+    draft = factories.OrderFormVersionFactory()
+    for index in range(count):
+        factories.QuestionFactory(
+            version=draft,
+            kind=Question.Kind.AMOUNT if index % 2 else Question.Kind.INTEGER,
+            currencies=["EUR"] if index % 2 else [],
+        )
     # History grows for the order whose history page is measured.
     target = _newest_order(status="accepted")
     # Saved by a person, as in the app: the timeline's newest rows then name a user
