@@ -1,0 +1,28 @@
+"""Order forms and orders: one module per topic, all imported here so Django
+registers them and the rest of the code imports them from orders.models."""
+
+from orders.models.forms import (
+    Discipline,
+    OrderForm,
+    OrderFormVersion,
+    Question,
+    RequirementCategory,
+)
+from orders.models.orders import Channel, Customer, Order, PortalLink
+
+# Defined beside its pages (orders.regulations); imported here so Django registers
+# it with the orders app.
+from orders.regulations.models import StatutoryRequirement
+
+__all__ = [
+    "Channel",
+    "Customer",
+    "Discipline",
+    "Order",
+    "OrderForm",
+    "OrderFormVersion",
+    "PortalLink",
+    "Question",
+    "RequirementCategory",
+    "StatutoryRequirement",
+]
