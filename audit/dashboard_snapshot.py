@@ -15,7 +15,8 @@ app server and the worker share.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +24,14 @@ from django.utils import timezone
 
 from audit import dashboard
 
-KEY = "dashboard:snapshot"
+# Named after the figures' fields, so a release that adds a figure never reads a
+# snapshot pickled by the one before (it lacks the new attribute).
+KEY = (
+    "dashboard:snapshot:"
+    + hashlib.sha256(
+        ",".join(f.name for f in fields(dashboard.Dashboard)).encode()
+    ).hexdigest()[:12]
+)
 
 
 @dataclass(frozen=True)
