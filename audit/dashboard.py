@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -258,7 +257,6 @@ def overdue_reviews(
 # The tables whose every change the figures depend on (history rows are written on
 # every save, so their newest id moves whenever a figure can).
 DEPENDS_ON = (Order, RequirementSet, Review, Decision)
-CACHE_SECONDS = 600
 
 
 VALUE_MONTHS = 12
@@ -326,23 +324,6 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}")  # noqa: S608 (our own table names)
         return "-".join(str(value) for value in cursor.fetchone())
-
-
-def dashboard_cached(*, today: dt.date | None = None) -> Dashboard:
-    """dashboard(), computed once per change of the data it reads.
-
-    The figures aggregate every order; at 100,000 orders that takes about a second.
-    Keyed by data_version(), a cached copy is never stale: any save that could move a
-    figure writes a history row and so changes the key. The cache is the database
-    cache every app server shares.
-    """
-    today = today or timezone.localdate()
-    key = f"dashboard:{today.isoformat()}:{data_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard(today=today)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
 
 
 def dashboard(*, today: dt.date | None = None) -> Dashboard:

@@ -297,7 +297,13 @@ TASK_WORKER_SWEEPS = [
     "api.idempotency.expired_purge",
     # Webhook deliveries that are due: sent, retried with back-off (webhooks.sweep).
     "webhooks.sweep.webhooks_sweep",
+    # The dashboard's figures, recomputed when their data changed (audit.dashboard_
+    # snapshot); the home page only reads them.
+    "audit.dashboard_snapshot.dashboard_sweep",
 ]
+# The dashboard never shows figures older than this: a page finding an older
+# snapshot (no worker running) computes them itself. Keep it above the interval.
+DASHBOARD_MAX_AGE_SECONDS = env_int("DASHBOARD_MAX_AGE_SECONDS", 5 * 60)
 
 # Webhooks (docs/guide-api.md): https only and public addresses only, unless these
 # open them (development, tests). Failed deliveries are retried after each delay

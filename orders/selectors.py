@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -79,14 +80,31 @@ def orders_filtered(filters: dict[str, Any]) -> QuerySet[Order]:
         # search would scan every order.
         orders = orders.filter(number=q.upper())
     elif q:
-        orders = orders.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__account_code__icontains=q)
-            | Q(customer_reference__icontains=q)
-        )
+        orders = orders.filter(pk__in=_orders_matching(q))
     return orders.order_by(
         *ORDER_SORTS.get(filters.get("sort") or "", ORDER_SORTS["newest"])
+    )
+
+
+def _orders_matching(q: str) -> QuerySet[Order]:
+    """The ids of orders whose number, customer (name or code) or customer reference
+    contains q, as a UNION of one indexed lookup each: an OR across the order and its
+    customer cannot use an index, so it scanned every order. Each part is served by a
+    trigram index where pg_trgm exists (orderreview/trigram.py). A text starting with
+    the order-number prefix ("SO-2026-00") can only occur at the start of a number, so
+    that part is a prefix match through the B-tree order_number_prefix."""
+    if q.upper().startswith(f"{settings.ORDER_NUMBER_PREFIX}-"):
+        by_number = Q(number__istartswith=q)
+    else:
+        by_number = Q(number__icontains=q)
+    customers = Customer.objects.filter(
+        Q(name__icontains=q) | Q(account_code__icontains=q)
+    ).values("pk")
+    ids = Order.objects.order_by().values("pk")
+    return (
+        ids.filter(by_number)
+        .union(ids.filter(customer_reference__icontains=q))
+        .union(ids.filter(customer__in=customers))
     )
 
 

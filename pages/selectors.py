@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit import dashboard, disposal_plan
+from audit import dashboard_snapshot, disposal_plan
 from communications import claim_selectors as claims
 from communications import property_selectors as customer_property
 from communications import selectors as communications
@@ -45,9 +45,11 @@ def home_queues(user: Any) -> dict[str, Any]:
         )
         queues["today"] = timezone.localdate()
     if roles.has_role(user, roles.APPROVER):
-        figures = dashboard.dashboard_cached()
+        snapshot = dashboard_snapshot.dashboard_current()
+        figures = snapshot.figures
         queues["dashboard"] = {
             "figures": figures,
+            "as_of": snapshot.as_of,
             "chart_data": figures.chart_data(),
             "complaints": communications.open_complaints_summary(),
         }

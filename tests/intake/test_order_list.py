@@ -84,6 +84,17 @@ def test_list_searches_number_customer_and_reference(client, service_user, order
     assert numbers(client.get(LIST, {"q": "nothing-like-this"})) == []
 
 
+def test_search_by_number_prefix_and_account_code(client, service_user, orders):
+    client.force_login(service_user)
+    number = orders["edi"].number
+    prefix = number[:-3]  # "SO-2026-000" matches every order numbered alike
+    found = numbers(client.get(LIST, {"q": prefix.lower()}))
+    assert sorted(found) == sorted(o.number for o in orders.values())
+    code = orders["email"].customer.account_code
+    found = numbers(client.get(LIST, {"q": code[1:].lower()}))
+    assert sorted(found) == sorted([orders["email"].number, number])
+
+
 def test_a_whole_order_number_finds_exactly_that_order(client, service_user, orders):
     client.force_login(service_user)
     number = orders["edi"].number

@@ -58,7 +58,31 @@ def _pages() -> list[tuple[str, str]]:
         if name == "order list filtered":
             path += "?status=in_review&channel=phone"
         pages.append((name, path))
-    return pages
+    return pages + _search_and_filter_pages(order)
+
+
+def _search_and_filter_pages(order: object) -> list[tuple[str, str]]:
+    """Searches (issue 19: trigram and prefix indexes), the audit timeline filtered
+    by order and by user, and an order's as-of page."""
+    from orderreview.models import User
+
+    if order is None:
+        return []
+    orders = reverse("orders:order_list")
+    timeline = reverse("audit:timeline")
+    log = reverse("communications:communication_list")
+    admin = User.objects.filter(username="admin").first()
+    pages = [
+        ("search: order number prefix", f"{orders}?q={order.number[:-3]}"),
+        ("search: customer code", f"{orders}?q={order.customer.account_code}"),
+        ("search: customer reference", f"{orders}?q={order.customer_reference}"),
+        ("search: communication text", f"{log}?q=received"),
+        ("audit timeline by order", f"{timeline}?order={order.number}"),
+        ("order as of now", reverse("audit:order_as_of", args=[order.number])),
+    ]
+    if admin is not None:
+        pages.append(("audit timeline by user", f"{timeline}?user={admin.pk}"))
+    return [(name, urllib.parse.quote(path, safe="/?=&")) for name, path in pages]
 
 
 def _review_args() -> list | None:

@@ -91,7 +91,11 @@ def _cases() -> Iterator[tuple[str, Callable[[], QuerySet]]]:
         ("date_to", some_day),
         ("to_assess", discipline),
         ("q", order.number if order else "SO"),
+        ("q", order.number[:-3] if order else "SO-"),
         ("q", "Acme"),
+        ("q", customer.account_code if customer else "CUST"),
+        ("q", order.customer_reference if order else "PO-"),
+        ("q", "no such text"),
     ]:
         yield f"orders ?{name}={value}", orders_with(**{name: value})
     yield "orders ?status&channel", orders_with(status="in_review", channel="phone")
@@ -123,6 +127,7 @@ def _cases() -> Iterator[tuple[str, Callable[[], QuerySet]]]:
         ("occurred_from", some_day),
         ("occurred_to", some_day),
         ("q", "delivery"),
+        ("q", "no such text"),
     ]:
         yield f"communications ?{name}={value}", comms_with(**{name: value})
     deep = max(comms.communications_filtered({}).count() - 60, 0)
