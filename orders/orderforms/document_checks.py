@@ -18,10 +18,11 @@ from orderreview import textlimits
 from orders.models import Discipline, Question, RequirementCategory
 from orders.orderforms.answers import CONTROLLER_KINDS, NO, YES
 from orders.orderforms.question_attributes import LIMIT_KEYS, QUESTION_KEYS
+from orders.orderforms.sections import section_problems
 from orders.patterns import pattern_problem
 
 Kind = Question.Kind
-FORMAT_KEYS = ("slug", "name", "description", "questions")
+FORMAT_KEYS = ("slug", "name", "description", "questions", "sections")
 
 # Which limits make sense for which kind; anything else is refused, not ignored, so
 # what an admin sets is what customers get.
@@ -451,4 +452,4 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
                 problems.append(f"{where}: duplicate key {item['key']!r}")
             seen.add(item["key"])
             earlier[item["key"]] = item
-    return problems
+    return problems + section_problems(data)

@@ -12,7 +12,12 @@ The JSON format (documented in README.md):
                     "max_file_size_kb": null, "section": "Part", "position": 1,
                     "category": "stated", "discipline": "engineering",
                     "show_if": {"question": "coating", "in": ["yes"]} or null,
-                    "maps_to": ""}]}
+                    "maps_to": ""}],
+     "sections": [{"name": "Lines", "repeating": true, "min_entries": 1,
+                   "max_entries": 200, "entry_label": "Line"}]}
+
+`sections` (orders.orderforms.sections) is optional: only forms with a repeating
+section carry it.
 
 `pattern_hint`, `maps_to` and `unit` on whole numbers are optional: files written
 before they existed import unchanged. The attributes of a question and how each
@@ -30,6 +35,7 @@ from typing import Any
 from orders.models import OrderFormVersion, Question
 from orders.orderforms.document_checks import finite_decimal, is_empty
 from orders.orderforms.question_attributes import QUESTION_ATTRIBUTES, QuestionAttribute
+from orders.orderforms.sections import section_to_dict
 
 
 def parse(raw: bytes | str) -> object:
@@ -92,12 +98,18 @@ def version_to_dict(version: OrderFormVersion) -> dict[str, Any]:
     questions = version.questions.select_related("discipline").order_by(
         "position", "pk"
     )
-    return {
+    document: dict[str, Any] = {
         "slug": version.form.slug,
         "name": version.form.name,
         "description": version.form.description,
         "questions": [question_to_dict(q, q.discipline.slug) for q in questions],
     }
+    sections = [section_to_dict(s) for s in version.sections.order_by("name")]
+    if sections:
+        # Only forms with repeating sections carry the list: older files and
+        # exports of flat forms stay as they were.
+        document["sections"] = sections
+    return document
 
 
 def question_fields(item: Mapping[str, Any], position: int) -> dict[str, Any]:
