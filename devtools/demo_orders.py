@@ -303,6 +303,35 @@ def _awaiting_agreement(demo: _Demo) -> None:
     demo.sign(review)
 
 
+def _multi_line(demo: _Demo) -> None:
+    """A purchase order of three lines, awaiting review: each line's answers are
+    requirements of their own ("Line 2 · Quantity")."""
+    if "job-shop-lines" not in demo.forms:
+        return
+    entries = [
+        {"part_number": "BRK-110", "material": "Steel C45", "quantity": 500},
+        {
+            "part_number": "BRK-120",
+            "material": "Aluminium 6082",
+            "quantity": 800,
+            "coated": True,
+            "coating_thickness": 25,
+        },
+        {"part_number": "PIN-6", "material": "Stainless 316L", "quantity": 2000},
+    ]
+    answers = {
+        "po_number": "DEMO-11",
+        "requested_delivery": _in_days(45),
+        "@lines": {
+            "Lines": [
+                {"line": f"new-{n}", "answers": entry}
+                for n, entry in enumerate(entries, start=1)
+            ]
+        },
+    }
+    demo.submit(demo.start("DEMO-11", "job-shop-lines", "ACME-001", answers))
+
+
 DEMO_ORDERS: list[tuple[str, Callable[[_Demo], None]]] = [
     ("DEMO-01", _draft_partial),
     ("DEMO-02", _draft_calibration),
@@ -314,6 +343,7 @@ DEMO_ORDERS: list[tuple[str, Callable[[_Demo], None]]] = [
     ("DEMO-08", _accepted_change),
     ("DEMO-09", _change_in_review),
     ("DEMO-10", _awaiting_agreement),
+    ("DEMO-11", _multi_line),
 ]
 
 

@@ -9,6 +9,8 @@ assesses, so "unchanged" here means "its earlier verdict still holds".
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from orders.orderforms import lines
+from orders.orderforms.answers import display_value
 from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement, RequirementSet
 
@@ -42,6 +44,12 @@ class RevisionDiff:
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
+
+    @property
+    def line_changes(self) -> list[str]:
+        """What changed on the lines of the order, as people say it: "Line 3
+        added", "Line 2 removed", "Line 1: Quantity 500 → 800"."""
+        return line_changes(self)
 
     @property
     def affected(self) -> list[Requirement]:
@@ -95,4 +103,70 @@ def diff_requirements(
         (r for key, r in old_by_key.items() if key not in new_keys),
         key=lambda r: (r.position, r.key),
     )
+    return result
+
+
+def _question_label(requirement: Requirement) -> str:
+    if requirement.question_id is not None and requirement.question is not None:
+        return requirement.question.label
+    return requirement.statement.partition(" · ")[2] or requirement.statement
+
+
+def _line_name(requirement: Requirement) -> str:
+    return requirement.statement.partition(" · ")[0]
+
+
+def _value(requirement: Requirement) -> str:
+    return display_value(requirement.question, requirement.value)
+
+
+def line_changes(diff: RevisionDiff) -> list[str]:
+    """Sentences for the lines a diff touches, in line order (pure: no queries
+    beyond the requirements' questions, which the lists carry)."""
+    old_lines = {lines.line_of_key(r.key) for r in [*diff.removed, *diff.unchanged]} | {
+        lines.line_of_key(c.old.key) for c in diff.changed
+    }
+    new_lines = {lines.line_of_key(r.key) for r in [*diff.added, *diff.unchanged]} | {
+        lines.line_of_key(c.new.key) for c in diff.changed
+    }
+    sentences: dict[str, list[str]] = {}
+    whole: dict[str, str] = {}
+    for requirement in diff.added:
+        line = lines.line_of_key(requirement.key)
+        if not line:
+            continue
+        if line not in old_lines:
+            whole[line] = f"{_line_name(requirement)} added"
+        else:
+            sentences.setdefault(line, []).append(
+                f"{_question_label(requirement)} added ({_value(requirement)})"
+            )
+    for requirement in diff.removed:
+        line = lines.line_of_key(requirement.key)
+        if not line:
+            continue
+        if line not in new_lines:
+            whole[line] = f"{_line_name(requirement)} removed"
+        else:
+            sentences.setdefault(line, []).append(
+                f"{_question_label(requirement)} removed"
+            )
+    for change in diff.changed:
+        line = lines.line_of_key(change.new.key)
+        if line:
+            sentences.setdefault(line, []).append(
+                f"{_question_label(change.new)} {_value(change.old)} → "
+                f"{_value(change.new)}"
+            )
+    result = []
+    for line in sorted({*whole, *sentences}, key=lines.line_number):
+        if line in whole:
+            result.append(whole[line])
+        else:
+            name = next(
+                _line_name(r)
+                for r in [*diff.added, *diff.removed, *(c.new for c in diff.changed)]
+                if lines.line_of_key(r.key) == line
+            )
+            result.append(f"{name}: " + "; ".join(sentences[line]))
     return result

@@ -187,7 +187,9 @@ class Requirement(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    key = models.SlugField(max_length=60)
+    # The question's key, or for a line's answer the line's and the question's
+    # ("L3.thickness", orders.orderforms.lines): a line's identity is signed with it.
+    key = models.CharField(max_length=80, db_index=True)
     statement = models.TextField(max_length=textlimits.NOTE)
     value = models.JSONField(null=True, blank=True)
     category = models.CharField(max_length=20, choices=RequirementCategory)

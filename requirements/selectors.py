@@ -12,6 +12,7 @@ from django.db.models import (
 )
 
 from orders.models import Channel, Order, Question, RequirementCategory
+from orders.orderforms import lines
 from orders.orderforms.answers import (
     answers_typed,
     display_value,
@@ -94,8 +95,9 @@ def answer_requirements(
     visible = questions_visible(version, answers)
     from_customer = revision.channel == Channel.WEB_PORTAL
     source = Requirement.Source.PORTAL if from_customer else Requirement.Source.FORM
+    outer, groups = lines.split_questions(questions, version.sections.all())
     result = []
-    for question in questions:
+    for question in outer:
         value = answers.get(question.key)
         if question.key not in visible or _blank(value):
             continue
@@ -113,6 +115,68 @@ def answer_requirements(
                 created_by=user,
             )
         )
+    if groups:
+        result = _line_requirements(
+            revision, answers, visible, outer, groups, result, source, user
+        )
+    return result
+
+
+def _line_requirements(
+    revision: RequirementSet,
+    answers: dict[str, Any],
+    visible: set[str],
+    outer: list[Question],
+    groups: list[lines.LineSection],
+    once: list[Requirement],
+    source: str,
+    user: Any,
+) -> list[Requirement]:
+    """The requirements of a form with lines: each entry's answers, keyed by line
+    and question ("L3.thickness"), named for a person ("Line 3 · Thickness"), in
+    the order the page shows them (positions count up through the lines)."""
+    by_question = {r.key: r for r in once}
+    outer_values = lines.outer_strings(answers)
+    result: list[Requirement] = []
+    position = 0
+    pending = list(outer)
+    for group in groups:
+        first = group.questions[0].position
+        while pending and pending[0].position < first:
+            position += 1
+            requirement = by_question.get(pending.pop(0).key)
+            if requirement is not None:
+                requirement.position = position
+                result.append(requirement)
+        for entry in lines.entries_of(answers, group.name):
+            line = entry["line"]
+            shown = lines.entry_visible(group, entry["answers"], visible, outer_values)
+            label = lines.line_label(group.section, line)
+            for question in group.questions:
+                position += 1
+                value = entry["answers"].get(question.key)
+                if question.key not in shown or _blank(value):
+                    continue
+                result.append(
+                    Requirement(
+                        requirement_set=revision,
+                        question=question,
+                        key=lines.requirement_key(line, question.key),
+                        statement=f"{label} · {question.label}",
+                        value=value,
+                        category=question.category,
+                        discipline=question.discipline,
+                        source=source,
+                        position=position,
+                        created_by=user,
+                    )
+                )
+    for question in pending:
+        position += 1
+        requirement = by_question.get(question.key)
+        if requirement is not None:
+            requirement.position = position
+            result.append(requirement)
     return result
 
 

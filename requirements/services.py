@@ -29,6 +29,7 @@ from orders.models import (
     Question,
     RequirementCategory,
 )
+from orders.orderforms import lines
 from orders.orderforms.answers import answers_typed, questions_visible
 from orders.uploads import store_upload, upload_errors
 from requirements import change_notifications, quote_differences, selectors
@@ -44,11 +45,16 @@ def _blank(value: object) -> bool:
 
 
 def _stored(
-    order: Order, answers: Mapping[str, Any], *, public: bool = False
+    order: Order,
+    answers: Mapping[str, Any],
+    *,
+    public: bool = False,
+    earlier: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Answers as JSON in their typed form (5000, True; text that does not parse is
     kept as typed), so a draft compares with a submitted revision value for value;
-    uploaded files are saved and replaced by their description.
+    uploaded files are saved and replaced by their description. New lines get
+    their keys, counting on from every line `earlier` (the stored draft) had.
 
     Every file is checked (its question's limits, its content, and the public
     policy for people without an account) before any is stored, so a refused
@@ -56,6 +62,11 @@ def _stored(
     """
     all_questions = list(order.form_version.questions.all())
     typed = answers_typed(all_questions, answers)
+    _outer, groups = lines.split_questions(
+        sorted(all_questions, key=lambda q: (q.position, q.pk)),
+        order.form_version.sections.all(),
+    )
+    typed = lines.lines_stored(groups, typed, earlier or {})
     files = {k: v for k, v in typed.items() if isinstance(v, UploadedFile)}
     questions = {q.key: q for q in all_questions}
     errors: dict[str, list[str]] = {}
@@ -240,7 +251,9 @@ def revision_answers_save(
     a refused file raises ValidationError keyed by its question and stores nothing.
     """
     revision = locked_draft(revision)
-    revision.answers = _stored(revision.order, answers, public=public)
+    revision.answers = _stored(
+        revision.order, answers, public=public, earlier=revision.answers
+    )
     attribute(revision, user=user)
     revision.save()
     if revision.number == 1:
@@ -251,14 +264,34 @@ def revision_answers_save(
 
 
 def _completeness_errors(revision: RequirementSet, questions: list) -> list[str]:
-    visible = questions_visible(revision.order.form_version, revision.answers)
-    return [
+    version = revision.order.form_version
+    answers = revision.answers
+    visible = questions_visible(version, answers)
+    missing = [
         question.label
         for question in questions
         if question.key in visible
         and question.required
-        and _blank(revision.answers.get(question.key))
+        and _blank(answers.get(question.key))
     ]
+    _outer, groups = lines.split_questions(questions, version.sections.all())
+    outer_values = lines.outer_strings(answers)
+    for group in groups:
+        entries = lines.entries_of(answers, group.name)
+        problem = lines.count_problem(group.section, len(entries), complete=True)
+        if problem:
+            missing.append(problem)
+        for entry in entries:
+            shown = lines.entry_visible(group, entry["answers"], visible, outer_values)
+            label = lines.line_label(group.section, entry["line"])
+            missing.extend(
+                f"{label} · {question.label}"
+                for question in group.questions
+                if question.key in shown
+                and question.required
+                and _blank(entry["answers"].get(question.key))
+            )
+    return missing
 
 
 def _change_diff(revision: RequirementSet, questions: list) -> RevisionDiff:

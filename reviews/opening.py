@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from orderreview.history import attribute
 from orders.models import Discipline, Order
+from orders.orderforms import lines
 from orders.orderforms.answers import display_value
 from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
@@ -214,6 +215,14 @@ def _carry_forward_plan(
     reopened: dict[tuple[int, int], str] = {}
     for requirement in new_requirements:
         depends_on = requirement.question.depends_on if requirement.question else []
+        # On a line, a dependency is the same line's answer when it has one.
+        line = lines.line_of_key(requirement.key)
+        depends_on = [
+            lines.requirement_key(line, key)
+            if line and lines.requirement_key(line, key) in {*old_by_key, *new_by_key}
+            else key
+            for key in depends_on
+        ]
         changes = [
             text
             for key in depends_on

@@ -37,7 +37,7 @@ DROP SEQUENCE IF EXISTS orders_quote_number_seq;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0013_money'),
+        ('orders', '0015_lines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,6 +3,7 @@ registers them and the rest of the code imports them from orders.models."""
 
 from orders.models.forms import (
     Discipline,
+    FormSection,
     OrderForm,
     OrderFormVersion,
     Question,
@@ -18,6 +19,7 @@ __all__ = [
     "Channel",
     "Customer",
     "Discipline",
+    "FormSection",
     "Order",
     "OrderForm",
     "OrderFormVersion",

@@ -209,3 +209,43 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.label}"
+
+
+class FormSection(models.Model):
+    """How one section of a version is answered. Sections are named by their
+    questions' `section`; a row exists only for a section that repeats (a line of
+    an order: each entry answers the section's questions again)."""
+
+    version = models.ForeignKey(
+        OrderFormVersion, on_delete=models.CASCADE, related_name="sections"
+    )
+    name = models.CharField(max_length=120)
+    repeating = models.BooleanField(default=True)
+    min_entries = models.PositiveIntegerField(default=1)
+    max_entries = models.PositiveIntegerField(default=50)
+    # What one entry is called: "Line", "Part".
+    entry_label = models.CharField(max_length=40, default="Line")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "name"], name="formsection_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_entries__lte=models.F("max_entries")),
+                name="formsection_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_entries__gte=1) & Q(max_entries__lte=500),
+                name="formsection_max_entries_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="formsection_name_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        limits = f"{self.min_entries}–{self.max_entries}"
+        return f"{self.name} ({self.entry_label} × {limits})"

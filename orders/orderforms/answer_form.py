@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString
 
 from orderreview.forms import TextFieldset
 from orders.models import OrderFormVersion, Question
+from orders.orderforms import line_form, lines
 from orders.orderforms.answer_fields import field_for, html_limits
 from orders.orderforms.answers import (
     NO,
@@ -96,6 +97,15 @@ class AnswerForm(forms.Form):
     """Base class of every rendered order form; subclasses carry the questions."""
 
     questions: list[Question] = []
+    # Repeating sections (orders.orderforms.lines) and the form class of one entry
+    # of each; an entry's form has none of its own.
+    line_sections: list[Any] = []
+    entry_classes: list[type[AnswerForm]] = []
+    # Set on an entry's form: what the questions asked once show and hold, which
+    # its show-if rules may read.
+    outer_visible: set[str] = set()
+    outer_values: dict[str, list[str]] = {}
+    outer_prefix: str | None = None
 
     def __init__(
         self,
@@ -135,6 +145,8 @@ class AnswerForm(forms.Form):
                 field.help_text = _help_join(
                     field.help_text, f"Stored: {name}. Choose a file to replace it."
                 )
+        self.line_groups = line_form.groups_build(self, dict(initial or {}))
+        self.known_lines = lines.line_keys(initial or {})
         self.helper = self._helper()
 
     # -- layout
@@ -144,15 +156,23 @@ class AnswerForm(forms.Form):
         helper.form_tag = False
         helper.disable_csrf = True
         sections: list[tuple[str, list]] = []
+        pending = list(enumerate(self.line_sections))
         for question in self.questions:
+            while pending and pending[0][1].questions[0].position < question.position:
+                sections.append(("", [line_form.LineEntries(pending.pop(0)[0])]))
             item = self._wrapped(question)
             if sections and sections[-1][0] == question.section:
                 sections[-1][1].append(item)
             else:
                 sections.append((question.section, [item]))
+        for index, _group in pending:
+            sections.append(("", [line_form.LineEntries(index)]))
         parts = []
         for title, items in sections:
-            if title:
+            if self.outer_prefix is not None:
+                # One entry of a line: its section's title is on the entries' box.
+                parts.extend(items)
+            elif title:
                 # Section titles are form text: shown literally, never compiled.
                 parts.append(
                     TextFieldset(title, *items, css_class="formkit-section mb-3")
@@ -174,8 +194,14 @@ class AnswerForm(forms.Form):
             "data_formkit_name": self.add_prefix(question.key),
         }
         if question.show_if_question:
-            attrs["data_show_if_question"] = question.show_if_question
-            attrs["data_show_if_name"] = self.add_prefix(question.show_if_question)
+            controller = question.show_if_question
+            attrs["data_show_if_question"] = controller
+            own = any(q.key == controller for q in self.questions)
+            name = self.add_prefix(controller)
+            if not own and self.outer_prefix is not None:
+                # A line's rule on a question asked once: that question's field.
+                name = "-".join(p for p in (self.outer_prefix, controller) if p)
+            attrs["data_show_if_name"] = name
             attrs["data_show_if_values"] = json.dumps(
                 [str(v) for v in question.show_if_values or []]
             )
@@ -199,7 +225,15 @@ class AnswerForm(forms.Form):
         """Keys shown for the submitted data (all keys for an unbound form)."""
         if not self.is_bound:
             return {question.key for question in self.questions}
+        if self.outer_visible:
+            values = {**self.outer_values, **self._submitted_strings()}
+            shown = visible_question_keys(self.questions, values, self.outer_visible)
+            return shown - self.outer_visible
         return visible_question_keys(self.questions, self._submitted_strings())
+
+    def outer_strings(self) -> dict[str, list[str]]:
+        """What the questions asked once hold, for the show-if rules of lines."""
+        return self._submitted_strings() if self.is_bound else {}
 
     def _forgive_missing(self, key: str) -> None:
         """Drop a "required" error: a draft may be saved unfinished."""
@@ -231,6 +265,8 @@ class AnswerForm(forms.Form):
                 and _is_empty(cleaned.get(key))
             ):
                 self.add_error(key, ValidationError(REQUIRED_MESSAGE, "required"))
+        if self.line_groups:
+            line_form.groups_clean(self, self.known_lines)
         return cleaned
 
     # -- results
@@ -249,6 +285,10 @@ class AnswerForm(forms.Form):
             if _is_empty(value):
                 continue
             result[question.key] = _json_answer(question, value)
+        if self.line_groups:
+            result[lines.LINES] = line_form.lines_answers(
+                self, raw=False, known=self.known_lines
+            )
         return result
 
     def raw_answers(self) -> dict[str, Any]:
@@ -276,6 +316,10 @@ class AnswerForm(forms.Form):
                     raw[question.key] = items
             elif value not in (None, ""):
                 raw[question.key] = _json_text(str(value))
+        if self.line_groups:
+            raw[lines.LINES] = line_form.lines_answers(
+                self, raw=True, known=self.known_lines
+            )
         return raw
 
 
@@ -309,7 +353,22 @@ def form_class_for_questions(
 
 
 def answer_form_class(version: OrderFormVersion) -> type[AnswerForm]:
-    """The Django form class answering one version (draft, published or retired)."""
-    return form_class_for_questions(
-        questions_in_order(version), name=f"AnswerFormV{version.pk or 0}"
+    """The Django form class answering one version (draft, published or retired);
+    the questions of its repeating sections are answered per entry."""
+    outer, groups = lines.split_questions(
+        questions_in_order(version), version.sections.all()
     )
+    form_class = form_class_for_questions(outer, name=f"AnswerFormV{version.pk or 0}")
+    if groups:
+        form_class.line_sections = groups
+        form_class.entry_classes = [
+            _entry_class(group.questions, version.pk or 0, index)
+            for index, group in enumerate(groups)
+        ]
+    return form_class
+
+
+def _entry_class(questions: list[Question], pk: int, index: int) -> type[AnswerForm]:
+    entry_class = form_class_for_questions(questions, name=f"EntryFormV{pk}S{index}")
+    entry_class.outer_prefix = ""
+    return entry_class

@@ -57,14 +57,17 @@ def answer_strings(value: object) -> list[str]:
 
 
 def visible_question_keys(
-    questions: Iterable[Question], values: Mapping[str, list[str]]
+    questions: Iterable[Question],
+    values: Mapping[str, list[str]],
+    given: Iterable[str] = (),
 ) -> set[str]:
     """Keys of visible questions. Questions must come in position order.
 
     A question whose controller is hidden is hidden too, so a chain of rules collapses
-    the way a person reading the page would expect.
+    the way a person reading the page would expect. `given`: keys already known to
+    be shown (the questions asked once, for the questions of one line).
     """
-    visible: set[str] = set()
+    visible: set[str] = set(given)
     for question in questions:
         controller = question.show_if_question
         if controller:
@@ -87,15 +90,30 @@ def questions_visible(
 ) -> set[str]:
     """Keys of the questions visible for a stored answer dict."""
     values = {key: answer_strings(value) for key, value in answers.items()}
-    return visible_question_keys(questions_in_order(version), values)
+    # The questions of repeating sections are answered per line
+    # (orders.orderforms.lines), never as one answer of the order.
+    repeating = {s.name for s in version.sections.all() if s.repeating}
+    questions = [q for q in questions_in_order(version) if q.section not in repeating]
+    return visible_question_keys(questions, values)
 
 
 def answers_to_initial(
     version: OrderFormVersion, answers: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Stored answers (from answers() or raw_answers()) back into form `initial`."""
+    initial = initial_values(questions_in_order(version), answers)
+    # The lines (orders.orderforms.lines) travel as stored; each entry's form
+    # turns its own answers into initial values.
+    if "@lines" in answers:
+        initial["@lines"] = answers["@lines"]
+    return initial
+
+
+def initial_values(
+    questions: Iterable[Question], answers: Mapping[str, Any]
+) -> dict[str, Any]:
     initial: dict[str, Any] = {}
-    for question in questions_in_order(version):
+    for question in questions:
         if question.key not in answers:
             continue
         value = answers[question.key]

@@ -298,3 +298,26 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError("The file is larger than 1 MB.")
         return upload
+
+
+class SectionForm(forms.Form):
+    """Whether one section repeats (the lines of an order), and its limits."""
+
+    name = forms.CharField(max_length=120, widget=forms.HiddenInput)
+    repeating = forms.BooleanField(
+        required=False,
+        help_text="Each entry answers the section's questions again (one line of "
+        "the order each).",
+    )
+    min_entries = forms.IntegerField(min_value=0, max_value=500, initial=1)
+    max_entries = forms.IntegerField(min_value=1, max_value=500, initial=50)
+    entry_label = forms.CharField(
+        max_length=40, initial="Line", help_text='What one entry is called: "Line".'
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def item(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

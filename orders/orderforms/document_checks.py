@@ -19,10 +19,11 @@ from orders.models import Discipline, Question, RequirementCategory
 from orders.orderforms.answers import CONTROLLER_KINDS, NO, YES
 from orders.orderforms.money_checks import currency_problems, value_problems
 from orders.orderforms.question_attributes import LIMIT_KEYS, QUESTION_KEYS
+from orders.orderforms.sections import section_problems
 from orders.patterns import pattern_problem
 
 Kind = Question.Kind
-FORMAT_KEYS = ("slug", "name", "description", "questions", "value")
+FORMAT_KEYS = ("slug", "name", "description", "questions", "value", "sections")
 
 # Which limits make sense for which kind; anything else is refused, not ignored, so
 # what an admin sets is what customers get.
@@ -459,4 +460,4 @@ def problems_in(data: object, *, disciplines: set[str] | None = None) -> list[st
             seen.add(item["key"])
             earlier[item["key"]] = item
     problems.extend(value_problems(data.get("value"), questions))
-    return problems
+    return problems + section_problems(data)

@@ -13,12 +13,17 @@ The JSON format (documented in README.md):
                     "category": "stated", "discipline": "engineering",
                     "show_if": {"question": "coating", "in": ["yes"]} or null,
                     "maps_to": ""}],
-     "value": {"amount": "unit_price", "quantity": "quantity"}}
+     "value": {"amount": "unit_price", "quantity": "quantity"},
+     "sections": [{"name": "Lines", "repeating": true, "min_entries": 1,
+                   "max_entries": 200, "entry_label": "Line"}]}
 
 An amount question ("kind": "amount") names its ISO 4217 codes in "currencies"
 (["EUR"] fixes the currency; several let the answer choose). "value", optional, says
 what an order is worth: an amount question's answer, times a quantity question's
 when "quantity" is not null.
+
+`sections` (orders.orderforms.sections) is optional: only forms with a repeating
+section carry it.
 
 `pattern_hint`, `maps_to` and `unit` on whole numbers are optional: files written
 before they existed import unchanged. The attributes of a question and how each
@@ -36,6 +41,7 @@ from typing import Any
 from orders.models import OrderFormVersion, Question
 from orders.orderforms.document_checks import finite_decimal, is_empty
 from orders.orderforms.question_attributes import QUESTION_ATTRIBUTES, QuestionAttribute
+from orders.orderforms.sections import section_to_dict
 
 
 def parse(raw: bytes | str) -> object:
@@ -110,6 +116,11 @@ def version_to_dict(version: OrderFormVersion) -> dict[str, Any]:
             "amount": version.value_question,
             "quantity": version.value_quantity_question or None,
         }
+    sections = [section_to_dict(s) for s in version.sections.order_by("name")]
+    if sections:
+        # Only forms with repeating sections carry the list: older files and
+        # exports of flat forms stay as they were.
+        document["sections"] = sections
     return document
 
 

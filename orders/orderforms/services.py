@@ -16,8 +16,14 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
-from orders.models import Discipline, OrderForm, OrderFormVersion, Question
-from orders.orderforms import document_checks, json_io
+from orders.models import (
+    Discipline,
+    FormSection,
+    OrderForm,
+    OrderFormVersion,
+    Question,
+)
+from orders.orderforms import document_checks, json_io, sections
 from orders.orderforms.order_value import value_setting_problems
 
 Status = OrderFormVersion.Status
@@ -52,10 +58,21 @@ def _version_document(version: OrderFormVersion) -> dict[str, Any]:
 
 
 def _check_version(version: OrderFormVersion) -> None:
-    """Refuse the change if the version as it now stands has any problem."""
+    """Refuse the change if the version as it now stands has any problem.
+
+    A repeating section none of whose questions is left (moved or removed) is
+    dropped first: it no longer names anything."""
+    _sections_tidy(version)
     problems = document_checks.problems_in(_version_document(version))
     if problems:
         raise ValidationError(problems)
+
+
+def _sections_tidy(version: OrderFormVersion) -> None:
+    """Drop the section rows no question of the draft names any more."""
+    used = set(version.questions.values_list("section", flat=True))
+    for orphan in version.sections.exclude(name__in=used):
+        orphan.delete()
 
 
 def _next_number(form: OrderForm) -> int:
@@ -133,6 +150,11 @@ def version_start_draft(*, form: OrderForm, user: Any = None) -> OrderFormVersio
             question.id = None
             question.version = new
             question.save()
+        for section in source.sections.all():
+            section.pk = None
+            section.id = None
+            section.version = new
+            section.save()
     return new
 
 
@@ -339,6 +361,7 @@ def question_remove(*, question: Question) -> None:
             "form's order value setting first."
         )
     question.delete()
+    _sections_tidy(version)
 
 
 @transaction.atomic
@@ -423,6 +446,36 @@ def version_import(
         version.value_question = value["value_question"]
         version.value_quantity_question = value["value_quantity_question"]
         version.save(update_fields=["value_question", "value_quantity_question"])
+    for item in data.get("sections") or []:
+        FormSection.objects.create(version=version, **sections.section_fields(item))
     if publish:
         version = version_publish(version=version, user=user, change_note=change_note)
     return version
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_set(*, version: OrderFormVersion, item: Mapping[str, Any]) -> None:
+    """Make a section of a draft repeating (or not) with its entry limits and label
+    (an import-format section dict). Checked on the whole version like a question."""
+    version = _editable(version)
+    problems = sections.one_section_problems(item)
+    if problems:
+        raise _field_errors(problems)
+    name = item["name"]
+    if not version.questions.filter(section=name).exists():
+        raise ValidationError({"name": [f"No question is in the section {name!r}."]})
+    fields = sections.section_fields(item)
+    if fields["repeating"]:
+        row = version.sections.filter(name=name).first() or FormSection(version=version)
+        for field, value in fields.items():
+            setattr(row, field, value)
+        row.save()
+    else:
+        for row in version.sections.filter(name=name):
+            row.delete()
+    problems = sections.section_problems(_version_document(version))
+    if problems:
+        raise ValidationError([p[0].upper() + p[1:] + "." for p in problems])

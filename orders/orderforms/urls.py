@@ -43,6 +43,11 @@ urlpatterns = [
         name="version_export",
     ),
     path(
+        "<slug:slug>/v<int:number>/sections/",
+        views.version_sections,
+        name="version_sections",
+    ),
+    path(
         "<slug:slug>/v<int:number>/questions/new/",
         views.question_create,
         name="question_create",

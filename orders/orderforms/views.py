@@ -31,7 +31,9 @@ from orders.orderforms.builder_forms import (
     OrderFormEditForm,
     PublishForm,
     QuestionForm,
+    SectionForm,
 )
+from orders.orderforms.sections import section_to_dict
 
 admin_only = role_required(FORM_ADMIN)
 readable = role_required(FORM_ADMIN, read_only=AUDITORS)
@@ -158,6 +160,7 @@ def _version_page(
         {
             "version": version,
             "questions": list(version.questions.all()),
+            "sections": list(version.sections.all()),
             "preview": preview,
             "publish_form": publish_form or PublishForm(),
         },
@@ -424,3 +427,53 @@ def question_remove(
     else:
         messages.success(request, f"Question {question.key} removed.")
     return redirect(_version_url(version))
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+def _section_forms(
+    version: OrderFormVersion, bound: SectionForm | None = None
+) -> list[SectionForm]:
+    """One form per section the questions name, in question order; `bound` (the
+    one just posted, with its errors) takes its section's place."""
+    rows = {s.name: s for s in version.sections.all()}
+    names = list(dict.fromkeys(q.section for q in version.questions.all() if q.section))
+    forms = []
+    for name in names:
+        if bound is not None and bound.data.get("name") == name:
+            forms.append(bound)
+            continue
+        row = rows.get(name)
+        initial = section_to_dict(row) if row else {"name": name, "repeating": False}
+        forms.append(SectionForm(initial=initial))
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+@readable
+def version_sections(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Which sections of a version repeat (the lines of an order) and how often."""
+    version = selectors.version_by_number(slug, number)
+    bound = None
+    if request.method == "POST":
+        if not version.is_editable:
+            messages.error(request, "Published and retired versions cannot be changed.")
+            return redirect(_version_url(version))
+        bound = SectionForm(request.POST)
+        if bound.is_valid():
+            try:
+                services.section_set(version=version, item=bound.item())
+            except ValidationError as error:
+                form_errors_add(bound, error)
+            else:
+                name = bound.cleaned_data["name"]
+                messages.success(request, f"Section {name} saved.")
+                return redirect(
+                    reverse("orderforms:version_sections", args=[slug, number])
+                )
+    return render(
+        request,
+        "orders/forms/version_sections.html",
+        {"version": version, "section_forms": _section_forms(version, bound)},
+    )

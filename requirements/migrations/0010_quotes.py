@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('communications', '0010_fill_attachment_sha256'),
         ('orders', '0016_quotes'),
-        ('requirements', '0007_fill_legacy_confirmations'),
+        ('requirements', '0009_lines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -81,3 +81,80 @@
     update(document);
   }
 })();
+
+// Lines of an order (repeating sections): add, copy, remove and reorder entries
+// without reloading. Each entry posts its key in the section's order field; an
+// entry added here posts "new-N" and gets its line number when the draft is saved.
+(function () {
+  let counter = 0;
+
+  function freshKey() {
+    counter += 1;
+    return "new-" + Date.now().toString(36) + counter;
+  }
+
+  // Field names, ids and labels carry the entry's key between dashes.
+  function rekey(node, oldKey, newKey) {
+    const from = "-" + oldKey + "-";
+    const to = "-" + newKey + "-";
+    const attributes = ["name", "id", "for", "aria-describedby", "data-formkit-name", "data-show-if-name"];
+    [node].concat(Array.from(node.querySelectorAll("*"))).forEach(function (element) {
+      attributes.forEach(function (attribute) {
+        const value = element.getAttribute(attribute);
+        if (value && value.indexOf(from) !== -1) {
+          element.setAttribute(attribute, value.split(from).join(to));
+        }
+      });
+    });
+    node.dataset.line = newKey;
+    node.querySelectorAll("input[type=hidden]").forEach(function (input) {
+      if (input.value === oldKey) {
+        input.value = newKey;
+      }
+    });
+  }
+
+  function changed(fieldset) {
+    fieldset.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-line-action]");
+    if (!button) {
+      return;
+    }
+    const fieldset = button.closest(".formkit-lines");
+    const list = fieldset.querySelector(".formkit-entries");
+    const entry = button.closest(".formkit-entry");
+    const action = button.dataset.lineAction;
+    if (action === "add") {
+      const template = fieldset.querySelector("template.formkit-entry-template");
+      const node = template.content.firstElementChild.cloneNode(true);
+      rekey(node, node.dataset.line, freshKey());
+      list.appendChild(node);
+      const first = node.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) {
+        first.focus();
+      }
+    } else if (action === "copy" && entry) {
+      const node = entry.cloneNode(true);
+      // Cloning keeps what inputs hold but not which options are selected.
+      const selects = entry.querySelectorAll("select");
+      node.querySelectorAll("select").forEach(function (select, index) {
+        Array.from(select.options).forEach(function (option, optionIndex) {
+          option.selected = selects[index].options[optionIndex].selected;
+        });
+      });
+      rekey(node, entry.dataset.line, freshKey());
+      node.querySelector(".formkit-entry-label").textContent = "Copy (new)";
+      entry.after(node);
+    } else if (action === "remove" && entry) {
+      entry.remove();
+    } else if (action === "up" && entry && entry.previousElementSibling) {
+      entry.previousElementSibling.before(entry);
+    } else if (action === "down" && entry && entry.nextElementSibling) {
+      entry.nextElementSibling.after(entry);
+    }
+    changed(fieldset);
+  });
+})();

@@ -15,7 +15,7 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
 
     summary = seed_demo()
 
-    assert summary["orders"] == 10
+    assert summary["orders"] == 11
     demo = Order.objects.filter(customer_reference__startswith="DEMO-")
     statuses = {o.customer_reference: o.status for o in demo}
     assert statuses["DEMO-01"] == statuses["DEMO-02"] == Order.Status.DRAFT
@@ -24,6 +24,10 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
     assert statuses["DEMO-06"] == Order.Status.ACCEPTED
     assert statuses["DEMO-07"] == Order.Status.REJECTED
     assert statuses["DEMO-10"] == Order.Status.AWAITING_AGREEMENT
+    # An order of three lines, each answer its own requirement.
+    assert statuses["DEMO-11"] == Order.Status.AWAITING_REVIEW
+    lines = RequirementSet.objects.get(order__customer_reference="DEMO-11")
+    assert lines.requirements.filter(key__startswith="L3.").exists()
     accepted_change = RequirementSet.objects.get(
         order__customer_reference="DEMO-08", number=2
     )
@@ -51,5 +55,5 @@ def test_demo_orders_cover_every_state_and_seeding_again_adds_nothing(
     assert open_change.review.statutory_checks.exclude(carried_from=None).count() == 3
 
     assert seed_demo()["orders"] == 0
-    assert demo.count() == 10
+    assert demo.count() == 11
     assert StatutoryRequirement.objects.count() == 4

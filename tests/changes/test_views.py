@@ -205,8 +205,9 @@ def test_change_edit_query_count_is_constant(
     # form's questions twice (the answer form's class and its initial values);
     # the diff: earlier revisions, the baseline's requirements, the draft's
     # questions with disciplines, the question lookup of the formkit preview,
-    # the draft's hand-added requirements; the hand-added list
-    with django_assert_num_queries(12):
+    # the draft's hand-added requirements; the hand-added list; the form's
+    # repeating sections (answer form, visible questions, answer requirements)
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.content.decode().count("Extra ") >= rows
 

@@ -18,7 +18,7 @@ from communications import customer_property as property_services
 from communications import services as comm_services
 from orderreview.models import FormSubmission
 from orders import services as order_services
-from orders.models import Channel
+from orders.models import Channel, FormSection
 from requirements import change_orders, confirmations
 from requirements import services as req_services
 from requirements.models import AwarenessRule, QuoteDifference
@@ -149,6 +149,10 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
         customer=customer,
     )
     order_services.portal_link_create(order=revision.order, user=service_user)
+    # A repeating section (the lines of an order), on a draft form of its own.
+    lines_draft = factories.OrderFormVersionFactory()
+    factories.QuestionFactory(version=lines_draft, key="part", section="Lines")
+    FormSection.objects.create(version=lines_draft, name="Lines")
     feedback = comm_services.communication_record(
         customer=customer,
         order=revision.order,

@@ -481,6 +481,7 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
         "orderforms:version_discard": form,
         "orderforms:version_export": form,
         "orderforms:version_value": form,
+        "orderforms:version_sections": form,
         "orderforms:question_create": form,
         "orderforms:question_preview": form,
         "orderforms:question_edit": question,

@@ -62,6 +62,7 @@ MATRIX: dict[str, Expect] = {
     "orderforms:version_discard": post(302, 403, 403, 403, 403, 302),
     "orderforms:version_export": get(302, 403, 403, 403, 200, 200),
     "orderforms:version_value": get(302, 403, 403, 403, 403, 200),
+    "orderforms:version_sections": get(302, 403, 403, 403, 200, 200),
     "orderforms:question_create": get(302, 403, 403, 403, 403, 200),
     "orderforms:question_preview": post(302, 403, 403, 403, 403, 200),
     "orderforms:question_edit": get(302, 403, 403, 403, 403, 200),

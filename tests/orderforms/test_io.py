@@ -283,11 +283,17 @@ def test_import_with_publish_retires_the_published_version(db, every_kind_docume
 def test_demo_forms_are_realistic_published_and_loaded_once(db, engineering):
     for slug in ("production", "quality", "commercial"):
         factories.discipline(slug)
-    assert demo_forms_seed() == 2
+    assert demo_forms_seed() == 3
     assert demo_forms_seed() == 0
     versions = OrderFormVersion.objects.filter(status=Status.PUBLISHED)
-    assert {v.form.slug for v in versions} == {"cnc-machining", "calibration-service"}
-    for version in versions:
+    assert {v.form.slug for v in versions} == {
+        "cnc-machining",
+        "calibration-service",
+        "job-shop-lines",
+    }
+    lines = versions.get(form__slug="job-shop-lines")
+    assert lines.sections.get().max_entries == 200
+    for version in versions.exclude(form__slug="job-shop-lines"):
         questions = list(version.questions.all())
         assert 15 <= len(questions) <= 30
         assert sum(1 for q in questions if q.show_if_question) >= 2

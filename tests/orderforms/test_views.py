@@ -198,9 +198,9 @@ def test_version_page_runs_constant_queries(
 ):
     version = make_form("many", questions=questions, publish=False)
     # session, user, groups, the version with form and people, its questions with
-    # their disciplines
+    # their disciplines, its repeating sections (listed, and for the preview)
     address = url("version_detail", version)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = admin_client.get(address)
     page = response.content.decode()
     assert page.count('class="formkit-question"') == questions
@@ -212,9 +212,10 @@ def test_preview_page_runs_constant_queries(
     admin_client, django_assert_num_queries, db, engineering, questions
 ):
     version = make_form("many", questions=questions)
-    # session, user, groups, the version with form and people, its questions
+    # session, user, groups, the version with form and people, its questions, its
+    # repeating sections
     address = url("version_preview", version)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = admin_client.get(address)
     assert response.content.decode().count('class="formkit-question"') == questions
 

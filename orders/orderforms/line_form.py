@@ -1,0 +1,220 @@
+"""The lines of an order form on a page: one small form per entry of a repeating
+section, inside the version's AnswerForm (orders.orderforms.answer_form).
+
+What the browser posts for a section (prefix "a", section 0):
+
+    a-0-lines = L1, L3, new-17      the entries in the order shown
+    a-0-L1-part = AB-1              each entry's answers, prefixed by its line
+    a-0-new-17-part = CD-2          an entry added on the page: keyed when saved
+
+static/js/formkit.js adds, copies, removes and reorders entries without a reload;
+the server checks the entry counts, each entry's answers and that every line key
+posted is one of the order's (a key that is not is kept as a new line and said).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from crispy_forms.layout import LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
+from django.template.loader import render_to_string
+
+from orders.orderforms import lines
+from orders.orderforms.answers import initial_values
+
+if TYPE_CHECKING:
+    from orders.orderforms.answer_form import AnswerForm
+
+POSTED_KEY_RE = re.compile(r"^(L[1-9][0-9]{0,5}|new-[0-9a-z]{1,20})$")
+TEMPLATE_LINE = "__line__"
+
+
+@dataclass
+class Entry:
+    line: str
+    form: AnswerForm
+    label: str
+
+
+@dataclass
+class LineGroup:
+    """One repeating section of a bound or unbound answer form."""
+
+    index: int
+    section: lines.LineSection
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    blank: AnswerForm | None = None
+    # Bound, but the post did not carry this section (an API caller that knows
+    # nothing of lines): its stored entries are kept as they are.
+    untouched: bool = False
+    stored: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.section.name
+
+
+def entry_prefix(form: AnswerForm, index: int, line: str) -> str:
+    return f"{form.prefix or 'lines'}-{index}-{line}"
+
+
+def order_name(form: AnswerForm, index: int) -> str:
+    return f"{form.prefix or 'lines'}-{index}-lines"
+
+
+def marker_name(form: AnswerForm, index: int) -> str:
+    """Posted by the page with every section, even when all its entries were
+    removed: a post without it leaves the section's lines alone."""
+    return f"{form.prefix or 'lines'}-{index}-shown"
+
+
+def _label(group: lines.LineSection, line: str) -> str:
+    if lines.LINE_KEY_RE.match(line):
+        return lines.line_label(group.section, line)
+    return f"New {group.section.entry_label.lower()}"
+
+
+def _placed(form: AnswerForm, entry: AnswerForm) -> AnswerForm:
+    """An entry's fields name the answer form's own for their show-if rules."""
+    entry.outer_prefix = form.prefix or ""
+    entry.helper = entry._helper()
+    return entry
+
+
+def groups_build(form: AnswerForm, initial: dict[str, Any]) -> list[LineGroup]:
+    """The entries of each repeating section: posted ones when bound (in the order
+    posted), stored ones otherwise."""
+    result = []
+    for index, section in enumerate(form.line_sections):
+        group = LineGroup(index, section)
+        entry_class = form.entry_classes[index]
+        group.stored = lines.entries_of(initial, section.name)
+        if form.is_bound and marker_name(form, index) not in form.data:
+            group.untouched = True
+        elif form.is_bound:
+            posted = form.data.getlist(order_name(form, index))
+            for line in dict.fromkeys(p.strip() for p in posted):
+                if not POSTED_KEY_RE.match(line):
+                    group.errors.append(
+                        f"An entry of {section.name} was posted under the key "
+                        f"{line[:20]!r}, which no line has."
+                    )
+                    continue
+                entry = entry_class(
+                    data=form.data,
+                    files=form.files,
+                    require_complete=form.require_complete,
+                    prefix=entry_prefix(form, index, line),
+                )
+                group.entries.append(
+                    Entry(line, _placed(form, entry), _label(section, line))
+                )
+        else:
+            for stored in lines.entries_of(initial, section.name):
+                entry = entry_class(
+                    initial=initial_values(section.questions, stored["answers"]),
+                    require_complete=form.require_complete,
+                    prefix=entry_prefix(form, index, stored["line"]),
+                )
+                group.entries.append(
+                    Entry(
+                        stored["line"],
+                        _placed(form, entry),
+                        _label(section, stored["line"]),
+                    )
+                )
+        group.blank = _placed(
+            form,
+            entry_class(
+                require_complete=False,
+                prefix=entry_prefix(form, index, TEMPLATE_LINE),
+            ),
+        )
+        result.append(group)
+    return result
+
+
+def groups_clean(form: AnswerForm, known: set[str]) -> None:
+    """Check each section's entries; problems go beside the section."""
+    outer_visible = form.visible_keys()
+    outer_values = form.outer_strings()
+    for group in form.line_groups:
+        if group.untouched:
+            continue
+        section = group.section.section
+        unknown = [
+            e.line
+            for e in group.entries
+            if lines.LINE_KEY_RE.match(e.line) and e.line not in known
+        ]
+        for line in unknown:
+            group.errors.append(
+                f"This order has no line {line}: the entry is kept as a new "
+                f"{section.entry_label.lower()}, check it and save again."
+            )
+        problem = lines.count_problem(
+            section, len(group.entries), complete=form.require_complete
+        )
+        if problem:
+            group.errors.append(problem)
+        for entry in group.entries:
+            entry.form.outer_visible = outer_visible
+            entry.form.outer_values = outer_values
+            if not entry.form.is_valid():
+                group.errors.append(f"{entry.label}: correct the marked answers.")
+        if group.errors:
+            form.add_error(None, f"{group.name}: " + " ".join(group.errors))
+
+
+def lines_answers(form: AnswerForm, *, raw: bool, known: set[str]) -> dict[str, Any]:
+    """{section: [{"line", "answers"}]} of what was posted (raw: as typed). A line
+    key the order does not have becomes a new line, so nothing typed is lost."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    fresh = 0
+    for group in form.line_groups:
+        if group.untouched:
+            result[group.name] = group.stored
+            continue
+        kept = []
+        for entry in group.entries:
+            line = entry.line
+            if not lines.LINE_KEY_RE.match(line) or line not in known:
+                fresh += 1
+                line = f"{lines.NEW_PREFIX}{fresh}"
+            answers = entry.form.raw_answers() if raw else entry.form.answers()
+            kept.append({"line": line, "answers": answers})
+        result[group.name] = kept
+    return result
+
+
+class LineEntries(LayoutObject):
+    """Where a repeating section sits in the answer form's layout."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.fields: list = []
+
+    def render(
+        self,
+        form: AnswerForm,
+        context: Any,
+        template_pack: str = TEMPLATE_PACK,
+        **kwargs: Any,
+    ) -> str:
+        group = form.line_groups[self.index]
+        return render_to_string(
+            "orders/forms/_line_entries.html",
+            {
+                "group": group,
+                "entry_label": group.section.section.entry_label,
+                "order_name": order_name(form, self.index),
+                "marker_name": marker_name(form, self.index),
+                "template_line": TEMPLATE_LINE,
+                "min_entries": group.section.section.min_entries,
+                "max_entries": group.section.section.max_entries,
+            },
+        )
