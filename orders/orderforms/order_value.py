@@ -17,6 +17,7 @@ from django.db import transaction
 
 from orders.models import OrderFormVersion, Question
 from orders.money import AMOUNT_BOUND, Money, decimals_of, money_from_answer
+from orders.orderforms import lines
 
 Kind = Question.Kind
 QUANTITY_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL})
@@ -92,23 +93,62 @@ def _quantity(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def order_value_of(
-    version: OrderFormVersion, answers: Mapping[str, Any]
+def _line_answers(answers: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Each line's answers, from a revision's answers (lines under "@lines") or
+    from requirement values keyed "L3.unit_price" (the signed content, a diff)."""
+    if isinstance(answers.get(lines.LINES), Mapping):
+        return [
+            entry["answers"]
+            for name in answers[lines.LINES]
+            for entry in lines.entries_of(answers, name)
+        ]
+    by_line: dict[str, dict[str, Any]] = {}
+    for key, value in answers.items():
+        line = lines.line_of_key(str(key))
+        if line:
+            question = str(key)[len(line) + len(lines.KEY_SEPARATOR) :]
+            by_line.setdefault(line, {})[question] = value
+    return [by_line[line] for line in sorted(by_line, key=lines.line_number)]
+
+
+def _worth(
+    version: OrderFormVersion, scope: Mapping[str, Any], outer: Mapping[str, Any]
 ) -> Money | None:
-    """What answers on this version are worth; None when the form says nothing or
-    an answer is missing. Rounded half-even to the currency's decimals."""
-    if not version.value_question:
-        return None
-    money = money_from_answer(answers.get(version.value_question))
+    """Amount (times quantity) answered in one scope: the order's answers, or one
+    line's, where a quantity asked once (outside the lines) also counts."""
+    money = money_from_answer(scope.get(version.value_question))
     if money is None:
         return None
     amount = money.amount
     if version.value_quantity_question:
-        quantity = _quantity(answers.get(version.value_quantity_question))
+        key = version.value_quantity_question
+        quantity = _quantity(scope.get(key, outer.get(key)))
         if quantity is None:
             return None
         amount = amount * quantity
-    amount = amount.quantize(Decimal(1).scaleb(-decimals_of(money.currency)))
+    return Money(amount, money.currency)
+
+
+def order_value_of(
+    version: OrderFormVersion, answers: Mapping[str, Any]
+) -> Money | None:
+    """What answers on this version are worth; None when the form says nothing or
+    an answer is missing. When the amount is asked per line (a repeating section),
+    the sum over the lines, each line's quantity times its unit price; None when a
+    line is unanswered or the lines are in different currencies (never added up).
+    Rounded half-even to the currency's decimals."""
+    if not version.value_question:
+        return None
+    if version.value_question in answers:
+        total = _worth(version, answers, answers)
+    else:
+        worth = [_worth(version, line, answers) for line in _line_answers(answers)]
+        if not worth or None in worth or len({m.currency for m in worth}) != 1:
+            return None
+        total = Money(sum(m.amount for m in worth), worth[0].currency)
+    if total is None:
+        return None
+    amount = total.amount.quantize(Decimal(1).scaleb(-decimals_of(total.currency)))
     if amount < 0 or amount >= AMOUNT_BOUND:
         return None
-    return Money(amount, money.currency)
+    return Money(amount, total.currency)
