@@ -147,6 +147,8 @@
       });
       rekey(node, entry.dataset.line, freshKey());
       node.querySelector(".formkit-entry-label").textContent = "Copy (new)";
+      // The copy is a region of its own: not a second one named like the original.
+      node.setAttribute("aria-label", "Copy (new)");
       entry.after(node);
     } else if (action === "remove" && entry) {
       entry.remove();
