@@ -203,3 +203,51 @@ def snapshot_intact(snapshot: ApprovalSnapshot) -> bool:
         return False
     expected = _mac(snapshot, snapshot.signature.signature_hash, key)
     return hmac.compare_digest(expected, snapshot.mac)
+
+
+@dataclass(frozen=True)
+class RecordRules:
+    """What the acceptance record shows of the approval rules: the snapshot made
+    with the decision's latest signature."""
+
+    rules: list[dict[str, Any]]
+    satisfied: bool
+    intact: bool
+
+
+def record_rules(signatures: list[Any]) -> RecordRules | None:
+    """The rules as they were at the latest of the record's signatures (a list of
+    selectors.VerifiedSignature), or None when it was signed before rules existed
+    or is not signed yet."""
+    if not signatures:
+        return None
+    latest = max((s.signature for s in signatures), key=lambda s: s.pk)
+    snapshot = (
+        ApprovalSnapshot.objects.filter(signature=latest)
+        .select_related("signature")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return RecordRules(
+        rules=snapshot.rules,
+        satisfied=snapshot.satisfied,
+        intact=snapshot_intact(snapshot),
+    )
+
+
+def rule_lines(rule: dict[str, Any]) -> list[str]:
+    """One rule of a record in words (the PDF's lines; the page shows the same)."""
+    role = rule["role_required"]
+    needs = f"{rule['approvers_required']} distinct approver(s)"
+    if role:
+        needs += f", one holding the role {role}"
+    approved = ", ".join(rule["approved_by"]) or "nobody yet"
+    lines = [
+        f"{rule['name']} (version {rule['version']}): requires {needs}",
+        f"Applied because {'; '.join(rule['why'])}",
+        f"Approved by {approved}"
+        + (f"; role {role} held by {rule['role_held_by']}" if role else ""),
+        "Satisfied" if rule["satisfied"] else "NOT satisfied yet",
+    ]
+    return lines

@@ -29,7 +29,7 @@ from requirements import services as req_services
 from requirements.models import ChangeNotification, Requirement, RequirementSet
 from reviews import agreements, statutory
 from reviews import services as review_services
-from reviews.models import Assessment, CustomerAgreement, Review
+from reviews.models import ApprovalRule, Assessment, CustomerAgreement, Review
 from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
 from tests.webhooks.world import webhook_world
@@ -162,6 +162,8 @@ class World:
     order_e: Order
     token_e: str
     order_f: Order
+    # An approval rule that applies to none of the world's reviews.
+    approval_rule_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -375,6 +377,11 @@ def world(
         order_e=Order.objects.get(pk=order_e.pk),
         token_e=token_e,
         order_f=Order.objects.get(pk=order_f.pk),
+        approval_rule_pk=ApprovalRule.objects.create(
+            name="Export orders",
+            conditions=[{"kind": "answer_yes", "question": "no-such-question"}],
+            approvers_required=2,
+        ).pk,
     )
     world.params = {**world_params(world), **webhook_world(customer, service_user)}
     return world
@@ -422,6 +429,8 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "check_pk": str(w.check_a_pk),
         },
         "regulations:register_edit": {"pk": str(w.register_pk)},
+        "reviews:approval_rule_edit": {"pk": str(w.approval_rule_pk)},
+        "reviews:approval_rule_deactivate": {"pk": str(w.approval_rule_pk)},
         "regulations:register_withdraw": {"pk": str(w.register_pk)},
         "reviews:decision_sign": {"pk": str(w.review_a.pk)},
         "reviews:assessments_can_meet": {"pk": str(w.review_a.pk)},

@@ -20,7 +20,7 @@ from django.urls import reverse
 from devtools import scale
 from orderreview.models import User
 from orders.models import Customer, Order, OrderForm
-from reviews.models import Review
+from reviews.models import ApprovalRule, Review
 from tests import factories
 
 FEW, MANY = 2, 60
@@ -141,11 +141,12 @@ PAGES = {
     "acceptance record": Page(
         "admin",
         _record_url,
-        11,
+        12,
         f"{SESSION}; the review (with any customer agreement to conditions and "
         "its communication); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
-        "signature; who was told of the change, with their acknowledgements",
+        "signature; who was told of the change, with their acknowledgements; "
+        "the approval rules at the latest signature",
     ),
     "communications list": Page(
         "admin",
@@ -206,6 +207,12 @@ PAGES = {
         "the active offerings; their applicable regulations; the approved, valid "
         "claims",
     ),
+    "approval rules": Page(
+        "formadmin",
+        lambda: reverse("reviews:approval_rule_list"),
+        4,
+        f"{SESSION}; the rules",
+    ),
     "statutory register": Page(
         "formadmin",
         lambda: reverse("regulations:register_list"),
@@ -222,6 +229,12 @@ def _extra_rows(count: int) -> None:
     factories.OfferingFactory.create_batch(count)
     form = OrderForm.objects.order_by("pk").first()
     factories.StatutoryRequirementFactory.create_batch(count, forms=[form])
+    start = ApprovalRule.objects.count()
+    for index in range(start, start + count):
+        ApprovalRule.objects.create(
+            name=f"Rule {index}",
+            conditions=[{"kind": "answer_yes", "question": f"q-{index}"}],
+        )
     for _ in range(count):
         factories.published_version(questions=1)
     # History grows for the order whose history page is measured.
