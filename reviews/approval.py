@@ -14,12 +14,20 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+
 from orderreview import roles
 from orderreview.history import attribute
 from orders.models import Order
 from orders.orderforms.answers import display_value
 from reviews import approval_conditions, signing
-from reviews.models import ApprovalRule, ApprovalSnapshot, Assessment, Review
+from reviews.models import (
+    ApprovalRule,
+    ApprovalSnapshot,
+    Assessment,
+    Decision,
+    Review,
+)
 
 
 def facts_of(review: Review) -> approval_conditions.Facts:
@@ -251,3 +259,37 @@ def rule_lines(rule: dict[str, Any]) -> list[str]:
         "Satisfied" if rule["satisfied"] else "NOT satisfied yet",
     ]
     return lines
+
+
+def awaiting_approvers() -> Q:
+    """An acceptance an approval rule still holds: its review
+    awaits further approvers, or a change superseded it meanwhile; its revision is
+    not accepted, and every snapshot of its signatures says a rule is unsatisfied."""
+    snapshots = ApprovalSnapshot.objects.filter(signature__decision=OuterRef("pk"))
+    return (
+        Q(
+            outcome=Decision.Outcome.ACCEPT,
+            review__state__in=[Review.State.SIGNING, Review.State.SUPERSEDED],
+            review__requirement_set__state__in=["submitted", "superseded"],
+        )
+        & Exists(snapshots.filter(satisfied=False))
+        & ~Exists(snapshots.filter(satisfied=True))
+    )
+
+
+def rules_unsatisfied_failures() -> list[str]:
+    """Decisions made final although no signature of them satisfied the approval
+    rules (a review state written around the services)."""
+    snapshots = ApprovalSnapshot.objects.filter(signature__decision=OuterRef("pk"))
+    return [
+        f"decision #{d.pk} ({d.review.order.number} rev. "
+        f"{d.review.requirement_set.number}) is final, but no signature of it "
+        "satisfied the approval rules"
+        for d in Decision.objects.select_related(
+            "review__order", "review__requirement_set"
+        ).filter(
+            Exists(snapshots),
+            ~Exists(snapshots.filter(satisfied=True)),
+            review__state=Review.State.DECIDED,
+        )
+    ]

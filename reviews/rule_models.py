@@ -67,8 +67,14 @@ class ApprovalSnapshot(models.Model):
     signature's own signature_hash, so the snapshot cannot be edited, or moved to
     another signature, without reviews.approval.snapshot_intact noticing."""
 
+    # No database foreign key: like a history row, the snapshot must not stand in
+    # the way of verification finding a signature removed around the application
+    # (the HMAC ties it to its signature; an orphan proves nothing).
     signature = models.OneToOneField(
-        "reviews.Signature", on_delete=models.PROTECT, related_name="approval"
+        "reviews.Signature",
+        on_delete=models.PROTECT,
+        related_name="approval",
+        db_constraint=False,
     )
     rules = models.JSONField(default=list)
     signer_roles = models.JSONField(default=list)

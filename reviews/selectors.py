@@ -24,8 +24,14 @@ from orderreview import roles
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.models import Discipline, Order
 from requirements.models import Requirement, RequirementSet
-from reviews import heads, signing
-from reviews.models import Assessment, Decision, Review, Signature, StatutoryCheck
+from reviews import approval, heads, signing
+from reviews.models import (
+    Assessment,
+    Decision,
+    Review,
+    Signature,
+    StatutoryCheck,
+)
 
 
 def discipline_ids_of(user: Any) -> set[int]:
@@ -116,10 +122,11 @@ def reviews_of_order(order: Order) -> list[Review]:
 
 
 def reviews_awaiting_decision() -> QuerySet[Review]:
-    """Open reviews with every slot assessed: the approvers' queue."""
+    """Open reviews with every slot assessed, and acceptances awaiting further
+    approvers (approval rules): the approvers' queue."""
     slots = Assessment.objects.filter(review=OuterRef("pk"))
     return (
-        Review.objects.filter(state=Review.State.OPEN)
+        Review.objects.filter(state__in=[Review.State.OPEN, Review.State.SIGNING])
         .filter(~Exists(slots.filter(verdict="")))
         .annotate(
             total=_slot_count(slots),
@@ -363,7 +370,8 @@ def state_failures() -> list[str]:
         f"{d.review.state} and its revision {d.review.requirement_set.state}"
         for d in Decision.objects.select_related(
             "review__order", "review__requirement_set"
-        ).exclude(
+        )
+        .exclude(
             Q(review__state=Review.State.DECIDED)
             & (
                 Q(
@@ -376,7 +384,9 @@ def state_failures() -> list[str]:
                 )
             )
         )
+        .exclude(approval.awaiting_approvers())
     ]
+    failures += approval.rules_unsatisfied_failures()
     failures += [
         f"{r.order.number} rev. {r.number} is {r.state} without a signed decision"
         for r in RequirementSet.objects.select_related("order")

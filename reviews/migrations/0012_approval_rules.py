@@ -272,6 +272,7 @@ class Migration(migrations.Migration):
             model_name="approvalsnapshot",
             name="signature",
             field=models.OneToOneField(
+                db_constraint=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="approval",
                 to="reviews.signature",

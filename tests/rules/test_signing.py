@@ -247,3 +247,31 @@ def test_a_change_order_is_held_by_a_rule_for_change_orders(
     countersign(change, second_approver)
     change.refresh_from_db()
     assert change.state == Review.State.DECIDED
+
+
+def test_verification_accepts_an_acceptance_awaiting_approvers(
+    ready, approver, second_approver
+):
+    from reviews import selectors
+
+    rule(approvers_required=2)
+    sign(ready, approver)
+    assert selectors.state_failures() == []
+    countersign(ready, second_approver)
+    assert selectors.state_failures() == []
+    assert selectors.chain_report().ok
+
+
+def test_verification_finds_an_acceptance_made_final_around_the_rules(ready, approver):
+    from django.db import connection
+
+    from reviews import selectors
+
+    rule(approvers_required=2)
+    sign(ready, approver)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reviews_review SET state = 'decided' WHERE id = %s", [ready.pk]
+        )
+    failures = selectors.state_failures()
+    assert any("no signature of it satisfied the approval rules" in f for f in failures)

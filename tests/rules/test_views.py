@@ -168,3 +168,16 @@ def test_sign_page_countersign_and_record_show_the_rules(
         )
     )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_an_acceptance_awaiting_approvers_is_in_the_approvers_queue(
+    client, engineering, commercial, by, approver, second_approver
+):
+    review = assess_all(review_with({}, engineering, commercial), by)
+    rule(name="Four eyes", approvers_required=2)
+    sign(review, approver)
+    client.force_login(second_approver)
+    page = client.get(reverse("reviews:my_reviews")).content.decode()
+    assert "Awaiting further approvers" in page
+    detail = client.get(reverse("reviews:review_detail", args=[review.pk]))
+    assert "Countersign acceptance" in detail.content.decode()
