@@ -204,12 +204,14 @@ def snapshot_store(
     return snapshot
 
 
-def snapshot_intact(snapshot: ApprovalSnapshot) -> bool:
-    """Whether the snapshot is the one made with its signature."""
+def snapshot_intact(snapshot: ApprovalSnapshot, signature: Any = None) -> bool:
+    """Whether the snapshot is the one made with its signature (given, when the
+    caller has it at hand)."""
     key = signing.chain_keys()[1].get(snapshot.key_id)
     if not key:
         return False
-    expected = _mac(snapshot, snapshot.signature.signature_hash, key)
+    signature = signature if signature is not None else snapshot.signature
+    expected = _mac(snapshot, signature.signature_hash, key)
     return hmac.compare_digest(expected, snapshot.mac)
 
 
@@ -230,17 +232,14 @@ def record_rules(signatures: list[Any]) -> RecordRules | None:
     if not signatures:
         return None
     latest = max((s.signature for s in signatures), key=lambda s: s.pk)
-    snapshot = (
-        ApprovalSnapshot.objects.filter(signature=latest)
-        .select_related("signature")
-        .first()
-    )
+    # Read with the signatures (selectors.review_for_record): no query here.
+    snapshot = getattr(latest, "approval", None)
     if snapshot is None:
         return None
     return RecordRules(
         rules=snapshot.rules,
         satisfied=snapshot.satisfied,
-        intact=snapshot_intact(snapshot),
+        intact=snapshot_intact(snapshot, latest),
     )
 
 

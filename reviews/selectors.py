@@ -210,7 +210,10 @@ def review_for_record(number: str, revision: int) -> Review:
         ),
         Prefetch(
             "decision__signatures",
-            queryset=Signature.objects.select_related("signer").order_by("pk"),
+            # With the approval rules at each signature (reviews.approval).
+            queryset=Signature.objects.select_related("signer", "approval").order_by(
+                "pk"
+            ),
         ),
     )
     return get_object_or_404(

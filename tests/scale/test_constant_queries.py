@@ -141,12 +141,12 @@ PAGES = {
     "acceptance record": Page(
         "admin",
         _record_url,
-        12,
+        11,
         f"{SESSION}; the review (with any customer agreement to conditions and "
         "its communication); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
-        "signature; who was told of the change, with their acknowledgements; "
-        "the approval rules at the latest signature",
+        "signature (with the approval rules at each); who was told of the "
+        "change, with their acknowledgements",
     ),
     "communications list": Page(
         "admin",
