@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from orderreview import roles
 from orderreview.history import attribute
@@ -276,19 +276,20 @@ def awaiting_approvers() -> Q:
     )
 
 
-def rules_unsatisfied_failures() -> list[str]:
-    """Decisions made final although no signature of them satisfied the approval
-    rules (a review state written around the services)."""
+def rules_unmet() -> ExpressionWrapper:
+    """For a Decision query: it has snapshots of the rules and none of its
+    signatures satisfied them."""
     snapshots = ApprovalSnapshot.objects.filter(signature__decision=OuterRef("pk"))
-    return [
-        f"decision #{d.pk} ({d.review.order.number} rev. "
-        f"{d.review.requirement_set.number}) is final, but no signature of it "
-        "satisfied the approval rules"
-        for d in Decision.objects.select_related(
-            "review__order", "review__requirement_set"
-        ).filter(
-            Exists(snapshots),
-            ~Exists(snapshots.filter(satisfied=True)),
-            review__state=Review.State.DECIDED,
-        )
-    ]
+    return ExpressionWrapper(
+        Exists(snapshots) & ~Exists(snapshots.filter(satisfied=True)),
+        output_field=BooleanField(),
+    )
+
+
+def rules_unmet_failure(decision: Decision) -> str:
+    review = decision.review
+    return (
+        f"decision #{decision.pk} ({review.order.number} rev. "
+        f"{review.requirement_set.number}) is {review.state}, but no signature of "
+        "it satisfied the approval rules"
+    )

@@ -368,14 +368,19 @@ def state_failures() -> list[str]:
     written around the services (an order flipped to accepted, a revision marked
     decided without a decision) is as much a forgery as an altered signature."""
     failures = [
-        f"decision #{d.pk} ({d.review.order.number} rev. "
+        approval.rules_unmet_failure(d)
+        if d.rules_unmet
+        else f"decision #{d.pk} ({d.review.order.number} rev. "
         f"{d.review.requirement_set.number}) says {d.outcome}, but its review is "
         f"{d.review.state} and its revision {d.review.requirement_set.state}"
         for d in Decision.objects.select_related(
             "review__order", "review__requirement_set"
         )
+        # A decision made final although no signature satisfied the approval
+        # rules is flagged with the rest, in the same query.
+        .annotate(rules_unmet=approval.rules_unmet())
         .exclude(
-            Q(review__state=Review.State.DECIDED)
+            Q(review__state=Review.State.DECIDED, rules_unmet=False)
             & (
                 Q(
                     outcome=Decision.Outcome.ACCEPT,
@@ -389,7 +394,6 @@ def state_failures() -> list[str]:
         )
         .exclude(approval.awaiting_approvers())
     ]
-    failures += approval.rules_unsatisfied_failures()
     failures += [
         f"{r.order.number} rev. {r.number} is {r.state} without a signed decision"
         for r in RequirementSet.objects.select_related("order")
