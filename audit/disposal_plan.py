@@ -154,7 +154,9 @@ def disposal_refusal(
             f"(disposal #{standing.pk})."
         )
     if isinstance(record, Order):
-        if Review.objects.filter(order=record, state=Review.State.OPEN).exists():
+        if Review.objects.filter(
+            order=record, state__in=[Review.State.OPEN, Review.State.SIGNING]
+        ).exists():
             return "It is under an open review: it is still being worked on."
         if RequirementSet.objects.filter(
             order=record, state=RequirementSet.State.DRAFT

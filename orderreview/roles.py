@@ -62,6 +62,10 @@ RETENTION_READERS = (*AUDIT_READERS, RECORDS_CONTROLLER)
 # Who reads published order forms and their questions (to enter orders, to edit
 # the forms, to audit them).
 ORDER_FORM_READERS = (CUSTOMER_SERVICE, FORM_ADMIN, AUDITOR)
+# Who keeps the approval rules that say who must sign an acceptance (reviews).
+APPROVAL_RULE_KEEPERS = (FORM_ADMIN,)
+# Who reads them without changing them.
+APPROVAL_RULE_READERS = (AUDITOR, APPROVER)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Model permissions each group gets, for the Django admin. Views check roles, not these.

@@ -15,6 +15,9 @@ class Review(models.Model):
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
+        # Accepted and signed, waiting for the further approvers an approval rule
+        # requires (reviews.approval): assessments are frozen meanwhile.
+        SIGNING = "signing", "Awaiting further approvers"
         DECIDED = "decided", "Decided"
         SUPERSEDED = "superseded", "Superseded by a change"
 
@@ -33,7 +36,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["state", "due_date"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["open", "decided", "superseded"]),
+                condition=Q(state__in=["open", "signing", "decided", "superseded"]),
                 name="review_state_valid",
             ),
         ]
@@ -408,3 +411,18 @@ class CustomerAgreement(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING
+
+
+# Approval rules live in their own module; imported here so Django registers them.
+from reviews.rule_models import ApprovalRule, ApprovalSnapshot  # noqa: E402
+
+__all__ = [
+    "ApprovalRule",
+    "ApprovalSnapshot",
+    "Assessment",
+    "CustomerAgreement",
+    "Decision",
+    "Review",
+    "Signature",
+    "StatutoryCheck",
+]

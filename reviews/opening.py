@@ -82,7 +82,8 @@ def review_open(
             )
         now = timezone.now()
         for earlier in Review.objects.select_for_update().filter(
-            order_id=revision.order_id, state=Review.State.OPEN
+            order_id=revision.order_id,
+            state__in=[Review.State.OPEN, Review.State.SIGNING],
         ):
             # Its partial assessments stay as they are (frozen by the database
             # once the review is closed), on record beside the superseded revision.

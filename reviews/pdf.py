@@ -19,6 +19,8 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from reviews import approval
+
 FONTS = Path(__file__).resolve().parent / "fonts"
 SANS = "DejaVuSans"
 MONO = "DejaVuSansMono"
@@ -203,6 +205,7 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
 
     _agreement(doc, context.get("agreement"))
     _acknowledgements(doc, context.get("acknowledgements", []))
+    _approval_rules(doc, context.get("approval"))
 
     if record.legitimate_changes:
         doc.heading("Changed since signing (recorded edits)")
@@ -323,6 +326,26 @@ def _acknowledgements(doc: _Record, items: list[Any]) -> None:
         else:
             state = "NOT acknowledged at signing"
         doc.line_of(f"- {person}: {state}")
+
+
+def _approval_rules(doc: _Record, rules: Any) -> None:
+    """Each approval rule that applied, as it was when signed, why, and who
+    satisfied it."""
+    if rules is None:
+        return
+    doc.heading("Approval rules at signing")
+    if not rules.intact:
+        doc.line_of(
+            "WARNING: this snapshot of the rules does not match its signature",
+            bold=True,
+        )
+    if not rules.rules:
+        doc.line_of("No approval rule applied: one approver's signature was final.")
+    for rule in rules.rules:
+        first, *rest = approval.rule_lines(rule)
+        doc.line_of(f"- {first}", bold=True)
+        for line in rest:
+            doc.line_of(f"  {line}")
 
 
 def _chain_head(doc: _Record, head: Any) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from orderreview import roles
 from orderreview.roles import role_required
 from requirements import selectors as req_selectors
-from reviews import agreement_selectors, pdf, record, selectors
+from reviews import agreement_selectors, approval, pdf, record, selectors
 from reviews.models import Review
 from reviews.record_confirmation import confirmation_shown
 from reviews.views import requirement_file_url
@@ -42,6 +42,9 @@ def record_context(review: Review, user: Any) -> dict[str, object]:
         "signatures": signatures,
         "chain_failures": selectors.record_chain_failures(review, signatures),
         "acknowledgements": _acknowledgements_at_signing(review, signatures),
+        # The approval rules as they were at the latest signature (None: signed
+        # before rules existed, or not signed yet).
+        "approval": approval.record_rules(signatures),
         "confirmation": confirmation_shown(shown.content, review),
         # Verified only when the hashes hold and today's rows still say what was
         # signed, apart from legitimate edits history explains.

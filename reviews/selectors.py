@@ -24,8 +24,14 @@ from orderreview import roles
 from orderreview.chainkeys import LEGACY_KEY_ID
 from orders.models import Discipline, Order
 from requirements.models import Requirement, RequirementSet
-from reviews import heads, signing
-from reviews.models import Assessment, Decision, Review, Signature, StatutoryCheck
+from reviews import approval, heads, signing
+from reviews.models import (
+    Assessment,
+    Decision,
+    Review,
+    Signature,
+    StatutoryCheck,
+)
 
 
 def discipline_ids_of(user: Any) -> set[int]:
@@ -116,10 +122,11 @@ def reviews_of_order(order: Order) -> list[Review]:
 
 
 def reviews_awaiting_decision() -> QuerySet[Review]:
-    """Open reviews with every slot assessed: the approvers' queue."""
+    """Open reviews with every slot assessed, and acceptances awaiting further
+    approvers (approval rules): the approvers' queue."""
     slots = Assessment.objects.filter(review=OuterRef("pk"))
     return (
-        Review.objects.filter(state=Review.State.OPEN)
+        Review.objects.filter(state__in=[Review.State.OPEN, Review.State.SIGNING])
         .filter(~Exists(slots.filter(verdict="")))
         .annotate(
             total=_slot_count(slots),
@@ -203,7 +210,10 @@ def review_for_record(number: str, revision: int) -> Review:
         ),
         Prefetch(
             "decision__signatures",
-            queryset=Signature.objects.select_related("signer").order_by("pk"),
+            # With the approval rules at each signature (reviews.approval).
+            queryset=Signature.objects.select_related("signer", "approval").order_by(
+                "pk"
+            ),
         ),
     )
     return get_object_or_404(
@@ -358,13 +368,19 @@ def state_failures() -> list[str]:
     written around the services (an order flipped to accepted, a revision marked
     decided without a decision) is as much a forgery as an altered signature."""
     failures = [
-        f"decision #{d.pk} ({d.review.order.number} rev. "
+        approval.rules_unmet_failure(d)
+        if d.rules_unmet
+        else f"decision #{d.pk} ({d.review.order.number} rev. "
         f"{d.review.requirement_set.number}) says {d.outcome}, but its review is "
         f"{d.review.state} and its revision {d.review.requirement_set.state}"
         for d in Decision.objects.select_related(
             "review__order", "review__requirement_set"
-        ).exclude(
-            Q(review__state=Review.State.DECIDED)
+        )
+        # A decision made final although no signature satisfied the approval
+        # rules is flagged with the rest, in the same query.
+        .annotate(rules_unmet=approval.rules_unmet())
+        .exclude(
+            Q(review__state=Review.State.DECIDED, rules_unmet=False)
             & (
                 Q(
                     outcome=Decision.Outcome.ACCEPT,
@@ -376,6 +392,7 @@ def state_failures() -> list[str]:
                 )
             )
         )
+        .exclude(approval.awaiting_approvers())
     ]
     failures += [
         f"{r.order.number} rev. {r.number} is {r.state} without a signed decision"

@@ -26,9 +26,15 @@ from orders.services import order_status_set
 from requirements import quote_differences
 from requirements import selectors as requirement_selectors
 from requirements.confirmations import confirmation_of
-from requirements.models import RequirementSet, statement_documented
-from reviews import agreements, heads, selectors, signing, statutory
-from reviews.models import Assessment, Decision, Review, Signature
+from requirements.models import statement_documented
+from reviews import (
+    approval,
+    decision_final,
+    selectors,
+    signing,
+    statutory,
+)
+from reviews.models import Assessment, Decision, Review
 
 VERDICTS_NEEDING_NOTE = {
     Assessment.Verdict.CONDITIONS: "Describe the conditions for meeting it.",
@@ -278,6 +284,12 @@ def confirmation_missing(review: Review) -> bool:
 def decision_blockers(review: Review, outcome: str) -> list[str]:
     """Why the review cannot be decided this way yet (empty when it can)."""
     problems = []
+    if review.state == Review.State.SIGNING:
+        problems.append(
+            "This review is accepted and awaits further approvers: countersign it "
+            "instead."
+        )
+        return problems
     if review.state != Review.State.OPEN:
         problems.append("This review has already been decided or superseded.")
         return problems
@@ -390,7 +402,8 @@ def decision_sign(
             raise ValidationError(problems)
         # Read once: the content checked against what the approver saw is the very
         # content signed below, not a second read of the rows.
-        body = signing.review_content_to_sign(_review_for_content(review.pk))
+        content_review = _review_for_content(review.pk)
+        body = signing.review_content_to_sign(content_review)
         if seen_content_hash is not None and (
             signing.content_hash(body) != seen_content_hash
         ):
@@ -409,84 +422,29 @@ def decision_sign(
             decision, user=signer, reason=f"{signing.MEANINGS[outcome]}. {reasons}"
         )
         decision.save()
-        signature = _signature_append(
+        accepted = outcome == Decision.Outcome.ACCEPT
+        signature = decision_final.signature_append(
             decision=decision,
             signer=signer,
             signed_at=now,
             content=signing.content_with_decision(body, decision),
         )
-        meaning = signature.meaning
-        review.state = Review.State.DECIDED
-        review.closed_at = now
-        attribute(review, user=signer, reason=meaning)
-        review.save(update_fields=["state", "closed_at"])
-        revision = review.requirement_set
-        revision.state = (
-            RequirementSet.State.ACCEPTED
-            if outcome == Decision.Outcome.ACCEPT
-            else RequirementSet.State.REJECTED
+        rules = approval.rules_applying(content_review) if accepted else []
+        snapshot = approval.snapshot_store(
+            signature=signature, signer=signer, rules=rules
         )
-        attribute(revision, user=signer, reason=meaning)
-        revision.save(update_fields=["state"])
-        order = Order.objects.select_for_update().get(pk=review.order_id)
-        accepted = outcome == Decision.Outcome.ACCEPT
-        status = Order.Status.ACCEPTED if accepted else Order.Status.REJECTED
-        has_baseline = requirement_selectors.revision_has_baseline(revision)
-        # A rejected change leaves the order on its last accepted revision: the
-        # order is still accepted, as agreed before the change was asked for.
-        if not accepted and has_baseline:
-            status = Order.Status.ACCEPTED
-        conditions = agreements.conditions_offered(review) if accepted else []
-        token = None
-        if conditions:
-            # Conditions are a counter-offer: accepted once the customer agrees. A
-            # change stays "in review" on the accepted order meanwhile.
-            _agreement, token = agreements.agreement_open(
-                decision=decision,
-                review=review,
-                conditions=conditions,
-                content_hash=signature.content_hash,
-                user=signer,
+        if snapshot.satisfied:
+            decision_final.decision_final(
+                review=review, decision=decision, signature=signature, signer=signer
             )
-            if not has_baseline:
-                status = Order.Status.AWAITING_AGREEMENT
-        order_status_set(
-            order=order,
-            status=status,
-            user=signer,
-            reason=f"{meaning}. {reasons}".strip(". "),
-            change_in_review=bool(conditions) and has_baseline,
-        )
-        events.review_decided.send(
-            sender=Review, review=review, decision=decision, agreement_token=token
-        )
+        else:
+            # An approval rule needs more approvers: the acceptance is signed but
+            # not final, and the review frozen, until they countersign.
+            review.state = Review.State.SIGNING
+            attribute(review, user=signer, reason="Awaiting further approvers")
+            review.save(update_fields=["state"])
     return decision
 
 
 def _review_for_content(review_pk: int) -> Review:
     return selectors.review_for_content(review_pk)
-
-
-def _signature_append(
-    *, decision: Decision, signer: Any, signed_at: Any, content: dict
-) -> Signature:
-    """Append one signature of content at the chain head. The caller holds the
-    chain lock."""
-    head = Signature.objects.order_by("-pk").values_list("signature_hash", flat=True)
-    signature = Signature(
-        **signing.new_signature_fields(
-            decision_id=decision.pk,
-            outcome=decision.outcome,
-            signer=signer,
-            signed_at=signed_at,
-            content=content,
-            previous_hash=head.first() or signing.GENESIS_HASH,
-        )
-    )
-    # The objects at hand, so nothing reads them again from their ids.
-    signature.decision, signature.signer = decision, signer
-    attribute(signature, user=signer)
-    signature.save()
-    # The new chain head goes to the log outside the database once committed.
-    heads.head_append_after_commit(signature)
-    return signature

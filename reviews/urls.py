@@ -1,12 +1,32 @@
 from django.urls import path
 
-from reviews import record_views, statutory_views, views
+from reviews import approval_views, record_views, statutory_views, views
 
 app_name = "reviews"
 
 urlpatterns = [
     path("reviews/", views.my_reviews, name="my_reviews"),
     path("reviews/signatures/", views.signatures_verify, name="signatures_verify"),
+    path(
+        "reviews/approval-rules/",
+        approval_views.rule_list,
+        name="approval_rule_list",
+    ),
+    path(
+        "reviews/approval-rules/new/",
+        approval_views.rule_edit,
+        name="approval_rule_create",
+    ),
+    path(
+        "reviews/approval-rules/<int:pk>/",
+        approval_views.rule_edit,
+        name="approval_rule_edit",
+    ),
+    path(
+        "reviews/approval-rules/<int:pk>/deactivate/",
+        approval_views.rule_deactivate,
+        name="approval_rule_deactivate",
+    ),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path(
         "reviews/<int:pk>/assessments/<int:assessment_pk>/",

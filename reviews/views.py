@@ -24,6 +24,8 @@ from orders.uploads import stored_upload_path
 from requirements import selectors as req_selectors
 from requirements.quote_differences import differences_shown
 from reviews import (
+    approval,
+    countersigning,
     record,
     selectors,
     services,
@@ -150,7 +152,7 @@ def review_page(
         "pending": sum(g["group"].pending for g in groups),
         "statutory_pending": statutory.checks_pending(review),
         "my_open": my_open,
-        "can_sign": review.state == Review.State.OPEN
+        "can_sign": review.state in (Review.State.OPEN, Review.State.SIGNING)
         and roles.has_role(request.user, roles.APPROVER),
         "confirmation_missing": review.state == Review.State.OPEN
         and services.confirmation_missing(review),
@@ -358,27 +360,42 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign what is shown: the page carries the content to sign and its hash, and
     a signature over content that changed since is refused with the differences."""
     review = selectors.review_get(pk)
-    to_sign = signing.review_content_to_sign(selectors.review_for_content(pk))
+    content_review = selectors.review_for_content(pk)
+    to_sign = signing.review_content_to_sign(content_review)
+    # An acceptance an approval rule holds is countersigned: no second outcome.
+    countersign = review.state == Review.State.SIGNING
     form = DecisionForm(request.POST or None)
     changes: list[ContentDifference] = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_sign(
-                review=review,
-                signer=request.user,
-                outcome=form.cleaned_data["outcome"],
-                reasons=form.cleaned_data["reasons"],
-                password=form.cleaned_data["password"],
-                request=request,
-                seen_content_hash=form.cleaned_data["content_hash"],
-            )
+            if countersign:
+                countersigning.decision_countersign(
+                    review=review,
+                    signer=request.user,
+                    password=form.cleaned_data["password"],
+                    request=request,
+                    seen_content_hash=form.cleaned_data["content_hash"],
+                )
+            else:
+                services.decision_sign(
+                    review=review,
+                    signer=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    reasons=form.cleaned_data["reasons"],
+                    password=form.cleaned_data["password"],
+                    request=request,
+                    seen_content_hash=form.cleaned_data["content_hash"],
+                )
         except services.SignedContentChanged as error:
             form.add_error(None, error)
             to_sign = error.current
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Decision signed.")
+            review.refresh_from_db(fields=["state"])
+            still = "; ".join(countersigning.awaiting(review))
+            text = f" It awaits further approvers: {still}" if still else ""
+            messages.success(request, f"Decision signed.{text}")
             return redirect(
                 "reviews:acceptance_record",
                 number=review.order.number,
@@ -410,7 +427,15 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "statutory": record.statutory_rows(to_sign, _discipline_names(review)),
         "content_hash": signing.content_hash(to_sign),
         "changes": changes,
-        "accept_blockers": services.decision_blockers(review, Decision.Outcome.ACCEPT),
+        "accept_blockers": []
+        if countersign
+        else services.decision_blockers(review, Decision.Outcome.ACCEPT),
+        "countersign": countersign,
+        "awaiting": countersigning.awaiting(review),
+        "signed_so_far": selectors.record_signatures(review) if countersign else [],
+        "rules_preview": approval.progress(approval.rules_applying(content_review), [])
+        if review.state == Review.State.OPEN
+        else [],
         "confirmation_missing": services.confirmation_missing(review),
         "confirmation": confirmation_shown(to_sign, review),
         "self_approval": services.self_approval(review, request.user),

@@ -19,7 +19,8 @@ def sign(
     decision: dict,
     confirmation: tuple[dict, dict] | None = None,
 ) -> dict:
-    """Append a signature for decision at the chain head, as _signature_append does.
+    """Append a signature for decision at the chain head, as
+    reviews.decision_final.signature_append does.
 
     The rows are not in the database until their batch is COPYed, so they become
     unsaved model instances with the relations the content reads; the content comes

@@ -32,7 +32,7 @@ DROP FUNCTION IF EXISTS reviews_decision_quote_guard();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0010_statutory_check"),
+        ("reviews", "0012_approval_rules"),
         ("requirements", "0010_quotes"),
     ]
 

@@ -24,7 +24,7 @@ from requirements import services as req_services
 from requirements.models import AwarenessRule, QuoteDifference
 from reviews import services as review_services
 from reviews import signing
-from reviews.models import Review
+from reviews.models import ApprovalRule, Review
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.hardening.conftest import submitted
@@ -235,6 +235,11 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
         status_code=200,
         response_ms=12,
         succeeded=True,
+    )
+    # An approval rule (it applies to none of the orders signed above).
+    ApprovalRule.objects.create(
+        name="Export orders",
+        conditions=[{"kind": "answer_yes", "question": "no-such-question"}],
     )
     # A disposal asked for (saved directly: nothing here is past retention).
     Disposal.objects.create(

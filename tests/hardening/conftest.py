@@ -34,7 +34,7 @@ from requirements.models import (
 )
 from reviews import agreements, statutory
 from reviews import services as review_services
-from reviews.models import Assessment, CustomerAgreement, Review
+from reviews.models import ApprovalRule, Assessment, CustomerAgreement, Review
 from tests import factories
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
 from tests.webhooks.world import webhook_world
@@ -167,6 +167,8 @@ class World:
     order_e: Order
     token_e: str
     order_f: Order
+    # An approval rule that applies to none of the world's reviews.
+    approval_rule_pk: int
     params: dict[str, dict[str, str]] = field(default_factory=dict)
     # A resolved difference from a quote, on order C's first revision (its page).
     quote_difference_pk: int = 0
@@ -382,6 +384,11 @@ def world(
         order_e=Order.objects.get(pk=order_e.pk),
         token_e=token_e,
         order_f=Order.objects.get(pk=order_f.pk),
+        approval_rule_pk=ApprovalRule.objects.create(
+            name="Export orders",
+            conditions=[{"kind": "answer_yes", "question": "no-such-question"}],
+            approvers_required=2,
+        ).pk,
     )
     world.quote_difference_pk = QuoteDifference.objects.create(
         revision=order_c.revisions.get(number=1),
@@ -449,6 +456,8 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "check_pk": str(w.check_a_pk),
         },
         "regulations:register_edit": {"pk": str(w.register_pk)},
+        "reviews:approval_rule_edit": {"pk": str(w.approval_rule_pk)},
+        "reviews:approval_rule_deactivate": {"pk": str(w.approval_rule_pk)},
         "regulations:register_withdraw": {"pk": str(w.register_pk)},
         "reviews:decision_sign": {"pk": str(w.review_a.pk)},
         "reviews:assessments_can_meet": {"pk": str(w.review_a.pk)},

@@ -21,7 +21,7 @@ from audit import dashboard_snapshot
 from devtools import scale
 from orderreview.models import User
 from orders.models import Customer, Order, OrderForm, OrderFormVersion, Question
-from reviews.models import Review
+from reviews.models import ApprovalRule, Review
 from tests import factories
 
 FEW, MANY = 2, 60
@@ -157,8 +157,9 @@ PAGES = {
         f"{SESSION}; the review (with any customer agreement to conditions and "
         "its communication); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
-        "signature; who was told of the change, with their acknowledgements; "
-        "the form version (its value setting, for the order's value)",
+        "signature (with the approval rules at each); who was told of the "
+        "change, with their acknowledgements; the form version (its value "
+        "setting, for the order's value)",
     ),
     "communications list": Page(
         "admin",
@@ -226,6 +227,12 @@ PAGES = {
         "the active offerings; their applicable regulations; the approved, valid "
         "claims",
     ),
+    "approval rules": Page(
+        "formadmin",
+        lambda: reverse("reviews:approval_rule_list"),
+        4,
+        f"{SESSION}; the rules",
+    ),
     "statutory register": Page(
         "formadmin",
         lambda: reverse("regulations:register_list"),
@@ -242,6 +249,12 @@ def _extra_rows(count: int) -> None:
     factories.OfferingFactory.create_batch(count)
     form = OrderForm.objects.order_by("pk").first()
     factories.StatutoryRequirementFactory.create_batch(count, forms=[form])
+    start = ApprovalRule.objects.count()
+    for index in range(start, start + count):
+        ApprovalRule.objects.create(
+            name=f"Rule {index}",
+            conditions=[{"kind": "answer_yes", "question": f"q-{index}"}],
+        )
     for _ in range(count):
         factories.published_version(questions=1)
     # A draft whose value setting page lists as many questions as rows grow.
