@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 
+from orders.money import AmountError, is_currency, money_display, parse_amount
 from orders.orderforms.answers import YES, display_value
 
 OPERATORS = {
@@ -208,6 +209,46 @@ class FirstOrder(ConditionKind):
         return f"this is the first order of {facts.order.customer.name}"
 
 
+class OrderValueAbove(ConditionKind):
+    """The order's value (orders.orderforms.order_value, set when the revision under
+    review was submitted) above an amount in one currency. An order in another
+    currency never matches: amounts are not converted (one rule per currency)."""
+
+    KIND = "order_value_above"
+    LABEL = "The order's value is above an amount"
+    FIELDS = ("number", "currency")
+
+    def clean(self, data):
+        currency = (data.get("currency") or "").strip().upper()
+        if not is_currency(currency):
+            raise ValidationError(
+                {"currency": "Enter an ISO 4217 currency code, e.g. EUR."}
+            )
+        try:
+            amount = parse_amount(data.get("number"), currency)
+        except AmountError as error:
+            raise ValidationError({"number": str(error)}) from None
+        return {
+            "kind": self.KIND,
+            "number": format(amount, "f"),
+            "currency": currency,
+        }
+
+    def describe(self, params):
+        limit = money_display(Decimal(params["number"]), params["currency"])
+        return f"the order's value is above {limit}"
+
+    def why(self, params, facts):
+        value = getattr(facts.order, "value", None)
+        currency = getattr(facts.order, "value_currency", "")
+        if value is None or currency != params["currency"]:
+            return None
+        if not value > Decimal(params["number"]):
+            return None
+        limit = money_display(Decimal(params["number"]), params["currency"])
+        return f"the order's value is {money_display(value, currency)} (above {limit})"
+
+
 KINDS: dict[str, ConditionKind] = {
     kind.KIND: kind
     for kind in (
@@ -216,6 +257,7 @@ KINDS: dict[str, ConditionKind] = {
         AnswerIsYes(),
         AssessedWithConditions(),
         FirstOrder(),
+        OrderValueAbove(),
     )
 }
 KIND_CHOICES = [(kind.KIND, kind.LABEL) for kind in KINDS.values()]

@@ -54,6 +54,12 @@ class ConditionForm(forms.Form):
         label="Compared",
     )
     number = forms.CharField(max_length=30, required=False, label="Number")
+    currency = forms.CharField(
+        max_length=3,
+        required=False,
+        label="Currency",
+        help_text="For the order's value: an ISO 4217 code, e.g. EUR.",
+    )
     choices = forms.CharField(
         max_length=500,
         required=False,

@@ -11,18 +11,15 @@ made the decision final, is told so instead of signing.
 
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from orderreview import roles
 from orders.models import Order
 from reviews import approval, decision_final, selectors, signing
 from reviews.models import Decision, Review
-from reviews.services import SignedContentChanged, self_approval
+from reviews.services import SignedContentChanged, signer_check
 
 
 def decision_countersign(
@@ -35,18 +32,7 @@ def decision_countersign(
 ) -> Decision:
     """Add signer's signature to the accepted decision awaiting approvers; the
     decision becomes final when this signature satisfies every rule."""
-    if not roles.has_role(signer, roles.APPROVER):
-        raise ValidationError("Only an approver can sign a decision.")
-    if not settings.REVIEW_ALLOW_SELF_APPROVAL and self_approval(review, signer):
-        raise ValidationError(
-            "You entered this order or revision, so you cannot sign its decision: "
-            "another approver must sign (segregation of duties)."
-        )
-    authenticated = authenticate(request, username=signer.username, password=password)
-    if authenticated is None or authenticated.pk != signer.pk:
-        raise ValidationError(
-            {"password": "That password is not correct. Nothing was signed."}
-        )
+    signer_check(review=review, signer=signer, password=password, request=request)
     with transaction.atomic():
         Order.objects.select_for_update().get(pk=review.order_id)
         review = (

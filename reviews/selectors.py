@@ -195,6 +195,8 @@ def review_for_record(number: str, revision: int) -> Review:
     content need."""
     queryset = Review.objects.select_related(
         "order__customer",
+        # Its value setting: the record's order value (orders.orderforms.order_value).
+        "order__form_version",
         "requirement_set__submitted_by",
         "decision__decided_by",
         *CONFIRMATION,

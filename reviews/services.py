@@ -346,6 +346,27 @@ def self_approval(review: Review, signer: Any) -> bool:
     return signer.pk in people
 
 
+def signer_check(
+    *, review: Review, signer: Any, password: str, request: HttpRequest | None
+) -> None:
+    """Who may sign (or countersign) a review's decision: an approver who did not
+    enter the order or revision (unless self-approval is allowed), with their
+    password now. Call it outside the signing transaction: a lockout receiver's
+    record of a failed password must survive the refusal."""
+    if not roles.has_role(signer, roles.APPROVER):
+        raise ValidationError("Only an approver can sign a decision.")
+    if not settings.REVIEW_ALLOW_SELF_APPROVAL and self_approval(review, signer):
+        raise ValidationError(
+            "You entered this order or revision, so you cannot sign its decision: "
+            "another approver must sign (segregation of duties)."
+        )
+    authenticated = authenticate(request, username=signer.username, password=password)
+    if authenticated is None or authenticated.pk != signer.pk:
+        raise ValidationError(
+            {"password": "That password is not correct. Nothing was signed."}
+        )
+
+
 def decision_sign(
     *,
     review: Review,
@@ -369,20 +390,7 @@ def decision_sign(
         raise ValidationError({"outcome": "Choose accept or reject."})
     if outcome == Decision.Outcome.REJECT and not reasons:
         raise ValidationError({"reasons": "Give the reasons for the rejection."})
-    if not roles.has_role(signer, roles.APPROVER):
-        raise ValidationError("Only an approver can sign a decision.")
-    if not settings.REVIEW_ALLOW_SELF_APPROVAL and self_approval(review, signer):
-        raise ValidationError(
-            "You entered this order or revision, so you cannot sign its decision: "
-            "another approver must sign (segregation of duties)."
-        )
-    # Outside the transaction: a lockout receiver's record of the failure must
-    # survive the refusal below.
-    authenticated = authenticate(request, username=signer.username, password=password)
-    if authenticated is None or authenticated.pk != signer.pk:
-        raise ValidationError(
-            {"password": "That password is not correct. Nothing was signed."}
-        )
+    signer_check(review=review, signer=signer, password=password, request=request)
     with transaction.atomic():
         # The order row first, as revision_submit (a change order) takes it before
         # the open review: the same lock order everywhere, so a decision racing a

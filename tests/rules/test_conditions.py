@@ -1,5 +1,7 @@
 """Each condition kind: when a rule applies to a review, and why it says it does."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -201,3 +203,49 @@ def test_describing_a_condition_reads_as_a_sentence():
     assert approval_conditions.describe(compared("gte", "5")[0]) == (
         "answer to “thickness” >= 5"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "applies"),
+    [
+        ("10000.01", "EUR", True),
+        ("10000.00", "EUR", False),
+        ("250000", "USD", False),  # another currency is never converted
+        (None, "", False),  # the form says nothing of the order's value
+    ],
+)
+def test_order_value_above_an_amount_in_one_currency(
+    engineering, commercial, value, currency, applies
+):
+    review = review_with(
+        {"part": "P-1"},
+        engineering,
+        commercial,
+        value=Decimal(value) if value else None,
+        value_currency=currency,
+    )
+    params = approval_conditions.KINDS["order_value_above"].clean(
+        {"number": "10,000", "currency": "eur"}
+    )
+    assert params == {"kind": "order_value_above", "number": "10000", "currency": "EUR"}
+    rule(name="Large", conditions=[params])
+    found = applying(review)
+    assert bool(found) is applies
+    if applies:
+        assert found[0]["why"] == [
+            "the order's value is 10,000.01 EUR (above 10,000.00 EUR)"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"number": "10000", "currency": "XYZ"}, "currency", "ISO 4217"),
+        ({"number": "ten", "currency": "EUR"}, "number", "as a number"),
+        ({"number": "1.001", "currency": "EUR"}, "number", "at most 2 decimals"),
+    ],
+)
+def test_order_value_condition_refuses_bad_amounts(data, field, message):
+    with pytest.raises(ValidationError) as error:
+        approval_conditions.KINDS["order_value_above"].clean(data)
+    assert message in " ".join(error.value.message_dict[field])

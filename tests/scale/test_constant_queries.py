@@ -153,13 +153,13 @@ PAGES = {
     "acceptance record": Page(
         "admin",
         _record_url,
-        12,
+        11,
         f"{SESSION}; the review (with any customer agreement to conditions and "
-        "its communication); assessments; statutory checks; requirements; "
+        "its communication, and the form version whose value setting gives the "
+        "order's value); assessments; statutory checks; requirements; "
         "signatures; the predecessor hash of the first; the chain's first "
         "signature (with the approval rules at each); who was told of the "
-        "change, with their acknowledgements; the form version (its value "
-        "setting, for the order's value)",
+        "change, with their acknowledgements",
     ),
     "communications list": Page(
         "admin",
