@@ -44,8 +44,12 @@ def facts_of(review: Review) -> approval_conditions.Facts:
         if assessment.verdict == Assessment.Verdict.CONDITIONS:
             keys = with_conditions.setdefault(assessment.discipline.slug, [])
             keys.append(assessment.requirement.key)
+    # Earlier orders count, earlier quotes do not: a customer who asked for a quote
+    # first still places their first order.
     first_order = not (
-        Order.objects.filter(customer_id=order.customer_id, pk__lt=order.pk).exists()
+        Order.objects.filter(
+            customer_id=order.customer_id, pk__lt=order.pk, kind=Order.Kind.ORDER
+        ).exists()
     )
     return approval_conditions.Facts(
         order=order,

@@ -1,5 +1,6 @@
 """Each condition kind: when a rule applies to a review, and why it says it does."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -146,6 +147,20 @@ def test_the_customers_first_order(engineering, commercial):
     assert "first order of" in applying(first)[0]["why"][0]
     second = review_with({}, engineering, commercial, customer=first.order.customer)
     assert applying(second) == []
+
+
+def test_a_quote_before_it_does_not_make_an_order_the_second(engineering, commercial):
+    quote = review_with(
+        {},
+        engineering,
+        commercial,
+        kind="quote",
+        number="QU-2026-000001",
+        valid_until=datetime.date(2026, 12, 31),
+    )
+    order = review_with({}, engineering, commercial, customer=quote.order.customer)
+    rule(conditions=[{"kind": "first_order"}])
+    assert "first order of" in applying(order)[0]["why"][0]
 
 
 def test_conditions_are_anded(engineering, commercial):
