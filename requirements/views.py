@@ -258,7 +258,10 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's notification is not theirs to see: 404, not 403.
     notification = get_object_or_404(
         ChangeNotification.objects.select_related(
-            "revision__order__customer", "revision__created_by"
+            # The form version: the diff's order value (its value setting).
+            "revision__order__customer",
+            "revision__order__form_version",
+            "revision__created_by",
         ),
         pk=pk,
         user=request.user,

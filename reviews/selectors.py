@@ -184,6 +184,8 @@ def review_get(pk: int) -> Review:
         "order__entered_by",
         "requirement_set__submitted_by",
         "requirement_set__created_by",
+        # The change diff's order value reads the revision's order and form version.
+        "requirement_set__order__form_version",
         "decision",
         *CONFIRMATION,
     ).prefetch_related(_assessments(), _statutory_checks())

@@ -194,4 +194,6 @@ def test_demo_forms_map_their_delivery_date_reference_and_contact(engineering):
         ("cnc-machining", "contact_email"),
         ("calibration-service", "customer_reference"),
         ("calibration-service", "contact_email"),
+        ("job-shop-lines", "customer_reference"),
+        ("job-shop-lines", "requested_date"),
     }
