@@ -52,9 +52,6 @@ CURRENCIES: dict[str, tuple[str, int]] = {
     "VND": ("Vietnamese đồng", 0),
     "ZAR": ("South African rand", 2),
 }
-CURRENCY_CHOICES = [
-    (code, f"{code} — {name}") for code, (name, _) in CURRENCIES.items()
-]
 # What Order.value and an amount answer hold: 15 digits before the point, 3 after.
 MAX_DIGITS = 18
 MAX_DECIMALS = 3

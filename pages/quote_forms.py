@@ -9,6 +9,7 @@ from orderreview import textlimits
 from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import DATE_INPUT, DOCUMENTED, UNDOCUMENTED
 from orders.models import Channel, Order
+from pages.confirmation_forms import DATETIME_FORMATS
 
 
 class OrderFromQuoteForm(forms.Form):
@@ -59,9 +60,6 @@ class OrderFromQuoteForm(forms.Form):
         if day and day < timezone.localdate():
             raise forms.ValidationError("The requested date is in the past.")
         return day
-
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 class DifferenceAgreeForm(forms.Form):

@@ -94,22 +94,7 @@ def change_order_start(
         requested_by=requested_by.strip(),
         documented_statement=documented_statement,
     )
-    # Hand-added requirements keep their key, so the diff sees them as the same
-    # requirement unless someone edits or removes them.
-    for earlier in source.requirements.filter(source__in=selectors.HAND_ADDED):
-        copy = Requirement(
-            requirement_set=revision,
-            key=earlier.key,
-            statement=earlier.statement,
-            value=earlier.value,
-            category=earlier.category,
-            discipline_id=earlier.discipline_id,
-            source=earlier.source,
-            position=earlier.position,
-            created_by=earlier.created_by,
-        )
-        attribute(copy, user=user)
-        copy.save()
+    hand_added_copy(source=source, revision=revision, user=user)
     if request_subject.strip():
         _change_request_log(
             revision=revision,
@@ -163,3 +148,29 @@ def change_order_discard(*, revision: RequirementSet, user: User) -> None:
         requirement.delete()
     attribute(revision, user=user)
     revision.delete()
+
+
+def hand_added_copy(
+    *,
+    source: RequirementSet,
+    revision: RequirementSet,
+    user: User,
+    reason: str | None = None,
+) -> None:
+    """Copy source's hand-added requirements into a new revision. They keep their
+    key, so a diff sees them as the same requirement unless someone edits or
+    removes them."""
+    for earlier in source.requirements.filter(source__in=selectors.HAND_ADDED):
+        copy = Requirement(
+            requirement_set=revision,
+            key=earlier.key,
+            statement=earlier.statement,
+            value=earlier.value,
+            category=earlier.category,
+            discipline_id=earlier.discipline_id,
+            source=earlier.source,
+            position=earlier.position,
+            created_by=earlier.created_by,
+        )
+        attribute(copy, user=user, reason=reason)
+        copy.save()

@@ -107,7 +107,7 @@ def diff_requirements(
 
 
 def _question_label(requirement: Requirement) -> str:
-    if requirement.question_id is not None and requirement.question is not None:
+    if requirement.question is not None:
         return requirement.question.label
     return requirement.statement.partition(" · ")[2] or requirement.statement
 

@@ -326,7 +326,8 @@ class QuoteDifference(models.Model):
     revision = models.ForeignKey(
         RequirementSet, on_delete=models.PROTECT, related_name="quote_differences"
     )
-    key = models.SlugField(max_length=60)
+    # A requirement's key: a line's answer is "L<n>.<question key>", up to 80.
+    key = models.CharField(max_length=80)
     change = models.CharField(max_length=10, choices=Change)
     statement = models.TextField(max_length=textlimits.NOTE)
     # As read: the value in the reviewed quote and in the order ("" when absent).

@@ -48,27 +48,32 @@ def _shown(requirement: Requirement | None) -> str:
     return selectors.requirement_display(requirement) if requirement else ""
 
 
+def _difference(
+    change: str, old: Requirement | None, new: Requirement | None
+) -> QuoteDifference:
+    """The unsaved row saying how one requirement differs from the quote."""
+    current = new or old
+    return QuoteDifference(
+        key=current.key,
+        change=change,
+        statement=current.statement,
+        quote_value=_shown(old),
+        order_value=_shown(new),
+        # Loaded with the requirements (selectors.revision_requirements).
+        discipline=current.discipline,
+    )
+
+
 def quote_differences_record(*, revision: RequirementSet, user: User | None) -> int:
     """Record the differences of a submitted revision 1 from its quote (inside
     revision_submit's transaction). Returns how many."""
     diff = quote_diff(revision)
     if diff is None:
         return 0
-    rows = [(QuoteDifference.Change.ADDED, None, r) for r in diff.added] + [
-        (QuoteDifference.Change.REMOVED, r, None) for r in diff.removed
-    ]
-    rows += [(QuoteDifference.Change.CHANGED, c.old, c.new) for c in diff.changed]
+    rows = _rows(diff)
     for change, old, new in rows:
-        current = new or old
-        difference = QuoteDifference(
-            revision=revision,
-            key=current.key,
-            change=change,
-            statement=current.statement,
-            quote_value=_shown(old),
-            order_value=_shown(new),
-            discipline_id=current.discipline_id,
-        )
+        difference = _difference(change, old, new)
+        difference.revision = revision
         attribute(difference, user=user, reason="Differs from the quote")
         difference.save()
     return len(rows)
@@ -87,17 +92,7 @@ def differences_shown(revision: RequirementSet | None) -> list[QuoteDifference] 
     diff = quote_diff(revision)
     if diff is None:
         return None
-    return [
-        QuoteDifference(
-            key=(new or old).key,
-            change=change,
-            statement=(new or old).statement,
-            quote_value=_shown(old),
-            order_value=_shown(new),
-            discipline=(new or old).discipline,
-        )
-        for change, old, new in _rows(diff)
-    ]
+    return [_difference(change, old, new) for change, old, new in _rows(diff)]
 
 
 def _rows(

@@ -8,23 +8,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from orderreview.history import attribute
 from orderreview.models import User
 from orders import services as order_services
 from orders.models import Order
-from requirements import change_orders, selectors
-from requirements.models import Requirement, RequirementSet
+from requirements import change_orders
+from requirements.models import RequirementSet
 from requirements.quote_differences import quote_reviewed_revision
 from requirements.services import revision_create, revision_submit
 
 
-def quote_convertible(quote: Order) -> str:
-    """Why an order cannot be made from this quote now ("" when it can)."""
+def quote_convertible(quote: Order, *, action: str = "an order is made") -> str:
+    """Why an order cannot be made from this quote now ("" when it can); action
+    names what is refused ("renewed is" for a renewal)."""
     if not quote.is_quote:
         return f"{quote.number} is not a quote."
     if quote.status != Order.Status.ACCEPTED or quote.change_in_review:
         return (
-            f"Quote {quote.number} is {quote.status_label.lower()}: an order is made "
+            f"Quote {quote.number} is {quote.status_label.lower()}: {action} "
             "from a quote whose review confirmed the capability."
         )
     return ""
@@ -75,20 +75,12 @@ def order_from_quote(
     )
     revision = revision_create(order=order, user=user, answers=source.answers)
     # Hand-added requirements keep their key: equal ones are not differences.
-    for earlier in source.requirements.filter(source__in=selectors.HAND_ADDED):
-        copy = Requirement(
-            requirement_set=revision,
-            key=earlier.key,
-            statement=earlier.statement,
-            value=earlier.value,
-            category=earlier.category,
-            discipline_id=earlier.discipline_id,
-            source=earlier.source,
-            position=earlier.position,
-            created_by=earlier.created_by,
-        )
-        attribute(copy, user=user, reason=f"Copied from quote {quote.number}")
-        copy.save()
+    change_orders.hand_added_copy(
+        source=source,
+        revision=revision,
+        user=user,
+        reason=f"Copied from quote {quote.number}",
+    )
     return revision
 
 
@@ -100,8 +92,8 @@ def quote_renew(
     of the reviewed one, submitted) that is reviewed again from the start. Until
     that review confirms the capability, no order is made from it."""
     quote = Order.objects.select_for_update().get(pk=quote.pk)
-    if refusal := quote_convertible(quote):
-        raise ValidationError(refusal.replace("an order is made", "renewed is"))
+    if refusal := quote_convertible(quote, action="renewed is"):
+        raise ValidationError(refusal)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the quote is renewed."})
     order_services.quote_validity_set(

@@ -30,7 +30,11 @@ from orders.models import (
     RequirementCategory,
 )
 from orders.orderforms import lines
-from orders.orderforms.answers import answers_typed, questions_visible
+from orders.orderforms.answers import (
+    answers_typed,
+    questions_in_order,
+    questions_visible,
+)
 from orders.uploads import store_upload, upload_errors
 from requirements import change_notifications, quote_differences, selectors
 from requirements.diff import RevisionDiff
@@ -60,11 +64,10 @@ def _stored(
     policy for people without an account) before any is stored, so a refused
     file leaves nothing behind, on disk or in the database.
     """
-    all_questions = list(order.form_version.questions.all())
+    all_questions = questions_in_order(order.form_version)
     typed = answers_typed(all_questions, answers)
     _outer, groups = lines.split_questions(
-        sorted(all_questions, key=lambda q: (q.position, q.pk)),
-        order.form_version.sections.all(),
+        all_questions, order.form_version.sections.all()
     )
     typed = lines.lines_stored(groups, typed, earlier or {})
     files = {k: v for k, v in typed.items() if isinstance(v, UploadedFile)}
@@ -330,7 +333,11 @@ def revision_submit(*, revision: RequirementSet, user: User | None) -> Requireme
         version.questions.select_related("discipline"),
         key=lambda q: (q.position, q.pk),
     )
-    version._prefetched_objects_cache = {"questions": questions}
+    # Seeded once: the checks, the diff and the requirements below all read them.
+    version._prefetched_objects_cache = {
+        "questions": questions,
+        "sections": list(version.sections.all()),
+    }
     missing = _completeness_errors(revision, questions)
     if missing:
         raise ValidationError(

@@ -212,18 +212,20 @@ def _carry_forward_plan(
         revision.requirements.select_related("discipline", "question")
     )
     new_by_key = {r.key: r for r in new_requirements}
+    known = old_by_key.keys() | new_by_key.keys()
     mapping: dict[tuple[int, int], Assessment] = {}
     reopened: dict[tuple[int, int], str] = {}
     for requirement in new_requirements:
         depends_on = requirement.question.depends_on if requirement.question else []
         # On a line, a dependency is the same line's answer when it has one.
         line = lines.line_of_key(requirement.key)
-        depends_on = [
-            lines.requirement_key(line, key)
-            if line and lines.requirement_key(line, key) in {*old_by_key, *new_by_key}
-            else key
-            for key in depends_on
-        ]
+        if line:
+            depends_on = [
+                line_key
+                if (line_key := lines.requirement_key(line, key)) in known
+                else key
+                for key in depends_on
+            ]
         changes = [
             text
             for key in depends_on

@@ -329,8 +329,9 @@ def decision_wording(order: Any, decision: Any) -> str:
     supply, it says the capability to supply what is quoted was confirmed."""
     if decision is None:
         return ""
-    if getattr(order, "kind", "order") == "quote":
-        return QUOTE_ACCEPTED if decision.outcome == "accept" else QUOTE_REJECTED
+    if order.is_quote:
+        accepted = decision.outcome == Decision.Outcome.ACCEPT
+        return QUOTE_ACCEPTED if accepted else QUOTE_REJECTED
     return decision.get_outcome_display()
 
 

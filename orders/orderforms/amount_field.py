@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from orders.money import (
     CURRENCIES,
     AmountError,
-    amount_text,
+    Money,
     money_display,
     parse_amount,
 )
@@ -77,7 +77,7 @@ class AmountField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> dict[str, str] | None:
-        amount, currency = AmountWidget(self.currencies).decompress(value)
+        amount, currency = self.widget.decompress(value)
         amount = "" if amount is None else str(amount).strip()
         currency = "" if currency is None else str(currency).strip().upper()
         if len(self.currencies) == 1 and not currency:
@@ -102,7 +102,7 @@ class AmountField(forms.Field):
         if self.max_value is not None and number > self.max_value:
             high = money_display(Decimal(self.max_value), currency)
             raise ValidationError(f"Enter at most {high}.", code="max_value")
-        return {"amount": amount_text(number, currency), "currency": currency}
+        return Money(number, currency).as_answer()
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         try:

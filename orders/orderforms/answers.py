@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from orders.models import OrderFormVersion, Question
 from orders.money import money_from_answer
+from orders.orderforms.sections import repeating_sections
 
 Kind = Question.Kind
 
@@ -92,7 +93,7 @@ def questions_visible(
     values = {key: answer_strings(value) for key, value in answers.items()}
     # The questions of repeating sections are answered per line
     # (orders.orderforms.lines), never as one answer of the order.
-    repeating = {s.name for s in version.sections.all() if s.repeating}
+    repeating = repeating_sections(version)
     questions = [q for q in questions_in_order(version) if q.section not in repeating]
     return visible_question_keys(questions, values)
 

@@ -114,7 +114,7 @@ def groups_build(form: AnswerForm, initial: dict[str, Any]) -> list[LineGroup]:
                     Entry(line, _placed(form, entry), _label(section, line))
                 )
         else:
-            for stored in lines.entries_of(initial, section.name):
+            for stored in group.stored:
                 entry = entry_class(
                     initial=initial_values(section.questions, stored["answers"]),
                     require_complete=form.require_complete,

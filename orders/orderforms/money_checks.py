@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from orders.models import Question
 from orders.money import is_currency
+from orders.orderforms.answers import UNIT_KINDS
 
 Kind = Question.Kind
 
@@ -48,6 +49,6 @@ def value_problems(rule: object, questions: list) -> list[str]:
     amount, quantity = rule["amount"], rule.get("quantity")
     if kinds.get(amount) != Kind.AMOUNT:
         problems.append(f"value: amount names {amount!r}, not an amount question")
-    if quantity and kinds.get(quantity) not in (Kind.INTEGER, Kind.DECIMAL):
+    if quantity and kinds.get(quantity) not in UNIT_KINDS:
         problems.append(f"value: quantity names {quantity!r}, not a number question")
     return problems

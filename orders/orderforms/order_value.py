@@ -18,9 +18,12 @@ from django.db import transaction
 from orders.models import OrderFormVersion, Question
 from orders.money import AMOUNT_BOUND, Money, decimals_of, money_from_answer
 from orders.orderforms import lines
+from orders.orderforms.answers import UNIT_KINDS
+from orders.orderforms.document_checks import finite_decimal
 
 Kind = Question.Kind
-QUANTITY_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL})
+# A quantity is a whole or decimal number: the kinds that take a unit.
+QUANTITY_KINDS = UNIT_KINDS
 
 
 def value_setting_problems(
@@ -83,16 +86,6 @@ def version_value_set(
     return version
 
 
-def _quantity(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
-
-
 def _line_answers(answers: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """Each line's answers, from a revision's answers (lines under "@lines") or
     from requirement values keyed "L3.unit_price" (the signed content, a diff)."""
@@ -122,7 +115,7 @@ def _worth(
     amount = money.amount
     if version.value_quantity_question:
         key = version.value_quantity_question
-        quantity = _quantity(scope.get(key, outer.get(key)))
+        quantity = finite_decimal(scope.get(key, outer.get(key)))
         if quantity is None:
             return None
         amount = amount * quantity

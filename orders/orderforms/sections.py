@@ -110,8 +110,6 @@ def _questions_problems(
     previous = None
     closed: set[str] = set()
     for question in questions:
-        if not isinstance(question, Mapping):
-            continue
         key, section = question.get("key"), question.get("section") or ""
         if section != previous:
             if previous is not None:
