@@ -191,3 +191,16 @@ def test_removing_the_last_question_of_a_repeating_section_drops_it(lines_docume
     assert not version.sections.exists()
     assert json.dumps(json_io.version_to_dict(version))
     assert OrderFormVersion.objects.get(pk=version.pk).status == "draft"
+
+
+def test_a_section_imported_as_not_repeating_is_shown_as_asked_once(
+    client, form_admin, lines_document
+):
+    lines_document["sections"][0]["repeating"] = False
+    version = orderform_services.version_import(data=lines_document)
+    client.force_login(form_admin)
+    detail = client.get(
+        reverse("orderforms:version_detail", args=[version.form.slug, 1])
+    ).content.decode()
+    assert "Repeating section" not in detail
+    assert "<strong>Lines</strong>, asked once." in detail
