@@ -2,6 +2,7 @@
 schema. The web's own forms check the input (orders.forms.OrderHeaderForm, the
 version's answer form, requirements.forms.ChangeOrderForm)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -9,11 +10,15 @@ from rest_framework import serializers
 
 from api.serializers.orders import RevisionSerializer
 from orders.models import Channel
+from orders.orderforms import lines
 from requirements.models import RequirementSet
 
 ANSWERS_HELP = (
     "Question key -> answer (text, number, true/false, a list for multiple "
-    "choice); null removes an answer. Files are uploaded to files/<key>/."
+    'choice, {"amount": "12.50", "currency": "EUR"} for an amount); null removes '
+    "an answer. Files are uploaded to files/<key>/. The entries of repeating "
+    'sections go under "@lines": {"<section>": [{"line": "L1", "answers": {...}}]}; '
+    'a section sent replaces its entries, an entry without "line" is a new line.'
 )
 
 
@@ -104,11 +109,23 @@ class FileAnswerSerializer(serializers.Serializer):
     content_type = serializers.CharField()
 
 
-def answers_shown(answers: dict[str, Any]) -> dict[str, Any]:
-    """Stored answers for a client: a file as its name, size and hash."""
+def answers_shown(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored answers for a client: a file as its name, size and hash (never its
+    path), an amount as it is, the lines with their entries' answers the same way;
+    the order's line counter is its own business."""
     shown: dict[str, Any] = {}
     for key, value in answers.items():
-        if isinstance(value, dict):
+        if key == lines.LINES and isinstance(value, Mapping):
+            value = {
+                name: [
+                    {"line": entry["line"], "answers": answers_shown(entry["answers"])}
+                    for entry in lines.entries_of(answers, name)
+                ]
+                for name in value
+            }
+        elif key.startswith("@"):
+            continue
+        elif isinstance(value, Mapping) and "sha256" in value:
             value = {
                 name: value.get(name)
                 for name in ("name", "size", "sha256", "content_type")

@@ -14,8 +14,10 @@ from rest_framework import exceptions
 
 from api.problems import Conflict
 from api.views.common import form_errors
+from api.views.line_answers import lines_errors, lines_posted, lines_shape_errors
 from orderreview.models import User
 from orders.models import Order, OrderFormVersion, Question
+from orders.orderforms import lines
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
 from orders.orderforms.answers import answers_to_initial, questions_in_order
 from orders.services import CUSTOMER_FIELDS
@@ -28,7 +30,10 @@ Kind = Question.Kind
 
 def prefixed(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     """Answer errors named by their place in the body: answers.<question key>."""
-    return {f"{ANSWERS_KEY}.{key}": messages for key, messages in errors.items()}
+    return {
+        ANSWERS_KEY if key == "__all__" else f"{ANSWERS_KEY}.{key}": messages
+        for key, messages in errors.items()
+    }
 
 
 def submit_flag(body: dict[str, Any]) -> bool:
@@ -86,18 +91,38 @@ def _amount_shape_error(value: Any) -> str | None:
     return None
 
 
-def shape_errors(version: OrderFormVersion, answers: dict[str, Any]) -> dict:
-    """Unknown question keys and values of the wrong JSON shape, per answer; the
-    answer form checks the values themselves."""
+def shape_errors(
+    version: OrderFormVersion, answers: dict[str, Any], known_lines: set[str]
+) -> dict:
+    """Unknown question keys and values of the wrong JSON shape, per answer (and
+    per entry of the lines); the answer form checks the values themselves."""
     questions = {question.key: question for question in questions_in_order(version)}
     errors: dict[str, list[str]] = {}
     for key in sorted(answers, key=str):
         question = questions.get(key)
+        if key == lines.LINES and version.sections.exists():
+            continue
         if question is None:
             errors[key] = ["There is no such question."]
         elif message := _shape_error(question, answers[key]):
             errors[key] = [message]
-    return prefixed(errors)
+    errors = prefixed(errors)
+    if lines.LINES in answers and lines.LINES not in errors:
+        errors.update(
+            lines_shape_errors(version, answers[lines.LINES], known_lines, _shape_error)
+        )
+    return errors
+
+
+def answer_data(
+    version: OrderFormVersion, answers: dict[str, Any], stored: dict[str, Any]
+) -> dict[str, Any]:
+    """The answers as the answer form's data: the questions asked once by key, the
+    lines as the draft page posts them (api.views.line_answers)."""
+    data = {key: value for key, value in answers.items() if not key.startswith("@")}
+    if version.sections.exists():
+        data.update(lines_posted(version, answers.get(lines.LINES), stored))
+    return data
 
 
 def merged_answer_form(
@@ -114,10 +139,14 @@ def merged_answer_form(
         if value is not None
     }
     data = {key: value for key, value in merged.items() if key not in files}
-    stored_files = {key: value for key, value in merged.items() if key in files}
+    stored = {key: value for key, value in merged.items() if key in files}
+    # The stored lines: which line keys the order has, and the entries of the
+    # sections not sent.
+    if lines.LINES in revision.answers:
+        stored[lines.LINES] = revision.answers[lines.LINES]
     return answer_form_class(version)(
-        data=data,
-        initial=answers_to_initial(version, stored_files),
+        data=answer_data(version, data, stored),
+        initial=answers_to_initial(version, stored),
         require_complete=submit,
     )
 
@@ -168,8 +197,15 @@ class AnswerUpdate:
         self.form = merged_answer_form(revision, sent, submit=self.submit)
         if self.wanted and not self.form.is_valid():
             self.errors.update(prefixed(form_errors(self.form)))
+            self.errors.update(lines_errors(self.form))
         # The shape's message is the one to act on where both speak.
-        self.errors.update(shape_errors(revision.order.form_version, sent))
+        self.errors.update(
+            shape_errors(
+                revision.order.form_version,
+                sent,
+                lines.line_keys(revision.answers),
+            )
+        )
 
     def save(self, user: User) -> RequirementSet:
         """Keep the answers (and submit); in the caller's transaction."""

@@ -25,6 +25,7 @@ from api.views.common import (
 )
 from api.views.draft_answers import (
     ANSWERS_KEY,
+    answer_data,
     answers_object,
     header_refusal,
     not_a_draft,
@@ -32,6 +33,7 @@ from api.views.draft_answers import (
     shape_errors,
     submit_flag,
 )
+from api.views.line_answers import lines_errors
 from orders.forms import DOCUMENTED, UNDOCUMENTED, OrderHeaderForm
 from orders.models import Order
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
@@ -83,11 +85,14 @@ def draft_create(request: Request) -> Response:
     version = header.cleaned_data.get("form_version")
     answer_form = None
     if version is not None:
-        answer_form = answer_form_class(version)(data=answers, require_complete=submit)
+        answer_form = answer_form_class(version)(
+            data=answer_data(version, answers, {}), require_complete=submit
+        )
         if not answer_form.is_valid():
             errors.update(_answer_errors(answer_form))
+            errors.update(lines_errors(answer_form))
         # The shape's message is the one to act on where both speak.
-        errors.update(shape_errors(version, answers))
+        errors.update(shape_errors(version, answers, set()))
     if errors:
         raise exceptions.ValidationError(errors)
     with transaction.atomic():
@@ -134,11 +139,13 @@ class OrderSubmit(APIView):
             raise not_a_draft(order)
         version = order.form_version
         answer_form = answer_form_class(version)(
-            data=revision.answers,
+            data=answer_data(version, revision.answers, revision.answers),
             initial=answers_to_initial(version, revision.answers),
             require_complete=True,
         )
         if not answer_form.is_valid():
-            raise exceptions.ValidationError(_answer_errors(answer_form))
+            raise exceptions.ValidationError(
+                {**_answer_errors(answer_form), **lines_errors(answer_form)}
+            )
         req_services.revision_submit(revision=revision, user=request.user)
         return order_response(order)

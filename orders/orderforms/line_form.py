@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 POSTED_KEY_RE = re.compile(r"^(L[1-9][0-9]{0,5}|new-[0-9a-z]{1,20})$")
 TEMPLATE_LINE = "__line__"
+ENTRY_PROBLEM = "correct the marked answers."
 
 
 @dataclass
@@ -165,7 +166,7 @@ def groups_clean(form: AnswerForm, known: set[str]) -> None:
             entry.form.outer_visible = outer_visible
             entry.form.outer_values = outer_values
             if not entry.form.is_valid():
-                group.errors.append(f"{entry.label}: correct the marked answers.")
+                group.errors.append(f"{entry.label}: {ENTRY_PROBLEM}")
         if group.errors:
             form.add_error(None, f"{group.name}: " + " ".join(group.errors))
 
