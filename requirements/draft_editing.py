@@ -16,6 +16,7 @@ from orderreview.forms import form_errors_add
 from orders.models import Order, Question
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
 from orders.orderforms.answers import answers_to_initial
+from orders.orderforms.line_form import line_action_apply
 from requirements import selectors, services
 from requirements.models import RequirementSet
 
@@ -54,7 +55,7 @@ def answers_bind(
     if request.method != "POST":
         return form_class(initial=initial, require_complete=False, prefix=ANSWER_PREFIX)
     return form_class(
-        data=request.POST,
+        data=line_action_apply(request.POST),
         files=request.FILES,
         initial=initial,
         require_complete=submit,

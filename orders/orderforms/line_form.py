@@ -15,6 +15,7 @@ posted is one of the order's (a key that is not is kept as a new line and said).
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +27,20 @@ from orders.orderforms import lines
 from orders.orderforms.answers import initial_values
 
 if TYPE_CHECKING:
+    from django.http import QueryDict
+
     from orders.orderforms.answer_form import AnswerForm
 
 POSTED_KEY_RE = re.compile(r"^(L[1-9][0-9]{0,5}|new-[0-9a-z]{1,20})$")
 TEMPLATE_LINE = "__line__"
 ENTRY_PROBLEM = "correct the marked answers."
+# Without JavaScript the line buttons submit the form: "add:<order field>", or
+# "remove|copy|up|down:<order field>:<line>" (line_action_apply).
+ACTION_NAME = "line_action"
+ACTION_RE = re.compile(
+    r"^(?P<verb>add|copy|remove|up|down):(?P<field>[a-z0-9_]+-[0-9]{1,3}-lines)"
+    r"(?::(?P<line>[A-Za-z0-9-]{1,24}))?$"
+)
 
 
 @dataclass
@@ -219,3 +229,36 @@ class LineEntries(LayoutObject):
                 "max_entries": group.section.section.max_entries,
             },
         )
+
+
+def line_action_apply(data: QueryDict) -> QueryDict:
+    """The posted entries with a line button's action applied, for a page used
+    without JavaScript: the page is then saved as a draft and shown again, so the
+    new, copied, removed or moved entry is where the script would have put it."""
+    match = ACTION_RE.match(data.get(ACTION_NAME, ""))
+    if match is None:
+        return data
+    verb, field_name, line = match["verb"], match["field"], match["line"]
+    base = field_name.removesuffix("-lines")
+    keys = [key.strip() for key in data.getlist(field_name)]
+    fresh = f"{lines.NEW_PREFIX}{secrets.token_hex(4)}"
+    data = data.copy()
+    if verb == "add":
+        keys.append(fresh)
+    elif line in keys:
+        index = keys.index(line)
+        if verb == "remove":
+            keys.pop(index)
+        elif verb == "copy":
+            keys.insert(index + 1, fresh)
+            prefix = f"{base}-{line}-"
+            for name in list(data):
+                if name.startswith(prefix):
+                    copied = f"{base}-{fresh}-{name[len(prefix) :]}"
+                    data.setlist(copied, data.getlist(name))
+        elif verb == "up" and index > 0:
+            keys[index - 1], keys[index] = keys[index], keys[index - 1]
+        elif verb == "down" and index < len(keys) - 1:
+            keys[index], keys[index + 1] = keys[index + 1], keys[index]
+    data.setlist(field_name, keys)
+    return data

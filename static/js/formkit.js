@@ -118,11 +118,31 @@
     fieldset.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // The buttons submit the form when there is no script (the server applies the
+  // action); here they act on the page, and Enter keeps submitting the form's own
+  // first button.
+  function plainButtons(root) {
+    root.querySelectorAll("button[data-line-action]").forEach(function (button) {
+      button.type = "button";
+    });
+    root.querySelectorAll("template.formkit-entry-template").forEach(function (template) {
+      plainButtons(template.content);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      plainButtons(document);
+    });
+  } else {
+    plainButtons(document);
+  }
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-line-action]");
     if (!button) {
       return;
     }
+    event.preventDefault();
     const fieldset = button.closest(".formkit-lines");
     const list = fieldset.querySelector(".formkit-entries");
     const entry = button.closest(".formkit-entry");

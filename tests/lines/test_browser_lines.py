@@ -51,3 +51,42 @@ def test_customer_service_adds_copies_removes_and_moves_lines(
     expect(page.get_by_role("region", name="Line 1")).to_have_count(1)
     expect(page.get_by_role("region", name="Line 2")).to_have_count(0)
     assert blocked == []
+
+
+def test_without_javascript_the_line_buttons_still_work(
+    browser, live_server, service_user, lines_draft
+):
+    """Each button saves the draft and shows the page again with the line added,
+    moved, removed or copied; what was typed stays (the form takes 3 lines)."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "service")
+        url = reverse("orders:order_edit", args=[lines_draft.order.number])
+        page.goto(f"{live_server.url}{url}")
+        page.get_by_role("region", name="Line 1").get_by_label("Quantity").fill("650")
+
+        def press(region: str, button: str) -> None:
+            with page.expect_navigation():
+                page.get_by_role("region", name=region).get_by_role(
+                    "button", name=button
+                ).click()
+            expect(page.get_by_text("Draft saved").first).to_be_visible()
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add line").click()
+        expect(page.get_by_text("Draft saved").first).to_be_visible()
+        page.get_by_role("region", name="Line 3").get_by_label("Part number").fill(
+            "AB-3"
+        )
+        press("Line 3", "Move up")
+        press("Line 2", "Remove")
+        press("Line 1", "Copy")
+        expect(page.get_by_role("region", name="Line 2")).to_have_count(0)
+    finally:
+        context.close()
+    draft = RequirementSet.objects.get(pk=lines_draft.pk)
+    entries = draft.answers["@lines"]["Lines"]
+    assert [e["line"] for e in entries] == ["L1", "L4", "L3"]
+    assert [e["answers"].get("part") for e in entries] == ["AB-1", "AB-1", "AB-3"]
+    assert entries[0]["answers"]["qty"] == 650 and entries[1]["answers"]["qty"] == 650

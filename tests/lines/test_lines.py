@@ -221,3 +221,44 @@ def test_a_post_without_the_section_leaves_the_lines_alone(
     client.post(url, data)
     lines_draft.refresh_from_db()
     assert [e["line"] for e in lines_draft.answers["@lines"]["Lines"]] == ["L1", "L2"]
+
+
+@pytest.mark.parametrize(
+    ("action", "keys"),
+    [
+        ("add:a-0-lines", ["L1", "L2", "L3"]),
+        ("remove:a-0-lines:L1", ["L2"]),
+        ("up:a-0-lines:L2", ["L2", "L1"]),
+        ("down:a-0-lines:L2", ["L1", "L2"]),
+        ("copy:a-0-lines:L1", ["L1", "L3", "L2"]),
+        ("remove:a-0-lines:L9", ["L1", "L2"]),
+        ("explode:a-0-lines:L1", ["L1", "L2"]),
+        ("add:a-0-lines:<script>", ["L1", "L2"]),
+    ],
+)
+def test_a_line_button_without_javascript_saves_the_draft_with_its_action(
+    client, service_user, lines_draft, action, keys
+):
+    client.force_login(service_user)
+    url = reverse("orders:order_edit", args=[lines_draft.order.number])
+    data = _page_post(lines_draft.order, line_action=action)
+    data["a-0-lines"] = ["L1", "L2"]
+    data.update(
+        {
+            "a-0-L1-part": "AB-1",
+            "a-0-L1-qty": "501",
+            "a-0-L2-part": "AB-2",
+            "a-0-L2-qty": "20",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    lines_draft.refresh_from_db()
+    entries = lines_draft.answers["@lines"]["Lines"]
+    assert [e["line"] for e in entries] == keys
+    parts = {e["line"]: e["answers"].get("part") for e in entries}
+    assert parts.get("L1", "AB-1") == "AB-1"
+    if action.startswith("copy"):
+        assert entries[1]["answers"] == {"part": "AB-1", "qty": 501}
+    if action == "add:a-0-lines":
+        assert entries[-1]["answers"] == {}
