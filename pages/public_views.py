@@ -14,6 +14,7 @@ from orders import selectors
 from orders.forms import ContactForm, public_upload_errors, published_version
 from orders.models import OrderForm
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
+from orders.orderforms.line_form import ACTION_NAME, line_action_apply
 from orders.public import public_page
 from requirements import services as req_services
 from requirements.draft_editing import (
@@ -103,11 +104,13 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
     posted = request.method == "POST"
     contact = ContactForm(request.POST or None, prefix="c")
     answer_form = form_class(
-        data=request.POST if posted else None,
+        data=line_action_apply(request.POST) if posted else None,
         files=request.FILES if posted else None,
         prefix=ANSWER_PREFIX,
     )
-    if posted:
+    # A line button without JavaScript shows the form again with its action done;
+    # it never sends the request.
+    if posted and ACTION_NAME not in request.POST:
         answers_ok = answer_form.is_valid()
         answers_ok = _public_upload_check(answer_form, request) and answers_ok
         if contact.is_valid() and answers_ok:

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from orders.models import Order
 from requirements import services as req_services
 from tests.lines.conftest import LINES_ANSWERS
 
@@ -262,3 +263,31 @@ def test_a_line_button_without_javascript_saves_the_draft_with_its_action(
         assert entries[1]["answers"] == {"part": "AB-1", "qty": 501}
     if action == "add:a-0-lines":
         assert entries[-1]["answers"] == {}
+
+
+def test_a_line_button_on_the_catalog_page_adds_a_line_and_sends_nothing(
+    client, lines_version
+):
+    url = reverse("orders:catalog_request", args=[lines_version.form.slug])
+    data = {
+        "c-name": "Jo Visitor",
+        "c-company": "Visit Ltd",
+        "c-email": "jo@visit.example",
+        "a-po": "PO-1",
+        "a-0-shown": "1",
+        "a-0-lines": ["new-a1"],
+        "a-0-new-a1-part": "KEEP-1",
+        "a-0-new-a1-qty": "4",
+        "line_action": "add:a-0-lines",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not Order.objects.exists()
+    (group,) = response.context["answer_form"].line_groups
+    assert len(group.entries) == 2
+    page = response.content.decode()
+    assert 'value="KEEP-1"' in page and 'value="Jo Visitor"' in page
+    # Sent without a line button, the same page is a request.
+    del data["line_action"]
+    assert client.post(url, data).status_code == 302
+    assert Order.objects.count() == 1
