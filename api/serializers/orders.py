@@ -43,7 +43,9 @@ class OrderRowSerializer(serializers.ModelSerializer):
         model = Order
         fields = (
             "number",
+            "kind",
             "status",
+            "valid_until",
             "customer",
             "form",
             "form_version",
@@ -105,6 +107,11 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 
 class OrderDetailSerializer(OrderRowSerializer):
+    # The quote an order was made from (its differences are resolved before
+    # signing), and why it was made from an expired one.
+    quote = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
     entered_by = serializers.SerializerMethodField()
     confirmed_by = serializers.SerializerMethodField()
     revisions = serializers.SerializerMethodField()
@@ -112,6 +119,8 @@ class OrderDetailSerializer(OrderRowSerializer):
     class Meta(OrderRowSerializer.Meta):
         fields = (
             *OrderRowSerializer.Meta.fields,
+            "quote",
+            "quote_note",
             "contact_email",
             "documented_statement",
             "customer_to_confirm",

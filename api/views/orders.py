@@ -27,6 +27,9 @@ from requirements import selectors as req_selectors
 
 FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Order number, customer or reference."),
+    OpenApiParameter(
+        "kind", str, enum=["order", "quote"], description="Orders or quotes only."
+    ),
     OpenApiParameter("status", str, enum=[value for value, _ in Order.Status.choices]),
     OpenApiParameter("customer", int, description="A customer's id."),
     OpenApiParameter("form", int, description="An order form's id."),
