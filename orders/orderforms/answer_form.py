@@ -44,6 +44,7 @@ from orders.orderforms.answers import (
     UNIT_KINDS,
     YES,
     answer_strings,
+    display_value,
     questions_in_order,
     visible_question_keys,
 )
@@ -355,14 +356,23 @@ def form_class_for_questions(
 def answer_form_class(version: OrderFormVersion) -> type[AnswerForm]:
     """The Django form class answering one version (draft, published or retired);
     the questions of its repeating sections are answered per entry."""
-    outer, groups = lines.split_questions(
-        questions_in_order(version), version.sections.all()
+    return form_class_with_lines(
+        questions_in_order(version), version.sections.all(), pk=version.pk or 0
     )
-    form_class = form_class_for_questions(outer, name=f"AnswerFormV{version.pk or 0}")
+
+
+def form_class_with_lines(
+    questions: Iterable[Question], sections: Iterable[Any], pk: int = 0
+) -> type[AnswerForm]:
+    """A form class for questions in any state, the questions of the repeating
+    sections among `sections` answered per entry (the builder's live preview)."""
+    ordered = sorted(questions, key=lambda q: (q.position, q.pk or 0))
+    outer, groups = lines.split_questions(ordered, sections)
+    form_class = form_class_for_questions(outer, name=f"AnswerFormV{pk}")
     if groups:
         form_class.line_sections = groups
         form_class.entry_classes = [
-            _entry_class(group.questions, version.pk or 0, index)
+            _entry_class(group.questions, pk, index)
             for index, group in enumerate(groups)
         ]
     return form_class
@@ -372,3 +382,26 @@ def _entry_class(questions: list[Question], pk: int, index: int) -> type[AnswerF
     entry_class = form_class_for_questions(questions, name=f"EntryFormV{pk}S{index}")
     entry_class.outer_prefix = ""
     return entry_class
+
+
+def answers_by_label(form: AnswerForm) -> dict[str, str]:
+    """What a checked preview would keep, by label; a line's answers as
+    "Line 1 · Quantity" (the entries are numbered as they would be when saved)."""
+    answers = form.answers()
+    by_key = {q.key: q for q in form.questions}
+    kept = {
+        by_key[key].label: display_value(by_key[key], value)
+        for key, value in answers.items()
+        if key in by_key
+    }
+    for group in form.line_groups:
+        questions = {q.key: q for q in group.section.questions}
+        entries = answers.get(lines.LINES, {}).get(group.name, [])
+        for number, entry in enumerate(entries, start=1):
+            for key, value in entry["answers"].items():
+                if key in questions:
+                    label = f"{group.section.section.entry_label} {number}"
+                    kept[f"{label} · {questions[key].label}"] = display_value(
+                        questions[key], value
+                    )
+    return kept

@@ -23,8 +23,11 @@ from orderreview.forms import form_errors_add
 from orderreview.roles import AUDITORS, FORM_ADMIN, role_required
 from orders.models import Discipline, OrderFormVersion, Question
 from orders.orderforms import json_io, selectors, services
-from orders.orderforms.answer_form import answer_form_class, form_class_for_questions
-from orders.orderforms.answers import display_value
+from orders.orderforms.answer_form import (
+    answer_form_class,
+    answers_by_label,
+    form_class_with_lines,
+)
 from orders.orderforms.builder_forms import (
     ImportForm,
     OrderFormCreateForm,
@@ -33,6 +36,7 @@ from orders.orderforms.builder_forms import (
     QuestionForm,
     SectionForm,
 )
+from orders.orderforms.line_form import ACTION_NAME, line_action_apply
 from orders.orderforms.sections import section_to_dict
 
 admin_only = role_required(FORM_ADMIN)
@@ -183,13 +187,11 @@ def version_preview(request: HttpRequest, slug: str, number: int) -> HttpRespons
     form_class = answer_form_class(version)
     kept: dict[str, str] | None = None
     if request.method == "POST":
-        form = form_class(data=request.POST, files=request.FILES, prefix=PREVIEW_PREFIX)
-        if form.is_valid():
-            by_key = {q.key: q for q in form.questions}
-            kept = {
-                by_key[key].label: display_value(by_key[key], value)
-                for key, value in form.answers().items()
-            }
+        data = line_action_apply(request.POST)
+        form = form_class(data=data, files=request.FILES, prefix=PREVIEW_PREFIX)
+        # A line button without JavaScript only adds, copies, moves or removes.
+        if ACTION_NAME not in request.POST and form.is_valid():
+            kept = answers_by_label(form)
     else:
         form = form_class(prefix=PREVIEW_PREFIX)
     context = {"version": version, "preview": form, "kept": kept}
@@ -313,8 +315,10 @@ def _live_preview(
         typed = Question(
             version=version, discipline=Discipline(slug=item["discipline"]), **fields
         )
-        return form_class_for_questions([*others, typed])(prefix=PREVIEW_PREFIX)
-    return form_class_for_questions(saved)(prefix=PREVIEW_PREFIX)
+        saved = [*others, typed]
+    # Lines show as on the draft page: one entry box per repeating section.
+    form_class = form_class_with_lines(saved, version.sections.all(), pk=version.pk)
+    return form_class(prefix=PREVIEW_PREFIX)
 
 
 def _save_question(

@@ -136,6 +136,10 @@
   } else {
     plainButtons(document);
   }
+  // The builder's preview is swapped in by htmx.
+  document.addEventListener("htmx:afterSettle", function () {
+    plainButtons(document);
+  });
 
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-line-action]");

@@ -204,3 +204,42 @@ def test_a_section_imported_as_not_repeating_is_shown_as_asked_once(
     ).content.decode()
     assert "Repeating section" not in detail
     assert "<strong>Lines</strong>, asked once." in detail
+
+
+def test_the_builder_previews_show_lines_as_the_draft_page_does(
+    client, form_admin, lines_document
+):
+    version = orderform_services.version_import(data=lines_document)
+    client.force_login(form_admin)
+    live = client.post(
+        reverse("orderforms:question_preview", args=[version.form.slug, 1]),
+        {"key": "x"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "formkit-lines" in live and "Add line" in live
+    address = reverse("orderforms:version_preview", args=[version.form.slug, 1])
+    page = client.get(address).content.decode()
+    assert "formkit-lines" in page
+    # Without JavaScript "Add line" shows the preview again with one more line.
+    added = client.post(
+        address,
+        {"preview-0-shown": "1", "line_action": "add:preview-0-lines"},
+    )
+    assert added.status_code == 200
+    (group,) = added.context["preview"].line_groups
+    assert len(group.entries) == 1
+    assert "these would be kept" not in added.content.decode()
+    # Checking answers names each line's answer by its line.
+    checked = client.post(
+        address,
+        {
+            "preview-0-shown": "1",
+            "preview-0-lines": ["new-a", "new-b"],
+            "preview-0-new-a-part": "AB-<b>1</b>",
+            "preview-0-new-b-part": "AB-2",
+        },
+    )
+    text = checked.content.decode()
+    assert "these would be kept" in text, text
+    assert "Line 1 · part?" in text and "Line 2 · part?" in text
+    assert "AB-&lt;b&gt;1&lt;/b&gt;" in text
