@@ -39,8 +39,16 @@ def quote_link_create(
     quote = Order.objects.select_for_update().get(pk=quote.pk)
     if not quote.is_quote:
         raise ValidationError(f"{quote.number} is not a quote.")
-    if refusal := _not_offered(quote):
-        raise ValidationError(refusal)
+    if quote.status != Order.Status.ACCEPTED or quote.change_in_review:
+        raise ValidationError(
+            f"Quote {quote.number} is {quote.status_label.lower()}: a link is sent "
+            "once its review confirmed the capability."
+        )
+    if quote.quote_expired(timezone.localdate()):
+        raise ValidationError(
+            f"Quote {quote.number} expired on {quote.valid_until:%Y-%m-%d}: renew "
+            "it before sending a link."
+        )
     token = secrets.token_urlsafe(32)
     link = QuoteLink(
         quote=quote,

@@ -53,7 +53,7 @@ def test_a_quote_not_reviewed_gets_no_link_and_cannot_be_accepted(
     change_version, service_user
 ):
     quote = submitted_quote(change_version, service_user).order
-    with pytest.raises(ValidationError, match="not ready to be accepted"):
+    with pytest.raises(ValidationError, match="a link is sent once its review"):
         quote_portal.quote_link_create(quote=quote, user=service_user)
     assert "not ready" in quote_portal.quote_acceptance_refusal(quote, 1)
 
@@ -157,3 +157,12 @@ def test_asking_for_changes_needs_a_message_and_a_live_link(link, service_user):
     with pytest.raises(ValidationError, match="link has expired"):
         quote_changes_request(link=link, name="Jo", message="More parts")
     assert not Communication.objects.filter(kind=Communication.Kind.QUOTE).exists()
+
+
+def test_an_expired_quote_gets_no_link(reviewed_quote, service_user):
+    Order.objects.filter(pk=reviewed_quote.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    reviewed_quote.refresh_from_db()
+    with pytest.raises(ValidationError, match="renew it before sending a link"):
+        quote_portal.quote_link_create(quote=reviewed_quote, user=service_user)

@@ -180,7 +180,7 @@ def test_a_link_to_a_quote_not_reviewed_is_refused_with_a_message(
     client.force_login(service_user)
     url = reverse("orders:quote_link", args=[quote.number])
     response = client.post(url, {"action": "create"}, follow=True)
-    assert "not ready to be accepted" in response.content.decode()
+    assert "a link is sent once its review confirmed" in response.content.decode()
     assert not QuoteLink.objects.exists()
 
 
