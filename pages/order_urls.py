@@ -8,6 +8,7 @@ from pages import (
     confirmation_views,
     customer_views,
     public_views,
+    quote_portal_views,
     quote_views,
 )
 from pages import order_views as views
@@ -30,6 +31,14 @@ urlpatterns = [
         name="order_from_quote",
     ),
     path("quotes/<str:number>/renew/", quote_views.quote_renew, name="quote_renew"),
+    path(
+        "quotes/<str:number>/pdf/",
+        quote_portal_views.quote_pdf_download,
+        name="quote_pdf",
+    ),
+    path(
+        "quotes/<str:number>/links/", quote_portal_views.quote_link, name="quote_link"
+    ),
     path(
         "orders/<str:number>/quote-differences/<int:pk>/",
         quote_views.quote_difference,
@@ -73,6 +82,11 @@ urlpatterns = [
         "agreement/<str:token>/",
         agreement_views.agreement_portal,
         name="agreement_portal",
+    ),
+    path(
+        "quote/<str:token>/",
+        quote_portal_views.quote_portal_page,
+        name="quote_portal",
     ),
     path(
         "catalog/<slug:form_slug>/request/",

@@ -47,6 +47,7 @@ from requirements.draft_editing import (
 )
 from requirements.models import Requirement, RequirementSet
 from requirements.quote_differences import differences_shown
+from requirements.quote_portal import quote_acceptances_of
 from reviews.models import CustomerAgreement
 
 CS = roles.CUSTOMER_SERVICE
@@ -167,6 +168,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         if selected is None:
             raise Http404("No such revision")
     panels = page_selectors.order_panels(order, request.user)
+    # A quote's acceptances by the customer (one query, quotes only).
+    accepted = quote_acceptances_of(order) if order.is_quote else []
     context = {
         "order": order,
         "revisions": revisions,
@@ -174,7 +177,23 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "to_confirm": revision_to_confirm(revisions),
         "quote_expired": order.quote_expired(timezone.localdate()),
         "quote_differences": differences_shown(selected) if order.quote_id else None,
-        "timeline": _timeline(order, revisions, panels["agreements"]),
+        "quote_acceptances": accepted,
+        "quote_reviewed": any(
+            r.state == RequirementSet.State.ACCEPTED for r in revisions
+        ),
+        "timeline": sorted(
+            _timeline(order, revisions, panels["agreements"])
+            + [
+                {
+                    "when": a.accepted_at,
+                    "text": f"Revision {a.revision.number} accepted by the customer "
+                    f"({a.accepted_by_name}, through the quote link)",
+                    "who": None,
+                }
+                for a in accepted
+            ],
+            key=lambda event: event["when"],
+        ),
         "groups": req_selectors.requirements_by_category(selected) if selected else [],
         "draft_answers": (
             req_selectors.draft_answers(order, selected)

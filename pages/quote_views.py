@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from orderreview import idempotency, roles
 from orderreview.forms import form_errors_add
 from orderreview.roles import role_required
+from orders.models import Order
 from pages.order_views import order_or_404
 from pages.quote_forms import (
     DifferenceAcceptForm,
@@ -30,6 +31,7 @@ def order_from_quote(request: HttpRequest, number: str) -> HttpResponse:
     the quote's, for customer service to enter what was actually ordered."""
     quote = order_or_404(number)
     refusal = quotes.quote_convertible(quote)
+    accepted = _customer_accepted(quote)
     form = OrderFromQuoteForm(request.POST or None, quote=quote)
     if replayed := idempotency.replayed_url(request):
         return redirect(replayed)
@@ -42,8 +44,8 @@ def order_from_quote(request: HttpRequest, number: str) -> HttpResponse:
             number = revision.order.number
             messages.success(
                 request,
-                f"Draft {number} made from quote {quote.number}. Enter what the "
-                "customer ordered over the quote's requirements.",
+                f"Draft {number} made from quote {quote.number} ({accepted}). Enter "
+                "what the customer ordered over the quote's requirements.",
             )
             return reverse("orders:order_edit", args=[number])
 
@@ -54,7 +56,23 @@ def order_from_quote(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "orders/order_from_quote.html",
-        {"quote": quote, "form": form, "refusal": refusal},
+        {"quote": quote, "form": form, "refusal": refusal, "accepted": accepted},
+    )
+
+
+def _customer_accepted(quote: Order) -> str:
+    """Whether the customer accepted the quote's reviewed revision through its link,
+    as the page and the message say it."""
+    reviewed = (
+        quote_differences.quote_reviewed_revision(quote) if quote.is_quote else None
+    )
+    acceptance = getattr(reviewed, "customer_acceptance", None) if reviewed else None
+    if acceptance is None:
+        return "not accepted by the customer through the quote link"
+    when = timezone.localtime(acceptance.accepted_at)
+    return (
+        f"accepted by the customer: {acceptance.accepted_by_name}, "
+        f"{when:%Y-%m-%d %H:%M}, revision {reviewed.number}"
     )
 
 

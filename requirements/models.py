@@ -398,3 +398,59 @@ class QuoteDifference(models.Model):
     @property
     def resolved(self) -> bool:
         return bool(self.resolution)
+
+
+class QuoteLink(models.Model):
+    """A link that shows one quote to the customer, who may accept it or ask for
+    changes, without an account. As with an intake portal link, only a SHA-256 of
+    the random token is stored; the token is shown once, to its creator."""
+
+    quote = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_start = models.CharField(max_length=8, blank=True, editable=False)
+    label = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Quote link for {self.quote_id} (expires {self.expires_at:%Y-%m-%d})"
+
+
+class QuoteAcceptance(models.Model):
+    """The customer accepted one reviewed revision of a quote through its link:
+    who (as typed), when, and which revision. One a revision."""
+
+    quote = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
+    revision = models.OneToOneField(
+        RequirementSet, on_delete=models.PROTECT, related_name="customer_acceptance"
+    )
+    link = models.ForeignKey(QuoteLink, on_delete=models.PROTECT, related_name="+")
+    accepted_by_name = models.CharField(max_length=200)
+    accepted_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["accepted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(accepted_by_name=""), name="quoteacceptance_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.accepted_by_name} accepted {self.revision}"

@@ -36,6 +36,7 @@ from reviews import agreements, statutory
 from reviews import services as review_services
 from reviews.models import ApprovalRule, Assessment, CustomerAgreement, Review
 from tests import factories
+from tests.hardening.quote_world import quote_world
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
 from tests.webhooks.world import webhook_world
 
@@ -404,7 +405,11 @@ def world(
         resolved_by=reviewer,
         resolved_at=timezone.now(),
     ).pk
-    world.params = {**world_params(world), **webhook_world(customer, service_user)}
+    world.params = {
+        **world_params(world),
+        **webhook_world(customer, service_user),
+        **quote_world(intake_version, customer, service_user, approver),
+    }
     return world
 
 

@@ -136,6 +136,9 @@ MATRIX: dict[str, Expect] = {
     "orders:quote_new": get(302, 200, 403, 403, 403, 403),
     "orders:order_from_quote": get(302, 200, 403, 403, 403, 403),
     "orders:quote_renew": get(302, 200, 403, 403, 403, 403),
+    "orders:quote_pdf": get(302, 200, 200, 200, 200, 403),
+    "orders:quote_link": get(302, 200, 403, 403, 403, 403),
+    "orders:quote_portal": get(200, 200, 200, 200, 200, 200),
     # Customer service records the customer's agreement, reviewers accept.
     "orders:quote_difference": get(302, 200, 200, 200, 403, 403),
     "orders:order_detail": get(302, 200, 200, 200, 200, 403),
@@ -217,6 +220,7 @@ PUBLIC_WRITES = {
     "orders:portal",
     "orders:catalog_request",
     "orders:agreement_portal",
+    "orders:quote_portal",
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
