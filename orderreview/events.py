@@ -36,6 +36,10 @@ change_requested(revision, user, subject, body, attachment)
     Sent by requirements.change_orders.change_order_start when the person raising a
     change order logs the customer's own request with it (attachment: an uploaded
     file or None). A receiver's ValidationError refuses the whole change order.
+quote_answered(quote, name, accepted, message, key)
+    Sent by requirements.quote_portal when the customer accepts a quote through its
+    link (accepted True), and by pages.quote_portal when they ask for changes
+    through it (accepted False, message their words); key names the answer once.
 disposed_orders_asked()
     Sent by reviews.record.disposed_orders (verify_signatures) before it compares
     signed content with today's rows: each receiver returns {order id: note} for
@@ -51,6 +55,8 @@ Who listens:
   order_customer_changed, moves the order's communications and customer property to
   the order's customer.
 - audit.receivers answers disposed_orders_asked from its disposal tombstones.
+- staffmail.receivers tells the people concerned by e-mail (review opened, ready to
+  sign, decided, the customer's answer to conditions or to a quote, a failed notice).
 - webhooks.receivers queues signed deliveries to registered endpoints on
   revision_submitted, review_decided and notice_failed (sent by the worker's sweep).
 """
@@ -67,3 +73,4 @@ customer_answered = Signal()
 agreement_link_wanted = Signal()
 notice_failed = Signal()
 disposed_orders_asked = Signal()
+quote_answered = Signal()

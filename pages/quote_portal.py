@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from communications import services as communication_services
 from communications.models import Communication
+from orderreview import events
 from requirements.models import QuoteLink
 from requirements.quote_portal import quote_link_expired
 
@@ -30,7 +31,7 @@ def quote_changes_request(*, link: QuoteLink, name: str, message: str) -> Commun
         if link.revoked_at is not None or quote_link_expired(link):
             raise ValidationError("This link has expired. Please ask us for a new one.")
         quote = link.quote
-        return communication_services.communication_record(
+        communication = communication_services.communication_record(
             customer=quote.customer,
             order=quote,
             direction=Communication.Direction.INBOUND,
@@ -41,3 +42,12 @@ def quote_changes_request(*, link: QuoteLink, name: str, message: str) -> Commun
             occurred_at=timezone.now(),
             recorded_by=None,
         )
+        events.quote_answered.send(
+            sender=Communication,
+            quote=quote,
+            name=name,
+            accepted=False,
+            message=message,
+            key=f"communication:{communication.pk}",
+        )
+        return communication

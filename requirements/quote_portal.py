@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orderreview import events
 from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Order
@@ -178,4 +179,12 @@ def quote_customer_accept(
         reason=f"Accepted by the customer ({name}) through the quote link",
     )
     acceptance.save()
+    events.quote_answered.send(
+        sender=QuoteAcceptance,
+        quote=quote,
+        name=name,
+        accepted=True,
+        message="",
+        key=f"acceptance:{acceptance.pk}",
+    )
     return acceptance

@@ -11,6 +11,10 @@ class Kind(models.TextChoices):
         "customer_answered",
         "The customer answered the conditions of an order or change I entered",
     )
+    QUOTE_ANSWERED = (
+        "quote_answered",
+        "The customer accepted a quote I entered, or asked to change it",
+    )
     CHANGE_SUBMITTED = "change_submitted", "A change I must acknowledge"
     NOTICE_FAILED = "notice_failed", "A notice to a customer failed (customer service)"
     REMINDER = "reminder", "Reminder on a review's due date"

@@ -183,3 +183,28 @@ def customer_answered(agreement: CustomerAgreement) -> Letter:
         link=order.get_absolute_url(),
         order=order,
     )
+
+
+def quote_answered(quote: Order, name: str, *, accepted: bool, message: str) -> Letter:
+    if accepted:
+        lines = [
+            f"{name} accepted quote {quote.number} through its link.",
+            "Next: when their order arrives, make it from the quote (Order from "
+            "this quote); what differs from the quote is listed to resolve.",
+        ]
+    else:
+        lines = [
+            f"{name} asked for changes to quote {quote.number} through its link.",
+            f"Their words: {message}",
+            "Next: renew the quote with the changes (it is reviewed again), or "
+            "answer them.",
+        ]
+    return Letter(
+        kind=Kind.QUOTE_ANSWERED,
+        subject=_order_subject(
+            quote, "quote accepted" if accepted else "changes asked to the quote"
+        ),
+        lines=lines,
+        link=quote.get_absolute_url(),
+        order=quote,
+    )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from orderreview import events, roles
+from orders.models import Order
 from requirements.models import RequirementSet
 from reviews.models import CustomerAgreement, Review
 from reviews.services import decision_blockers
@@ -113,4 +114,28 @@ def customer_answered_tell(agreement_id: int) -> None:
             author_of(agreement.order, agreement.decision.review.requirement_set),
             lambda user: letters.customer_answered(agreement),
             lambda user: f"answered:{agreement.pk}:{user.pk}",
+        )
+
+
+@receiver(events.quote_answered)
+def _quote_answered(sender, quote, name, accepted, message, key, **kwargs) -> None:  # noqa: ANN001
+    transaction.on_commit(
+        partial(quote_answered_tell, quote.pk, name, accepted, message, key),
+        robust=True,
+    )
+
+
+def quote_answered_tell(
+    quote_id: int, name: str, accepted: bool, message: str, key: str
+) -> None:
+    """Whoever entered the quote."""
+    with transaction.atomic():
+        quote = Order.objects.select_related("customer", "entered_by").get(pk=quote_id)
+        told = [quote.entered_by] if quote.entered_by is not None else []
+        people_told(
+            told,
+            lambda user: letters.quote_answered(
+                quote, name, accepted=accepted, message=message
+            ),
+            lambda user: f"quote:{key}:{user.pk}",
         )

@@ -5,6 +5,7 @@ revoked or expired, accepted already)."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from orders.models import Order
 from pages.quote_portal import quote_changes_request
 from requirements import quote_portal, quotes
 from requirements.models import QuoteAcceptance, QuoteLink
+from staffmail.kinds import Kind
+from staffmail.models import StaffMessage
 from tests.quotes.conftest import assess_all, sign, submitted_quote, valid_until
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +169,23 @@ def test_an_expired_quote_gets_no_link(reviewed_quote, service_user):
     reviewed_quote.refresh_from_db()
     with pytest.raises(ValidationError, match="renew it before sending a link"):
         quote_portal.quote_link_create(quote=reviewed_quote, user=service_user)
+
+
+def test_whoever_entered_the_quote_hears_of_the_customers_answer_once(
+    link, reviewed_quote, service_user, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        quote_changes_request(link=link, name="Jo", message="<b>50 more</b>, please")
+    with django_capture_on_commit_callbacks(execute=True):
+        quote_portal.quote_customer_accept(link=link, revision_number=1, name="Jo")
+    told = StaffMessage.objects.filter(recipient=service_user, kind=Kind.QUOTE_ANSWERED)
+    assert told.count() == 2
+    subjects = sorted(m.subject for m in mail.outbox if m.to == [service_user.email])
+    assert [s.split(": ")[-1] for s in subjects] == [
+        "changes asked to the quote",
+        "quote accepted",
+    ]
+    changes = next(m for m in mail.outbox if m.subject.endswith("the quote"))
+    assert "<b>50 more</b>, please" in changes.body  # plain text mail, as typed
+    assert reviewed_quote.get_absolute_url() in changes.body
