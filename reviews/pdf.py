@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from orders.orderforms import line_groups
 from reviews import approval
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -61,6 +62,17 @@ def _when(value: datetime | None) -> str:
 
 
 class _Record(FPDF):
+    # Printed at the foot of every page with "Page n of m": a page that comes
+    # loose from a 100-page record still says which record it belongs to.
+    running_title = ""
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(SANS, "", 8)
+        self.cell(0, 5, printable(self.running_title), align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
     def setup_fonts(self) -> None:
         for (family, style), name in _FILES.items():
             self.add_font(family, style, str(FONTS / name))
@@ -158,9 +170,10 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
     doc.set_title(f"Acceptance record {order.get('number')} rev. {revision.number}")
     doc.set_author("OrderReview")
     doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
     is_quote = getattr(context.get("order"), "is_quote", False)
     title = "Quote review record" if is_quote else "Acceptance record"
+    doc.running_title = f"{title} {order.get('number')}, revision {revision.number}"
+    doc.add_page()
     doc.line_of(
         f"{title} - {order.get('number')}, revision {revision.number}",
         bold=True,
@@ -177,18 +190,7 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
     doc.line_of(f"Review: {review.get_state_display()}, due {review.due_date}")
 
     doc.heading("Requirements and assessments")
-    discipline = None
-    for row in record.rows:
-        if row.discipline != discipline:
-            discipline = row.discipline
-            doc.line_of(discipline, bold=True)
-        doc.line_of(f"- {row.statement}: {row.value}")
-        who = (
-            f" - {row.assessed_by}, {_when(row.assessed_at)}" if row.assessed_by else ""
-        )
-        doc.line_of(f"    {row.verdict or 'Not yet assessed'}{who}")
-        if row.note:
-            doc.line_of(f"    Conditions / reason: {row.note}")
+    _requirement_rows(doc, record.rows)
 
     _statutory(doc, record.statutory)
 
@@ -256,6 +258,31 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.line_of(f"VERIFICATION FAILED: {failure}", bold=True)
     _chain_head(doc, context.get("chain_head"))
     return bytes(doc.output())
+
+
+def _requirement_rows(doc: _Record, rows: list[Any]) -> None:
+    """The requirements and their assessments: those asked once first, then one
+    part per line under its heading ("Line 3"), by discipline within each."""
+    for group in line_groups.by_line(
+        rows, key=lambda row: row.key, statement=lambda row: row.statement
+    ):
+        if group.is_line:
+            doc.ln(2)
+            doc.line_of(group.heading, bold=True, size=11)
+        discipline = None
+        for row in group.items:
+            if row.discipline != discipline:
+                discipline = row.discipline
+                doc.line_of(discipline, bold=True)
+            doc.line_of(f"- {row.statement}: {row.value}")
+            who = (
+                f" - {row.assessed_by}, {_when(row.assessed_at)}"
+                if row.assessed_by
+                else ""
+            )
+            doc.line_of(f"    {row.verdict or 'Not yet assessed'}{who}")
+            if row.note:
+                doc.line_of(f"    Conditions / reason: {row.note}")
 
 
 def _statutory(doc: _Record, rows: list[Any]) -> None:
