@@ -58,7 +58,36 @@ def _pages() -> list[tuple[str, str]]:
         if name == "order list filtered":
             path += "?status=in_review&channel=phone"
         pages.append((name, path))
-    return pages + _search_and_filter_pages(order)
+    return pages + _search_and_filter_pages(order) + _large_order_pages()
+
+
+def _large_order_pages() -> list[tuple[str, str]]:
+    """The review page, acceptance record and its PDF of the order of many lines
+    seed_large_order made (200 lines x 15 questions, 3,000 requirements: issue
+    17)."""
+    from devtools.scale import large_order
+    from orders.models import Order
+    from reviews.models import Review
+
+    order = (
+        Order.objects.filter(form_version__form__slug=large_order.FORM_SLUG)
+        .order_by("-pk")
+        .first()
+    )
+    review = (
+        Review.objects.filter(order=order).select_related("requirement_set").first()
+        if order
+        else None
+    )
+    if review is None:
+        return []
+    args = [order.number, review.requirement_set.number]
+    size = order.customer_reference.removeprefix("BENCH-")  # "200x15"
+    return [
+        (f"review page {size}", reverse("reviews:review_detail", args=[review.pk])),
+        (f"record {size}", reverse("reviews:acceptance_record", args=args)),
+        (f"record PDF {size}", reverse("reviews:acceptance_record_pdf", args=args)),
+    ]
 
 
 def _search_and_filter_pages(order: object) -> list[tuple[str, str]]:
@@ -185,6 +214,13 @@ class Command(BaseCommand):
             help="Seed the benchmark database up to this many orders first.",
         )
         parser.add_argument("--database-name", default="orderreview_bench")
+        parser.add_argument(
+            "--large-order",
+            type=int,
+            default=200,
+            help="Lines of the signed order (x 15 questions) whose review page and "
+            "record are measured; 0 leaves it out.",
+        )
         parser.add_argument("--inner", action="store_true", help=argparse_suppress())
 
     def handle(self, *args: object, **options: object) -> None:
@@ -285,6 +321,9 @@ class Command(BaseCommand):
         # earlier run left in it (seed_scale otherwise refuses to pad a database
         # holding more than demo data).
         run("seed_scale", "--orders", str(options["orders"]), "--force-more")
+        if options["large_order"]:
+            # Made once (about a minute); later runs find it.
+            run("seed_large_order", "--lines", str(options["large_order"]))
         self.stdout.write(f"Database ready after {time.monotonic() - started:.0f} s.")
         run(
             "bench",
@@ -311,7 +350,7 @@ class Command(BaseCommand):
         rows = []
         baseline_rps = None
         columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "vs base")
-        header = f"{'page':<26}" + "".join(f"{c:>9}" for c in columns)
+        header = f"{'page':<28}" + "".join(f"{c:>9}" for c in columns)
         self.stdout.write(header)
         for name, path in _pages():
             completed = subprocess.run(  # noqa: S603
@@ -320,6 +359,10 @@ class Command(BaseCommand):
                     "-t2",
                     f"-c{options['connections']}",
                     f"-d{options['seconds']}s",
+                    # A record PDF of 3,000 requirements takes seconds: wrk's
+                    # default of 2 s would count it as a timeout, not a latency.
+                    "--timeout",
+                    "60s",
                     "-s",
                     script,
                     "-H",
@@ -341,7 +384,7 @@ class Command(BaseCommand):
             rows.append(figures)
             numbers = [figures[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")]
             self.stdout.write(
-                f"{name:<26}"
+                f"{name:<28}"
                 + "".join(f"{n:>9.1f}" for n in numbers)
                 + f"{figures['ratio']:>9.3f}"
                 + (f"  ({figures['non2xx']} non-2xx!)" if figures["non2xx"] else "")
