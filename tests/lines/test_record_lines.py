@@ -114,6 +114,9 @@ def test_the_record_lists_what_is_asked_once_then_each_line_under_its_heading(
     assert "Line 2 · Part number" in sections[1]
     assert "Line 2 · Quantity" in sections[1]
     assert "Line 3 ·" not in sections[1].split("</section>")[0]
+    # A line is one click away from the top of the list.
+    nav = page.split("data-record-lines>")[1].split("</nav>")[0]
+    assert '<a href="#record-L12">Line 12</a>' in nav
     # Line 10 follows Line 9 (by number, not as text).
     assert page.index('id="record-L9"') < page.index('id="record-L10"')
 
@@ -136,6 +139,7 @@ def test_a_record_without_lines_shows_one_table_and_no_line_heading(
     page = client.get(_record_url(revision)).content.decode()
     assert page.count('class="table table-sm record-table"') == 1
     assert "data-record-line" not in page
+    assert "data-record-lines" not in page
     assert "Surface finish" in page
 
 
