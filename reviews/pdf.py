@@ -69,14 +69,29 @@ class _Record(FPDF):
     def footer(self) -> None:
         self.set_y(-11)
         self.set_font(SANS, "", 8)
-        self.cell(0, 5, printable(self.running_title), align="L")
+        title = printable(self.running_title)
+        if not self._main_draws(title):
+            self._fallback_ready()
+        self.cell(0, 5, title, align="L")
         self.set_x(self.l_margin)
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
     def setup_fonts(self) -> None:
         for (family, style), name in _FILES.items():
-            self.add_font(family, style, str(FONTS / name))
-        self.set_fallback_fonts([FALLBACK])
+            if family != FALLBACK:
+                self.add_font(family, style, str(FONTS / name))
+
+    def _fallback_ready(self) -> None:
+        """Load the fallback font for Chinese, Japanese and Korean only for a record
+        that has such text: it is 3.4 MB and takes about a second to read, more
+        than the rest of a 100-page record's fonts together."""
+        if FALLBACK.lower() not in self.fonts:
+            self.add_font(FALLBACK, "", str(FONTS / _FILES[(FALLBACK, "")]))
+            self.set_fallback_fonts([FALLBACK])
+
+    def _main_draws(self, text: str) -> bool:
+        main = self.current_font.cw
+        return all(main.get(code) is not None for code in map(ord, text))
 
     def heading(self, text: str) -> None:
         self.ln(3)
@@ -87,9 +102,12 @@ class _Record(FPDF):
         # Our own line breaking, one cell a line: fpdf2's multi_cell measured about
         # 12 KB of text a second, so the largest record the text limits allow took
         # almost a minute; this is some twenty times faster (make bench-pdf).
-        main = self.current_font.cw
-        for line in self._wrapped(printable(text)):
-            if all(main.get(code) is not None for code in map(ord, line)):
+        shown = printable(text)
+        plain = self._main_draws(shown)
+        if not plain:
+            self._fallback_ready()
+        for line in self._wrapped(shown):
+            if plain or self._main_draws(line):
                 self._plain_line(line)
             else:  # cell() finds the fallback font for what the main one lacks
                 self.cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -109,7 +127,9 @@ class _Record(FPDF):
     def _width(self, text: str) -> float:
         """Width of text in the current font, CJK from the fallback font."""
         main = self.current_font.cw
-        fallback = self.fonts[FALLBACK.lower()].cw
+        # Loaded before any text that needs it is measured (line_of).
+        loaded = self.fonts.get(FALLBACK.lower())
+        fallback = loaded.cw if loaded is not None else {}
         units = sum(
             main.get(code) or fallback.get(code) or 1000 for code in map(ord, text)
         )

@@ -29,6 +29,8 @@ from devtools.demo import DEMO_PASSWORD
 from devtools.scale.large_order import FORM_SLUG as BENCH_FORM
 
 PORT = 8765
+# The pages of the order of many lines take seconds each: measured this long.
+HEAVY_SECONDS = 60
 BASE = f"http://127.0.0.1:{PORT}"
 
 
@@ -232,6 +234,9 @@ class Command(BaseCommand):
             help="Lines of the signed order (x 15 questions) whose review page and "
             "record are measured; 0 leaves it out.",
         )
+        parser.add_argument(
+            "--only", default="", help="Measure only the pages whose name has this."
+        )
         parser.add_argument("--inner", action="store_true", help=argparse_suppress())
 
     def handle(self, *args: object, **options: object) -> None:
@@ -347,6 +352,8 @@ class Command(BaseCommand):
             options["user"],
             "--output",
             options["output"],
+            "--only",
+            options["only"],
         )
 
     def _drive(self, wrk: str, master_pid: int, options: dict) -> dict:
@@ -364,13 +371,21 @@ class Command(BaseCommand):
         columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "vs base")
         header = f"{'page':<28}" + "".join(f"{c:>9}" for c in columns)
         self.stdout.write(header)
+        heavy = {path for _, path in _large_order_pages()}
         for name, path in _pages():
+            if options["only"] and options["only"] not in name:
+                continue
+            connections, seconds = options["connections"], options["seconds"]
+            if path in heavy:
+                # Pages of seconds: one connection per worker, so the latency is
+                # the page's own time, and long enough for a few dozen requests.
+                connections, seconds = 2, max(seconds, HEAVY_SECONDS)
             completed = subprocess.run(  # noqa: S603
                 [
                     wrk,
                     "-t2",
-                    f"-c{options['connections']}",
-                    f"-d{options['seconds']}s",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
                     # A record PDF of 3,000 requirements takes seconds: wrk's
                     # default of 2 s would count it as a timeout, not a latency.
                     "--timeout",
@@ -389,7 +404,7 @@ class Command(BaseCommand):
                 x for x in completed.stdout.splitlines() if x.startswith("BENCH ")
             )
             figures = json.loads(line[len("BENCH ") :])
-            baseline_rps = baseline_rps or figures["rps"]
+            baseline_rps = baseline_rps or figures["rps"] or 1.0
             figures.update(
                 page=name, path=path, ratio=round(figures["rps"] / baseline_rps, 3)
             )
