@@ -9,7 +9,7 @@ assesses, so "unchanged" here means "its earlier verdict still holds".
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from orders.orderforms import lines
+from orders.orderforms import line_groups, lines
 from orders.orderforms.answers import display_value
 from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement, RequirementSet
@@ -32,6 +32,30 @@ class ChangedRequirement:
         ]
 
 
+@dataclass(frozen=True)
+class DiffEntry:
+    """One row of the diff table: a requirement changed, added or removed."""
+
+    kind: str  # "changed", "added" or "removed"
+    requirement: Requirement  # the new one (the old one when removed)
+    change: ChangedRequirement | None = None
+
+
+@dataclass(frozen=True)
+class DiffGroup:
+    """The diff's rows of what is asked once (line "") or of one line, with what
+    happened to the line as a whole: "added", "removed" or "changed"."""
+
+    line: str
+    heading: str
+    state: str
+    entries: list[DiffEntry]
+
+    @property
+    def is_line(self) -> bool:
+        return bool(self.line)
+
+
 @dataclass
 class RevisionDiff:
     revision: RequirementSet
@@ -50,6 +74,18 @@ class RevisionDiff:
         """What changed on the lines of the order, as people say it: "Line 3
         added", "Line 2 removed", "Line 1: Quantity 500 → 800"."""
         return line_changes(self)
+
+    @property
+    def groups(self) -> list[DiffGroup]:
+        """The table's rows grouped: what is asked once first, then one group per
+        line that changed, in line order (unchanged lines are not listed)."""
+        return diff_groups(self)
+
+    @property
+    def unchanged_groups(self) -> list[line_groups.LineGroup[Requirement]]:
+        return line_groups.by_line(
+            self.unchanged, key=lambda r: r.key, statement=lambda r: r.statement
+        )
 
     @property
     def affected(self) -> list[Requirement]:
@@ -120,15 +156,51 @@ def _value(requirement: Requirement) -> str:
     return display_value(requirement.question, requirement.value)
 
 
-def line_changes(diff: RevisionDiff) -> list[str]:
-    """Sentences for the lines a diff touches, in line order (pure: no queries
-    beyond the requirements' questions, which the lists carry)."""
+def _lines_on_both_sides(diff: RevisionDiff) -> tuple[set[str], set[str]]:
+    """(lines the baseline has, lines the revision has)."""
     old_lines = {lines.line_of_key(r.key) for r in [*diff.removed, *diff.unchanged]} | {
         lines.line_of_key(c.old.key) for c in diff.changed
     }
     new_lines = {lines.line_of_key(r.key) for r in [*diff.added, *diff.unchanged]} | {
         lines.line_of_key(c.new.key) for c in diff.changed
     }
+    return old_lines, new_lines
+
+
+def diff_groups(diff: RevisionDiff) -> list[DiffGroup]:
+    """The changed, added and removed rows (in that order within a group), those
+    asked once first, then per line. Pure: no queries."""
+    entries = [
+        *(DiffEntry("changed", c.new, c) for c in diff.changed),
+        *(DiffEntry("added", r) for r in diff.added),
+        *(DiffEntry("removed", r) for r in diff.removed),
+    ]
+    old_lines, new_lines = _lines_on_both_sides(diff)
+    result = []
+    for group in line_groups.by_line(
+        entries,
+        key=lambda e: e.requirement.key,
+        statement=lambda e: e.requirement.statement,
+    ):
+        if not group.items:
+            continue
+        state = ""
+        if group.is_line:
+            state = (
+                "added"
+                if group.line not in old_lines
+                else "removed"
+                if group.line not in new_lines
+                else "changed"
+            )
+        result.append(DiffGroup(group.line, group.heading, state, group.items))
+    return result
+
+
+def line_changes(diff: RevisionDiff) -> list[str]:
+    """Sentences for the lines a diff touches, in line order (pure: no queries
+    beyond the requirements' questions, which the lists carry)."""
+    old_lines, new_lines = _lines_on_both_sides(diff)
     sentences: dict[str, list[str]] = {}
     whole: dict[str, str] = {}
     for requirement in diff.added:

@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from orders.orderforms import line_groups
 from reviews import approval
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -61,10 +62,36 @@ def _when(value: datetime | None) -> str:
 
 
 class _Record(FPDF):
+    # Printed at the foot of every page with "Page n of m": a page that comes
+    # loose from a 100-page record still says which record it belongs to.
+    running_title = ""
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(SANS, "", 8)
+        title = printable(self.running_title)
+        if not self._main_draws(title):
+            self._fallback_ready()
+        self.cell(0, 5, title, align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
     def setup_fonts(self) -> None:
         for (family, style), name in _FILES.items():
-            self.add_font(family, style, str(FONTS / name))
-        self.set_fallback_fonts([FALLBACK])
+            if family != FALLBACK:
+                self.add_font(family, style, str(FONTS / name))
+
+    def _fallback_ready(self) -> None:
+        """Load the fallback font for Chinese, Japanese and Korean only for a record
+        that has such text: it is 3.4 MB and takes about a second to read, more
+        than the rest of a 100-page record's fonts together."""
+        if FALLBACK.lower() not in self.fonts:
+            self.add_font(FALLBACK, "", str(FONTS / _FILES[(FALLBACK, "")]))
+            self.set_fallback_fonts([FALLBACK])
+
+    def _main_draws(self, text: str) -> bool:
+        main = self.current_font.cw
+        return all(main.get(code) is not None for code in map(ord, text))
 
     def heading(self, text: str) -> None:
         self.ln(3)
@@ -75,9 +102,12 @@ class _Record(FPDF):
         # Our own line breaking, one cell a line: fpdf2's multi_cell measured about
         # 12 KB of text a second, so the largest record the text limits allow took
         # almost a minute; this is some twenty times faster (make bench-pdf).
-        main = self.current_font.cw
-        for line in self._wrapped(printable(text)):
-            if all(main.get(code) is not None for code in map(ord, line)):
+        shown = printable(text)
+        plain = self._main_draws(shown)
+        if not plain:
+            self._fallback_ready()
+        for line in self._wrapped(shown):
+            if plain or self._main_draws(line):
                 self._plain_line(line)
             else:  # cell() finds the fallback font for what the main one lacks
                 self.cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -97,7 +127,9 @@ class _Record(FPDF):
     def _width(self, text: str) -> float:
         """Width of text in the current font, CJK from the fallback font."""
         main = self.current_font.cw
-        fallback = self.fonts[FALLBACK.lower()].cw
+        # Loaded before any text that needs it is measured (line_of).
+        loaded = self.fonts.get(FALLBACK.lower())
+        fallback = loaded.cw if loaded is not None else {}
         units = sum(
             main.get(code) or fallback.get(code) or 1000 for code in map(ord, text)
         )
@@ -158,9 +190,10 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
     doc.set_title(f"Acceptance record {order.get('number')} rev. {revision.number}")
     doc.set_author("OrderReview")
     doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
     is_quote = getattr(context.get("order"), "is_quote", False)
     title = "Quote review record" if is_quote else "Acceptance record"
+    doc.running_title = f"{title} {order.get('number')}, revision {revision.number}"
+    doc.add_page()
     doc.line_of(
         f"{title} - {order.get('number')}, revision {revision.number}",
         bold=True,
@@ -177,18 +210,7 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
     doc.line_of(f"Review: {review.get_state_display()}, due {review.due_date}")
 
     doc.heading("Requirements and assessments")
-    discipline = None
-    for row in record.rows:
-        if row.discipline != discipline:
-            discipline = row.discipline
-            doc.line_of(discipline, bold=True)
-        doc.line_of(f"- {row.statement}: {row.value}")
-        who = (
-            f" - {row.assessed_by}, {_when(row.assessed_at)}" if row.assessed_by else ""
-        )
-        doc.line_of(f"    {row.verdict or 'Not yet assessed'}{who}")
-        if row.note:
-            doc.line_of(f"    Conditions / reason: {row.note}")
+    _requirement_rows(doc, record.rows)
 
     _statutory(doc, record.statutory)
 
@@ -256,6 +278,31 @@ def acceptance_record_pdf(context: dict[str, Any]) -> bytes:
         doc.line_of(f"VERIFICATION FAILED: {failure}", bold=True)
     _chain_head(doc, context.get("chain_head"))
     return bytes(doc.output())
+
+
+def _requirement_rows(doc: _Record, rows: list[Any]) -> None:
+    """The requirements and their assessments: those asked once first, then one
+    part per line under its heading ("Line 3"), by discipline within each."""
+    for group in line_groups.by_line(
+        rows, key=lambda row: row.key, statement=lambda row: row.statement
+    ):
+        if group.is_line:
+            doc.ln(2)
+            doc.line_of(group.heading, bold=True, size=11)
+        discipline = None
+        for row in group.items:
+            if row.discipline != discipline:
+                discipline = row.discipline
+                doc.line_of(discipline, bold=True)
+            doc.line_of(f"- {row.statement}: {row.value}")
+            who = (
+                f" - {row.assessed_by}, {_when(row.assessed_at)}"
+                if row.assessed_by
+                else ""
+            )
+            doc.line_of(f"    {row.verdict or 'Not yet assessed'}{who}")
+            if row.note:
+                doc.line_of(f"    Conditions / reason: {row.note}")
 
 
 def _statutory(doc: _Record, rows: list[Any]) -> None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from orderreview import roles
 from orderreview.roles import role_required
+from orders.orderforms import line_groups
 from requirements import selectors as req_selectors
 from reviews import agreement_selectors, approval, pdf, record, selectors
 from reviews.models import Review
@@ -26,14 +27,20 @@ def record_context(review: Review, user: Any) -> dict[str, object]:
         r.key: requirement_file_url(r, review.order.number, user)
         for r in review.requirement_set.requirements.all()
     }
+    rows = [{"row": row, "file_url": files.get(row.key, "")} for row in shown.rows]
     return {
         "review": review,
         "order": review.order,
         "revision": review.requirement_set,
         "record": shown,
-        "rows": [
-            {"row": row, "file_url": files.get(row.key, "")} for row in shown.rows
-        ],
+        "rows": rows,
+        # What is asked once, then one group per line ("Line 3"): an order of 200
+        # lines reads line by line, by discipline within each.
+        "row_groups": line_groups.by_line(
+            rows,
+            key=lambda item: item["row"].key,
+            statement=lambda item: item["row"].statement,
+        ),
         "decision": getattr(review, "decision", None),
         "decision_wording": record.decision_wording(
             review.order, getattr(review, "decision", None)

@@ -26,8 +26,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 
 from devtools.demo import DEMO_PASSWORD
+from devtools.scale.large_order import FORM_SLUG as BENCH_FORM
 
 PORT = 8765
+# The pages of the order of many lines take seconds each: measured this long.
+HEAVY_SECONDS = 60
 BASE = f"http://127.0.0.1:{PORT}"
 
 
@@ -39,7 +42,14 @@ def _pages() -> list[tuple[str, str]]:
         ("baseline (trivial view)", reverse("healthz")),
         ("login page", "/accounts/login/"),
     ]
-    order = Order.objects.exclude(status="draft").order_by("-pk").first()
+    # The order of many lines has pages of its own (below): the usual ones are
+    # measured on an everyday order.
+    order = (
+        Order.objects.exclude(status="draft")
+        .exclude(form_version__form__slug=BENCH_FORM)
+        .order_by("-pk")
+        .first()
+    )
     candidates = [
         ("order list", "orders:order_list", []),
         ("order list filtered", "orders:order_list", []),
@@ -58,7 +68,35 @@ def _pages() -> list[tuple[str, str]]:
         if name == "order list filtered":
             path += "?status=in_review&channel=phone"
         pages.append((name, path))
-    return pages + _search_and_filter_pages(order)
+    return pages + _search_and_filter_pages(order) + _large_order_pages()
+
+
+def _large_order_pages() -> list[tuple[str, str]]:
+    """The review page, acceptance record and its PDF of the order of many lines
+    seed_large_order made (200 lines x 15 questions, 3,000 requirements: issue
+    17)."""
+    from orders.models import Order
+    from reviews.models import Review
+
+    order = (
+        Order.objects.filter(form_version__form__slug=BENCH_FORM)
+        .order_by("-pk")
+        .first()
+    )
+    review = (
+        Review.objects.filter(order=order).select_related("requirement_set").first()
+        if order
+        else None
+    )
+    if review is None:
+        return []
+    args = [order.number, review.requirement_set.number]
+    size = order.customer_reference.removeprefix("BENCH-")  # "200x15"
+    return [
+        (f"review page {size}", reverse("reviews:review_detail", args=[review.pk])),
+        (f"record {size}", reverse("reviews:acceptance_record", args=args)),
+        (f"record PDF {size}", reverse("reviews:acceptance_record_pdf", args=args)),
+    ]
 
 
 def _search_and_filter_pages(order: object) -> list[tuple[str, str]]:
@@ -90,7 +128,11 @@ def _review_args() -> list | None:
         from reviews.models import Review
     except ImportError:
         return None
-    review = Review.objects.order_by("-pk").first()
+    review = (
+        Review.objects.exclude(order__form_version__form__slug=BENCH_FORM)
+        .order_by("-pk")
+        .first()
+    )
     return [review.pk] if review else None
 
 
@@ -185,6 +227,16 @@ class Command(BaseCommand):
             help="Seed the benchmark database up to this many orders first.",
         )
         parser.add_argument("--database-name", default="orderreview_bench")
+        parser.add_argument(
+            "--large-order",
+            type=int,
+            default=200,
+            help="Lines of the signed order (x 15 questions) whose review page and "
+            "record are measured; 0 leaves it out.",
+        )
+        parser.add_argument(
+            "--only", default="", help="Measure only the pages whose name has this."
+        )
         parser.add_argument("--inner", action="store_true", help=argparse_suppress())
 
     def handle(self, *args: object, **options: object) -> None:
@@ -285,6 +337,9 @@ class Command(BaseCommand):
         # earlier run left in it (seed_scale otherwise refuses to pad a database
         # holding more than demo data).
         run("seed_scale", "--orders", str(options["orders"]), "--force-more")
+        if options["large_order"]:
+            # Made once (about a minute); later runs find it.
+            run("seed_large_order", "--lines", str(options["large_order"]))
         self.stdout.write(f"Database ready after {time.monotonic() - started:.0f} s.")
         run(
             "bench",
@@ -297,6 +352,8 @@ class Command(BaseCommand):
             options["user"],
             "--output",
             options["output"],
+            "--only",
+            options["only"],
         )
 
     def _drive(self, wrk: str, master_pid: int, options: dict) -> dict:
@@ -304,22 +361,35 @@ class Command(BaseCommand):
             try:
                 urllib.request.urlopen(f"{BASE}/healthz/", timeout=2)  # noqa: S310
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # A worker still importing on a loaded machine answers late: wait.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         cookie = _login(options["user"])
         script = str(settings.BASE_DIR / "bench" / "report.lua")
         rows = []
         baseline_rps = None
         columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "vs base")
-        header = f"{'page':<26}" + "".join(f"{c:>9}" for c in columns)
+        header = f"{'page':<28}" + "".join(f"{c:>9}" for c in columns)
         self.stdout.write(header)
+        heavy = {path for _, path in _large_order_pages()}
         for name, path in _pages():
+            if options["only"] and options["only"] not in name:
+                continue
+            connections, seconds = options["connections"], options["seconds"]
+            if path in heavy:
+                # Pages of seconds: one connection per worker, so the latency is
+                # the page's own time, and long enough for a few dozen requests.
+                connections, seconds = 2, max(seconds, HEAVY_SECONDS)
             completed = subprocess.run(  # noqa: S603
                 [
                     wrk,
                     "-t2",
-                    f"-c{options['connections']}",
-                    f"-d{options['seconds']}s",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    # A record PDF of 3,000 requirements takes seconds: wrk's
+                    # default of 2 s would count it as a timeout, not a latency.
+                    "--timeout",
+                    "60s",
                     "-s",
                     script,
                     "-H",
@@ -334,14 +404,14 @@ class Command(BaseCommand):
                 x for x in completed.stdout.splitlines() if x.startswith("BENCH ")
             )
             figures = json.loads(line[len("BENCH ") :])
-            baseline_rps = baseline_rps or figures["rps"]
+            baseline_rps = baseline_rps or figures["rps"] or 1.0
             figures.update(
                 page=name, path=path, ratio=round(figures["rps"] / baseline_rps, 3)
             )
             rows.append(figures)
             numbers = [figures[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")]
             self.stdout.write(
-                f"{name:<26}"
+                f"{name:<28}"
                 + "".join(f"{n:>9.1f}" for n in numbers)
                 + f"{figures['ratio']:>9.3f}"
                 + (f"  ({figures['non2xx']} non-2xx!)" if figures["non2xx"] else "")
