@@ -43,8 +43,12 @@ def assess_all(review: Review, by: dict, verdict="can_meet", note="") -> Review:
     return review
 
 
-def rule(**fields) -> ApprovalRule:
+def rule(applies_to=None, **fields) -> ApprovalRule:
+    """A rule; applies_to lists what it covers (AppliesTo values; all when None)."""
     fields.setdefault("name", f"Rule {ApprovalRule.objects.count() + 1}")
+    if applies_to is not None:
+        for kind in ApprovalRule.AppliesTo.values:
+            fields[f"applies_to_{kind}"] = kind in applies_to
     return ApprovalRule.objects.create(**fields)
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def rule_data(**fields):
     data = {
         "name": "Large export orders",
-        "applies_to": "both",
+        "applies_to": ["orders", "quotes", "changes"],
         "approvers_required": "2",
         "role_required": "",
         "conditions-TOTAL_FORMS": "2",
