@@ -3,9 +3,10 @@ the signed snapshot of them each signature carries (reviews.rule_models).
 
 A rule applies to an acceptance when it is active, covers what is reviewed (a
 quote, any revision; an order's first revision; a change order, an order's later
-revision) and all its conditions hold (approval_conditions). It is satisfied when at least approvers_required distinct
-people signed the decision and, if it names a role, one of them held that role when
-they signed. A rejection is final with one signature: rules govern acceptance.
+revision) and all its conditions hold (approval_conditions). It is satisfied when
+at least approvers_required distinct people signed the decision and, if it names
+a role, one of them held that role when they signed. A rejection is final with
+one signature: rules govern acceptance.
 """
 
 import hashlib

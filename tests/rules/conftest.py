@@ -8,8 +8,15 @@ from requirements.models import RequirementSet
 from reviews import services
 from reviews.models import ApprovalRule, Review
 from tests import factories
+from tests.changes.conftest import (  # noqa: F401 (fixtures)
+    accepted_order,
+    change_version,
+    planner,
+    team,
+)
 from tests.conftest import _user_with_role
 from tests.factories import TEST_PASSWORD
+from tests.quotes.conftest import reviewed_quote  # noqa: F401 (fixture)
 from tests.reviews.conftest import (  # noqa: F401 (fixtures)
     assess,
     second_approver,
