@@ -14,9 +14,10 @@ from tests.changes.conftest import (  # noqa: F401 (fixtures)
     planner,
     team,
 )
+from tests.changes.conftest import assess_all as assess_team
 from tests.conftest import _user_with_role
 from tests.factories import TEST_PASSWORD
-from tests.quotes.conftest import reviewed_quote  # noqa: F401 (fixture)
+from tests.quotes.conftest import reviewed_quote, submitted_quote  # noqa: F401
 from tests.reviews.conftest import (  # noqa: F401 (fixtures)
     assess,
     second_approver,
@@ -83,3 +84,11 @@ def quality_manager(db):
 @pytest.fixture
 def by(reviewer, approver):
     return {"engineering": reviewer, "commercial": approver}
+
+
+@pytest.fixture
+def quote_review(change_version, service_user, team):  # noqa: F811
+    """A quote submitted and assessed, ready to sign."""
+    review = submitted_quote(change_version, service_user).review
+    assess_team(review, team)
+    return review

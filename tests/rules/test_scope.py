@@ -16,7 +16,6 @@ from reviews import approval_conditions, countersigning
 from reviews.models import ApprovalRule, ApprovalSnapshot, Review
 from tests.changes.conftest import assess_all, raise_change, sign, submitted_order
 from tests.factories import TEST_PASSWORD
-from tests.quotes.conftest import submitted_quote
 from tests.rules.conftest import rule
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +43,6 @@ def record_page(client, user, review) -> str:
         args=[review.order.number, review.requirement_set.number],
     )
     return client.get(url).content.decode()
-
-
-@pytest.fixture
-def quote_review(change_version, service_user, team):
-    """A quote submitted and assessed, ready to sign."""
-    review = submitted_quote(change_version, service_user).review
-    assess_all(review, team)
-    return review
 
 
 def test_a_rule_for_quotes_holds_a_quote_until_a_second_approver_countersigns(
