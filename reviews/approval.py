@@ -1,11 +1,12 @@
 """Which approval rules apply to a review, whether its signatures satisfy them, and
 the signed snapshot of them each signature carries (reviews.rule_models).
 
-A rule applies to an acceptance when it is active, covers the kind of revision
-(first revision: an order; later: a change order) and all its conditions hold
-(approval_conditions). It is satisfied when at least approvers_required distinct
-people signed the decision and, if it names a role, one of them held that role when
-they signed. A rejection is final with one signature: rules govern acceptance.
+A rule applies to an acceptance when it is active, covers what is reviewed (a
+quote, any revision; an order's first revision; a change order, an order's later
+revision) and all its conditions hold (approval_conditions). It is satisfied when
+at least approvers_required distinct people signed the decision and, if it names
+a role, one of them held that role when they signed. A rejection is final with
+one signature: rules govern acceptance.
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from orderreview import roles
 from orderreview.history import attribute
 from orders.models import Order
 from orders.orderforms.answers import display_value
+from requirements.models import QuoteDifference
 from reviews import approval_conditions, signing
 from reviews.models import (
     ApprovalRule,
@@ -58,28 +60,50 @@ def facts_of(review: Review) -> approval_conditions.Facts:
         displays=displays,
         with_conditions=with_conditions,
         first_order=first_order,
+        not_agreed=_not_agreed(revision)
+        if order.quote_id and revision.number == 1
+        else [],
     )
 
 
-def _covers(rule: ApprovalRule, revision_number: int) -> bool:
-    if rule.applies_to == ApprovalRule.AppliesTo.BOTH:
-        return True
-    wanted = (
-        ApprovalRule.AppliesTo.ORDERS
-        if revision_number == 1
-        else ApprovalRule.AppliesTo.CHANGES
-    )
-    return rule.applies_to == wanted
+def _not_agreed(revision: Any) -> list[str]:
+    """The revision's differences from its quote that the customer did not agree
+    to, as "requirement (resolution)" (only a first revision has any)."""
+    differences = revision.quote_differences.exclude(
+        resolution=QuoteDifference.Resolution.CUSTOMER
+    ).order_by("pk")
+    return [
+        f"“{difference.statement}” ({difference.get_resolution_display().lower()})"
+        for difference in differences
+    ]
+
+
+# What a signed review was to a rule, in the record's words.
+COVERED_AS = {
+    ApprovalRule.AppliesTo.ORDERS: "order",
+    ApprovalRule.AppliesTo.QUOTES: "quote",
+    ApprovalRule.AppliesTo.CHANGES: "change order",
+}
+
+
+def covered_as(order: Order, revision_number: int) -> str:
+    """What a review is to the rules: a quote (any of its revisions), an order
+    (its first revision) or a change order (a later revision of an order)."""
+    if order.kind == Order.Kind.QUOTE:
+        return ApprovalRule.AppliesTo.QUOTES
+    if revision_number == 1:
+        return ApprovalRule.AppliesTo.ORDERS
+    return ApprovalRule.AppliesTo.CHANGES
 
 
 def rules_applying(review: Review) -> list[dict[str, Any]]:
     """Each active rule whose conditions hold for the review, as it is now: name,
     history version, what it asks, why it applies and what it requires."""
     facts = facts_of(review)
+    covered = covered_as(facts.order, facts.revision_number)
     applying = []
-    for rule in ApprovalRule.objects.filter(active=True).order_by("name"):
-        if not _covers(rule, facts.revision_number):
-            continue
+    rules = ApprovalRule.objects.filter(active=True, **{f"applies_to_{covered}": True})
+    for rule in rules.order_by("name"):
         why = approval_conditions.matched(rule.conditions, facts)
         if why is None:
             continue
@@ -91,7 +115,10 @@ def rules_applying(review: Review) -> list[dict[str, Any]]:
                 "rule": rule.pk,
                 "version": version.first(),
                 "name": rule.name,
-                "applies_to": rule.get_applies_to_display(),
+                "applies_to": rule.applies_to_display,
+                # What the signed review was to the rule: an order, a quote or a
+                # change order.
+                "covered_as": COVERED_AS[covered],
                 "conditions": [
                     approval_conditions.describe(c) for c in rule.conditions
                 ],
@@ -254,8 +281,10 @@ def rule_lines(rule: dict[str, Any]) -> list[str]:
     if role:
         needs += f", one holding the role {role}"
     approved = ", ".join(rule["approved_by"]) or "nobody yet"
+    # Snapshots made before rules covered quotes do not say what the review was.
+    covered = f", applied to this {rule['covered_as']}" if "covered_as" in rule else ""
     lines = [
-        f"{rule['name']} (version {rule['version']}): requires {needs}",
+        f"{rule['name']} (version {rule['version']}{covered}): requires {needs}",
         f"Applied because {'; '.join(rule['why'])}",
         f"Approved by {approved}"
         + (f"; role {role} held by {rule['role_held_by']}" if role else ""),

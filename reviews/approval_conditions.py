@@ -37,6 +37,9 @@ class Facts:
     # Discipline slug -> requirement keys assessed "can meet with conditions".
     with_conditions: dict[str, list[str]] = field(default_factory=dict)
     first_order: bool = False
+    # An order made from a quote (its first revision): each difference from the
+    # quote not agreed with the customer, as "requirement (how it was resolved)".
+    not_agreed: list[str] = field(default_factory=list)
 
 
 def _number(value: Any) -> Decimal | None:
@@ -209,6 +212,26 @@ class FirstOrder(ConditionKind):
         return f"this is the first order of {facts.order.customer.name}"
 
 
+class QuoteDifferenceNotAgreed(ConditionKind):
+    """ISO 9001 8.2.3.1 e): the order differs from the quote it was made from in
+    a way the customer did not agree to (accepted by a reviewer instead, or not
+    resolved yet). Only an order's first revision is compared with its quote."""
+
+    KIND = "quote_difference_not_agreed"
+    LABEL = "A difference from the quote not agreed by the customer"
+
+    def describe(self, params):
+        return "a difference from the quote is not agreed by the customer"
+
+    def why(self, params, facts):
+        if not facts.not_agreed:
+            return None
+        return (
+            f"it differs from quote {facts.order.quote.number} in "
+            f"{', '.join(facts.not_agreed)}, not agreed by the customer"
+        )
+
+
 class OrderValueAbove(ConditionKind):
     """The order's value (orders.orderforms.order_value, set when the revision under
     review was submitted) above an amount in one currency. An order in another
@@ -258,6 +281,7 @@ KINDS: dict[str, ConditionKind] = {
         AssessedWithConditions(),
         FirstOrder(),
         OrderValueAbove(),
+        QuoteDifferenceNotAgreed(),
     )
 }
 KIND_CHOICES = [(kind.KIND, kind.LABEL) for kind in KINDS.values()]

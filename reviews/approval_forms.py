@@ -14,6 +14,16 @@ from reviews.models import ApprovalRule
 
 
 class RuleForm(forms.ModelForm):
+    applies_to = forms.MultipleChoiceField(
+        choices=ApprovalRule.AppliesTo.choices,
+        initial=ApprovalRule.AppliesTo.values,
+        widget=forms.CheckboxSelectMultiple,
+        label="Applies to",
+        help_text="What the rule covers when its conditions hold.",
+        error_messages={
+            "required": "Choose at least one: orders, quotes or change orders."
+        },
+    )
     role_required = forms.ChoiceField(
         choices=[("", "Any approver")] + [(r, r) for r in roles.ALL_ROLES],
         required=False,
@@ -30,7 +40,14 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = ApprovalRule
-        fields = ["name", "applies_to", "approvers_required", "role_required"]
+        fields = ["name", "approvers_required", "role_required"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["applies_to"] = self.instance.applies_to
+        # Shown before the count, as the rule reads: covers what, requires whom.
+        self.order_fields(["name", "applies_to"])
 
 
 class ConditionForm(forms.Form):

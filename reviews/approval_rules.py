@@ -2,6 +2,7 @@
 deactivate them; every change is kept in the rule's history, and what a signed
 record shows is the rule as it was when signed (reviews.approval)."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ def rule_save(
     rule: ApprovalRule | None,
     user: Any,
     name: str,
-    applies_to: str,
+    applies_to: Collection[str],
     approvers_required: int,
     role_required: str,
     conditions: list[dict[str, Any]],
@@ -34,8 +35,8 @@ def rule_save(
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Give the rule a name."
-    if applies_to not in ApprovalRule.AppliesTo.values:
-        errors["applies_to"] = "Choose what the rule applies to."
+    if not applies_to or not set(applies_to) <= set(ApprovalRule.AppliesTo.values):
+        errors["applies_to"] = "Choose at least one: orders, quotes or change orders."
     if not 1 <= approvers_required <= MAX_APPROVERS:
         errors["approvers_required"] = (
             f"Between 1 and {MAX_APPROVERS} distinct approvers."
@@ -59,7 +60,8 @@ def rule_save(
         else:
             rule = ApprovalRule.objects.select_for_update().get(pk=rule.pk)
         rule.name = name
-        rule.applies_to = applies_to
+        for kind in ApprovalRule.AppliesTo.values:
+            setattr(rule, f"applies_to_{kind}", kind in applies_to)
         rule.approvers_required = approvers_required
         rule.role_required = role_required
         rule.conditions = conditions

@@ -16,15 +16,18 @@ class ApprovalRule(models.Model):
     are in reviews.approval_conditions (one small class a kind)."""
 
     class AppliesTo(models.TextChoices):
-        ORDERS = "orders", "New orders (first revision)"
-        CHANGES = "changes", "Change orders (later revisions)"
-        BOTH = "both", "Orders and change orders"
+        """What a rule can cover: each is one of the rule's applies_to_* fields."""
+
+        ORDERS = "orders", "Orders (first revision)"
+        QUOTES = "quotes", "Quotes"
+        CHANGES = "changes", "Change orders (later revisions of an order)"
 
     name = models.CharField(max_length=200, unique=True)
     active = models.BooleanField(default=True)
-    applies_to = models.CharField(
-        max_length=10, choices=AppliesTo, default=AppliesTo.BOTH
-    )
+    # What the rule covers (all by default); at least one (a constraint).
+    applies_to_orders = models.BooleanField(default=True, db_default=True)
+    applies_to_quotes = models.BooleanField(default=True, db_default=True)
+    applies_to_changes = models.BooleanField(default=True, db_default=True)
     conditions = models.JSONField(default=list, blank=True)
     approvers_required = models.PositiveSmallIntegerField(
         default=1, help_text="Distinct approvers who must sign"
@@ -45,8 +48,10 @@ class ApprovalRule(models.Model):
                 name="approvalrule_approvers_range",
             ),
             models.CheckConstraint(
-                condition=Q(applies_to__in=["orders", "changes", "both"]),
-                name="approvalrule_applies_to_valid",
+                condition=Q(applies_to_orders=True)
+                | Q(applies_to_quotes=True)
+                | Q(applies_to_changes=True),
+                name="approvalrule_applies_to_something",
             ),
             models.CheckConstraint(
                 condition=Q(role_required__in=["", *roles.ALL_ROLES]),
@@ -56,6 +61,28 @@ class ApprovalRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def applies_to(self) -> list[str]:
+        """The AppliesTo values the rule covers."""
+        return [
+            kind
+            for kind in self.AppliesTo.values
+            if getattr(self, f"applies_to_{kind}")
+        ]
+
+    @property
+    def applies_to_display(self) -> str:
+        """What the rule covers in words: "Orders, quotes and change orders"."""
+        names = {
+            self.AppliesTo.ORDERS: "orders",
+            self.AppliesTo.QUOTES: "quotes",
+            self.AppliesTo.CHANGES: "change orders",
+        }
+        words = [names[kind] for kind in self.applies_to]
+        if len(words) > 1:
+            words = [", ".join(words[:-1]) + " and " + words[-1]]
+        return "".join(words).capitalize()
 
 
 class ApprovalSnapshot(models.Model):

@@ -392,8 +392,9 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            review.refresh_from_db(fields=["state"])
-            still = "; ".join(countersigning.awaiting(review))
+            # Read again: review_get's decision was read as missing before signing.
+            signed = Review.objects.select_related("decision").get(pk=review.pk)
+            still = "; ".join(countersigning.awaiting(signed))
             text = f" It awaits further approvers: {still}" if still else ""
             messages.success(request, f"Decision signed.{text}")
             return redirect(

@@ -8,8 +8,16 @@ from requirements.models import RequirementSet
 from reviews import services
 from reviews.models import ApprovalRule, Review
 from tests import factories
+from tests.changes.conftest import (  # noqa: F401 (fixtures)
+    accepted_order,
+    change_version,
+    planner,
+    team,
+)
+from tests.changes.conftest import assess_all as assess_team
 from tests.conftest import _user_with_role
 from tests.factories import TEST_PASSWORD
+from tests.quotes.conftest import reviewed_quote, submitted_quote  # noqa: F401
 from tests.reviews.conftest import (  # noqa: F401 (fixtures)
     assess,
     second_approver,
@@ -43,8 +51,12 @@ def assess_all(review: Review, by: dict, verdict="can_meet", note="") -> Review:
     return review
 
 
-def rule(**fields) -> ApprovalRule:
+def rule(applies_to=None, **fields) -> ApprovalRule:
+    """A rule; applies_to lists what it covers (AppliesTo values; all when None)."""
     fields.setdefault("name", f"Rule {ApprovalRule.objects.count() + 1}")
+    if applies_to is not None:
+        for kind in ApprovalRule.AppliesTo.values:
+            fields[f"applies_to_{kind}"] = kind in applies_to
     return ApprovalRule.objects.create(**fields)
 
 
@@ -72,3 +84,11 @@ def quality_manager(db):
 @pytest.fixture
 def by(reviewer, approver):
     return {"engineering": reviewer, "commercial": approver}
+
+
+@pytest.fixture
+def quote_review(change_version, service_user, team):  # noqa: F811
+    """A quote submitted and assessed, ready to sign."""
+    review = submitted_quote(change_version, service_user).review
+    assess_team(review, team)
+    return review

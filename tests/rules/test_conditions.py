@@ -174,13 +174,14 @@ def test_conditions_are_anded(engineering, commercial):
     assert applying(review) == []
 
 
-def test_inactive_rules_and_rules_for_change_orders_do_not_apply_to_an_order(
+def test_inactive_rules_and_rules_for_quotes_or_change_orders_do_not_apply_to_an_order(
     engineering, commercial
 ):
     review = review_with({}, engineering, commercial)
     rule(name="Off", active=False)
-    rule(name="Changes", applies_to=ApprovalRule.AppliesTo.CHANGES)
-    rule(name="Orders", applies_to=ApprovalRule.AppliesTo.ORDERS)
+    rule(name="Changes", applies_to=[ApprovalRule.AppliesTo.CHANGES])
+    rule(name="Quotes", applies_to=[ApprovalRule.AppliesTo.QUOTES])
+    rule(name="Orders", applies_to=[ApprovalRule.AppliesTo.ORDERS])
     assert [r["name"] for r in applying(review)] == ["Orders"]
 
 

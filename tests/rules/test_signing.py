@@ -231,7 +231,7 @@ def test_a_change_order_is_held_by_a_rule_for_change_orders(
 
     first = assess_all(review_with({}, engineering, commercial), by)
     sign(first, approver)
-    rule(name="Changes", applies_to="changes", approvers_required=2)
+    rule(name="Changes", applies_to=["changes"], approvers_required=2)
     revision = RequirementSet.objects.create(
         order=first.order,
         number=2,

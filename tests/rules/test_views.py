@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def rule_data(**fields):
     data = {
         "name": "Large export orders",
-        "applies_to": "both",
+        "applies_to": ["orders", "quotes", "changes"],
         "approvers_required": "2",
         "role_required": "",
         "conditions-TOTAL_FORMS": "2",
@@ -181,3 +181,21 @@ def test_an_acceptance_awaiting_approvers_is_in_the_approvers_queue(
     assert "Awaiting further approvers" in page
     detail = client.get(reverse("reviews:review_detail", args=[review.pk]))
     assert "Countersign acceptance" in detail.content.decode()
+
+
+def test_the_first_signature_says_what_the_acceptance_still_awaits(
+    client, engineering, commercial, by, approver
+):
+    review = assess_all(review_with({}, engineering, commercial), by)
+    rule(name="Four eyes", approvers_required=2)
+    client.force_login(approver)
+    response = client.post(
+        reverse("reviews:decision_sign", args=[review.pk]),
+        {"outcome": "accept", "reasons": "", "password": TEST_PASSWORD, **seen(review)},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Decision signed. It awaits further approvers: Four eyes: needs 1 more "
+        "approver(s)"
+    ]
