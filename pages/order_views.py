@@ -36,6 +36,7 @@ from orders.forms import (
 from orders.models import Order, OrderForm, PortalLink
 from orders.uploads import stored_upload_path
 from pages import selectors as page_selectors
+from pages.quote_forms import QuoteNumberForm
 from requirements import selectors as req_selectors
 from requirements import services as req_services
 from requirements.confirmations import confirmation_of, revision_to_confirm
@@ -228,6 +229,14 @@ def _order_new(request: HttpRequest, *, kind: str) -> HttpResponse:
         "form": OrderForm.objects.filter(slug=request.GET.get("form", "")).first(),
     }
     header = OrderHeaderForm(request.POST or None, initial=initial, kind=kind)
+    # An order for one of our quotes is made from the quote (its own page).
+    quote_form = None
+    if kind == Order.Kind.ORDER:
+        named = "quote" in request.GET
+        quote_form = QuoteNumberForm(request.GET if named else None)
+        if named and quote_form.is_valid():
+            quote = quote_form.cleaned_data["quote"]
+            return redirect("orders:order_from_quote", number=quote.number)
     if replayed := idempotency.replayed_url(request):
         return redirect(replayed)
     if request.method == "POST" and header.is_valid():
@@ -250,7 +259,11 @@ def _order_new(request: HttpRequest, *, kind: str) -> HttpResponse:
     return render(
         request,
         "orders/order_new.html",
-        {"header": header, "is_quote": kind == Order.Kind.QUOTE},
+        {
+            "header": header,
+            "is_quote": kind == Order.Kind.QUOTE,
+            "quote_form": quote_form,
+        },
     )
 
 

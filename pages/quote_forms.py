@@ -1,4 +1,5 @@
-"""The form that makes an order from a reviewed quote."""
+"""The forms that make an order from a reviewed quote: naming the quote on the New
+order page, then how the customer's order reached us."""
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,28 @@ from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import DATE_INPUT, DOCUMENTED, UNDOCUMENTED
 from orders.models import Channel, Order
 from pages.confirmation_forms import DATETIME_FORMATS
+
+
+class QuoteNumberForm(forms.Form):
+    """The quote a new order is for, by its number (QU-...)."""
+
+    quote = forms.CharField(
+        label="Quote number",
+        max_length=30,
+        help_text="The order answers a quote of ours: its requirements start as the "
+        "reviewed quote's, and what differs is listed to resolve.",
+    )
+
+    def clean_quote(self) -> Order:
+        number = self.cleaned_data["quote"].strip().upper()
+        found = Order.objects.filter(number=number).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"There is no quote {number}: check the number on the quote."
+            )
+        if not found.is_quote:
+            raise forms.ValidationError(f"{number} is an order, not a quote.")
+        return found
 
 
 class OrderFromQuoteForm(forms.Form):

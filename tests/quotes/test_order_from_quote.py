@@ -140,3 +140,30 @@ def test_an_expired_quote_is_converted_only_with_a_recorded_reason(
     client.post(url, _form(expired_note="Customer holds us to the old price."))
     order = Order.objects.get(quote=reviewed_quote)
     assert order.quote_note == "Customer holds us to the old price."
+
+
+def test_the_new_order_page_takes_a_quote_number_to_make_the_order_from(
+    client, service_user, reviewed_quote
+):
+    client.force_login(service_user)
+    new = reverse("orders:order_new")
+    page = client.get(new)
+    assert "For one of our quotes?" in page.content.decode()
+    found = client.get(new, {"quote": f"  {reviewed_quote.number.lower()} "})
+    assert found.status_code == 302
+    assert found["Location"] == reverse(
+        "orders:order_from_quote", args=[reviewed_quote.number]
+    )
+    missing = client.get(new, {"quote": "QU-<b>1</b>"})
+    assert missing.status_code == 200
+    text = missing.content.decode()
+    assert "There is no quote QU-&lt;B&gt;1&lt;/B&gt;" in text
+    assert 'value="QU-&lt;b&gt;1&lt;/b&gt;"' in text
+    order = factories.OrderFactory()
+    refused = client.get(new, {"quote": order.number})
+    assert f"{order.number} is an order, not a quote." in refused.content.decode()
+    # The quote page itself has no such field.
+    assert (
+        "For one of our quotes?"
+        not in client.get(reverse("orders:quote_new")).content.decode()
+    )
