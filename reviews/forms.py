@@ -137,7 +137,9 @@ class CanMeetForm(forms.Form):
         widget=forms.HiddenInput, error_messages={"required": DAMAGED}
     )
     revision = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=1, error_messages={"required": DAMAGED}
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": DAMAGED, "invalid": DAMAGED, "min_value": DAMAGED},
     )
     exceptions = forms.TypedMultipleChoiceField(
         label="Leave open",
@@ -170,6 +172,11 @@ class CanMeetForm(forms.Form):
         if any(pk < 1 for pk in ids):
             raise forms.ValidationError(DAMAGED)
         return ids
+
+    def damaged(self) -> str:
+        """The message when a hidden field came back unusable, once ("" if not)."""
+        errors = [*self["shown"].errors, *self["revision"].errors]
+        return errors[0] if errors else ""
 
     def chosen(self) -> list[int]:
         """The ids to mark: shown, not excepted (valid forms only)."""
