@@ -31,6 +31,35 @@ def _line_rows(form: CanMeetForm, group: LineGroup) -> dict[str, object]:
     return {"group": group, "rows": rows, "open": ticked}
 
 
+NOTHING_LEFT = (
+    "Nothing is left to mark: every item listed is ticked as an exception or was "
+    "assessed meanwhile. Untick the ones that can be met, or go back to the review."
+)
+
+
+def _summary(
+    form: CanMeetForm, slots: list[Assessment], marked_ids: list[int]
+) -> dict[str, object]:
+    """What the confirmation says before anything is marked."""
+    shown = set(form.cleaned_data["shown"])
+    excepted = set(form.cleaned_data["exceptions"])
+    open_ids = {slot.pk for slot in slots}
+    return {
+        "to_mark": len(marked_ids),
+        "exceptions": [s for s in slots if s.pk in excepted],
+        "gone": len([pk for pk in form.chosen() if pk not in open_ids]),
+        "new_since": len(open_ids - shown),
+    }
+
+
+def _marked_text(form: CanMeetForm, marked: list[Assessment]) -> str:
+    skipped = len(form.chosen()) - len(marked)
+    text = f"Marked {len(marked)} requirement(s) as can meet."
+    if skipped:
+        text += f" {skipped} had been assessed by someone else meanwhile."
+    return text
+
+
 def _stale(review: Review, form: CanMeetForm) -> bool:
     """Whether the form was loaded for a revision the order has moved on from."""
     if review.state == Review.State.SUPERSEDED:
@@ -57,12 +86,14 @@ def assessments_can_meet(request: HttpRequest, pk: int) -> HttpResponse:
     if posted and _stale(review, form):
         current = bulk_assessment.review_current(review)
         form.add_error(None, bulk_assessment.StaleRevision(review, current))
-        step = CHOOSE
     elif posted and form.is_valid() and step in (CONFIRM, APPLY):
-        chosen = form.chosen()
         open_ids = {slot.pk for slot in slots}
-        marked_ids = [pk for pk in chosen if pk in open_ids]
-        if step == APPLY:
+        marked_ids = [pk for pk in form.chosen() if pk in open_ids]
+        if not marked_ids:
+            form.add_error(None, NOTHING_LEFT)
+        elif step == CONFIRM:
+            summary = _summary(form, slots, marked_ids)
+        else:
             try:
                 marked = bulk_assessment.assessments_record_can_meet(
                     review=review,
@@ -70,35 +101,12 @@ def assessments_can_meet(request: HttpRequest, pk: int) -> HttpResponse:
                     assessment_ids=marked_ids,
                     revision=form.cleaned_data["revision"],
                 )
-            except bulk_assessment.StaleRevision as error:
-                current = error.current
-                form_errors_add(form, error)
             except ValidationError as error:
+                current = getattr(error, "current", None)
                 form_errors_add(form, error)
             else:
-                skipped = len(marked_ids) - len(marked)
-                text = f"Marked {len(marked)} requirement(s) as can meet."
-                if skipped:
-                    text += f" {skipped} had been assessed by someone else meanwhile."
-                messages.success(request, text)
+                messages.success(request, _marked_text(form, marked))
                 return redirect("reviews:review_detail", pk=review.pk)
-            step = CHOOSE
-        elif not marked_ids:
-            form.add_error(
-                None,
-                "Nothing is left to mark: every open item is ticked as an exception. "
-                "Untick the ones that can be met, or go back to the review.",
-            )
-            step = CHOOSE
-        else:
-            shown = set(form.cleaned_data["shown"])
-            excepted = set(form.cleaned_data["exceptions"])
-            summary = {
-                "to_mark": len(marked_ids),
-                "exceptions": [s for s in slots if s.pk in excepted],
-                "gone": len([pk for pk in chosen if pk not in open_ids]),
-                "new_since": len(open_ids - shown),
-            }
     once, line_groups = split_by_line(slots)
     context = {
         "review": review,
