@@ -183,6 +183,14 @@ class CanMeetForm(forms.Form):
         excepted = set(self.cleaned_data["exceptions"])
         return [pk for pk in self.cleaned_data["shown"] if pk not in excepted]
 
-    def boxes(self) -> dict[int, Any]:
-        """Each exception checkbox by the slot id it stands for."""
-        return {int(box.data["value"]): box for box in self["exceptions"]}
+    def ticked(self) -> set[int]:
+        """The exceptions ticked in what was posted (none on a fresh page)."""
+        if not self.is_bound:
+            return set()
+        values = set()
+        for value in self.data.getlist(self.add_prefix("exceptions")):
+            try:
+                values.add(int(value))
+            except ValueError:
+                continue
+        return values
