@@ -121,31 +121,76 @@ class DecisionForm(forms.Form):
         return data
 
 
-class CanMeetForm(forms.Form):
-    """The confirmation of "mark all my open items as can meet": every open slot of
-    the reviewer's is offered ticked; unticking one leaves it for a verdict of its
-    own (an exception with conditions, say)."""
+DAMAGED = (
+    "This form was damaged or is out of date: go back to the review, open "
+    "“Mark all my open items as can meet” again and choose again."
+)
 
-    assessments = forms.TypedMultipleChoiceField(
-        label="Requirements to mark as can meet",
+
+class CanMeetForm(forms.Form):
+    """ "Mark all my open items as can meet": the reviewer's open slots as the page
+    listed them (one hidden field, however many), with the exceptions they ticked
+    to leave open. Posting only the exceptions keeps a 3,000-item order's form
+    under the request's field limit."""
+
+    shown = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": DAMAGED}
+    )
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": DAMAGED, "invalid": DAMAGED, "min_value": DAMAGED},
+    )
+    exceptions = forms.TypedMultipleChoiceField(
+        label="Leave open",
         coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={
-            "required": "Tick at least one requirement to mark as can meet.",
-            "invalid_choice": "Someone assessed one of these requirements while you "
+            "invalid_choice": "Someone assessed one of your exceptions while you "
             "were choosing: the list below is up to date, check it and confirm again.",
         },
     )
 
-    def __init__(self, *args: Any, slots: list[Assessment], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"assessments": [slot.pk for slot in slots]})
+    def __init__(
+        self, *args: Any, slots: list[Assessment], revision: int, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"shown": ",".join(str(s.pk) for s in slots), "revision": revision},
+        )
         super().__init__(*args, **kwargs)
         self.slots = slots
-        self.fields["assessments"].choices = [
-            (slot.pk, f"{slot.requirement.statement} ({slot.discipline.name})")
-            for slot in slots
-        ]
+        self.fields["exceptions"].choices = [(slot.pk, slot.pk) for slot in slots]
 
-    def rows(self) -> list[tuple[Any, Assessment]]:
-        """Each checkbox with the slot it stands for, to show its value beside it."""
-        return list(zip(self["assessments"], self.slots, strict=True))
+    def clean_shown(self) -> list[int]:
+        text = self.cleaned_data["shown"]
+        try:
+            ids = [int(part) for part in text.split(",")]
+        except ValueError:
+            raise forms.ValidationError(DAMAGED) from None
+        if any(pk < 1 for pk in ids):
+            raise forms.ValidationError(DAMAGED)
+        return ids
+
+    def damaged(self) -> str:
+        """The message when a hidden field came back unusable, once ("" if not)."""
+        errors = [*self["shown"].errors, *self["revision"].errors]
+        return errors[0] if errors else ""
+
+    def chosen(self) -> list[int]:
+        """The ids to mark: shown, not excepted (valid forms only)."""
+        excepted = set(self.cleaned_data["exceptions"])
+        return [pk for pk in self.cleaned_data["shown"] if pk not in excepted]
+
+    def ticked(self) -> set[int]:
+        """The exceptions ticked in what was posted (none on a fresh page)."""
+        if not self.is_bound:
+            return set()
+        values = set()
+        for value in self.data.getlist(self.add_prefix("exceptions")):
+            try:
+                values.add(int(value))
+            except ValueError:
+                continue
+        return values

@@ -254,11 +254,16 @@ class DisciplineGroup:
         return sum(1 for a in self.assessments if not a.verdict)
 
 
-def assessments_by_discipline(review: Review) -> list[DisciplineGroup]:
-    """The review's slots by discipline (prefetched); a discipline with statutory
-    checks but no slot gets its own, empty group after the others."""
+def assessments_by_discipline(
+    review: Review, assessments: list[Assessment] | None = None
+) -> list[DisciplineGroup]:
+    """The review's slots (or those given of them) by discipline, prefetched; a
+    discipline with statutory checks but no slot gets its own, empty group after
+    the others."""
     groups: dict[int, DisciplineGroup] = {}
-    for assessment in review.assessments.all():
+    if assessments is None:
+        assessments = list(review.assessments.all())
+    for assessment in assessments:
         group = groups.setdefault(
             assessment.discipline_id, DisciplineGroup(assessment.discipline)
         )

@@ -1,15 +1,15 @@
 """Writes that matter in the reviews app. Each is one transaction.
 
 assessment_record()  a reviewer records a verdict (optimistic lock on version)
-assessments_record_can_meet()  a reviewer marks their chosen open slots "can meet"
 assessment_reopen()  a reviewer re-opens a verdict carried forward, saying why
 decision_sign()      an approver accepts or rejects, re-entering their password; the
                      signature is appended to the one hash chain
 
-A submitted revision gets its review and assessment slots in reviews.opening.
+A submitted revision gets its review and assessment slots in reviews.opening; a
+reviewer's open slots are marked "can meet" at once in reviews.bulk_assessment,
+through the steps assessment_record() takes for one.
 """
 
-from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -84,6 +84,48 @@ def assessment_is_assessable_by(assessment: Assessment, user: Any) -> bool:
     return assessment.discipline.members.filter(pk=user.pk).exists()
 
 
+def verdict_check(verdict: str, note: str) -> None:
+    """What every verdict must satisfy, one at a time or many at once."""
+    if verdict not in {
+        Assessment.Verdict.CAN_MEET,
+        Assessment.Verdict.CONDITIONS,
+        Assessment.Verdict.CANNOT_MEET,
+    }:
+        raise ValidationError({"verdict": "Choose a verdict."})
+    if verdict in VERDICTS_NEEDING_NOTE and not note:
+        raise ValidationError({"note": VERDICTS_NEEDING_NOTE[verdict]})
+
+
+def verdict_write(
+    slot: Assessment, *, user: Any, verdict: str, note: str, reason: str = ""
+) -> None:
+    """Write a verdict on a slot locked by the caller, in its transaction, after
+    the checks (review open, the user's discipline, the version)."""
+    slot.verdict = verdict
+    slot.note = note
+    slot.assessed_by = user
+    slot.assessed_at = timezone.now()
+    # A fresh verdict replaces one carried forward from an earlier revision.
+    slot.carried_from = None
+    slot.version += 1
+    attribute(slot, user=user, reason=reason or None)
+    slot.save()
+
+
+def review_assessment_started(review: Review, *, user: Any) -> None:
+    """The first verdict on a review moves its order from awaiting review to in
+    review; the reaction to a verdict (notifications) is told once."""
+    order = Order.objects.select_for_update().get(pk=review.order_id)
+    if order.status == Order.Status.AWAITING_REVIEW:
+        order_status_set(
+            order=order,
+            status=Order.Status.IN_REVIEW,
+            user=user,
+            reason="Review started",
+        )
+    events.review_assessed.send(sender=Review, review=review)
+
+
 def assessment_record(
     *,
     assessment: Assessment,
@@ -99,14 +141,7 @@ def assessment_record(
     verdict on a review moves the order from awaiting review to in review.
     """
     note = note.strip()
-    if verdict not in {
-        Assessment.Verdict.CAN_MEET,
-        Assessment.Verdict.CONDITIONS,
-        Assessment.Verdict.CANNOT_MEET,
-    }:
-        raise ValidationError({"verdict": "Choose a verdict."})
-    if verdict in VERDICTS_NEEDING_NOTE and not note:
-        raise ValidationError({"note": VERDICTS_NEEDING_NOTE[verdict]})
+    verdict_check(verdict, note)
     with transaction.atomic():
         # The order row first, as decision_sign takes it: a verdict changed while an
         # approver signs waits for the signature and is then refused, instead of
@@ -131,24 +166,8 @@ def assessment_record(
             )
         if current.version != version:
             raise AssessmentConflict(current)
-        current.verdict = verdict
-        current.note = note
-        current.assessed_by = user
-        current.assessed_at = timezone.now()
-        # A fresh verdict replaces one carried forward from an earlier revision.
-        current.carried_from = None
-        current.version += 1
-        attribute(current, user=user)
-        current.save()
-        order = Order.objects.select_for_update().get(pk=current.review.order_id)
-        if order.status == Order.Status.AWAITING_REVIEW:
-            order_status_set(
-                order=order,
-                status=Order.Status.IN_REVIEW,
-                user=user,
-                reason="Review started",
-            )
-        events.review_assessed.send(sender=Review, review=current.review)
+        verdict_write(current, user=user, verdict=verdict, note=note)
+        review_assessment_started(current.review, user=user)
     return current
 
 
@@ -201,67 +220,6 @@ def assessment_reopen(*, assessment: Assessment, user: Any, reason: str) -> Asse
         attribute(current, user=user, reason=current.reopened_because)
         current.save()
     return current
-
-
-def assessments_record_can_meet(
-    *, review: Review, user: Any, assessment_ids: Collection[int]
-) -> list[Assessment]:
-    """Record "can meet" on the chosen slots in one transaction.
-
-    Only slots of this review, of the user's disciplines and still unassessed are
-    marked; a slot someone assessed since the list was shown keeps that verdict (it
-    is left out of the result, never overwritten). Nothing chosen is an error.
-    """
-    wanted = set(assessment_ids)
-    if not wanted:
-        raise ValidationError(
-            {"assessments": "Tick at least one requirement to mark as can meet."}
-        )
-    if not roles.has_role(user, *roles.REVIEWING):
-        raise ValidationError("Only reviewers can assess requirements.")
-    with transaction.atomic():
-        # The order row first, as assessment_record and decision_sign take it.
-        order = Order.objects.select_for_update().get(pk=review.order_id)
-        current = Review.objects.select_for_update().get(pk=review.pk)
-        if current.state != Review.State.OPEN:
-            raise ValidationError(
-                "This review is closed: its assessments can no longer be changed."
-            )
-        slots = list(
-            Assessment.objects.select_for_update(of=("self",))
-            .filter(
-                review=current,
-                pk__in=wanted,
-                verdict="",
-                discipline__members=user,
-            )
-            .select_related("requirement", "discipline")
-            .order_by("pk")
-        )
-        now = timezone.now()
-        for slot in slots:
-            slot.verdict = Assessment.Verdict.CAN_MEET
-            slot.note = ""
-            slot.assessed_by = user
-            slot.assessed_at = now
-            slot.carried_from = None
-            slot.version += 1
-            attribute(
-                slot,
-                user=user,
-                reason="Marked can meet with the user's other open items",
-            )
-            slot.save()
-        if slots and order.status == Order.Status.AWAITING_REVIEW:
-            order_status_set(
-                order=order,
-                status=Order.Status.IN_REVIEW,
-                user=user,
-                reason="Review started",
-            )
-        if slots:
-            events.review_assessed.send(sender=Review, review=current)
-    return slots
 
 
 CONFIRMATION_MISSING = (

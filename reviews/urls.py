@@ -1,6 +1,12 @@
 from django.urls import path
 
-from reviews import approval_views, record_views, statutory_views, views
+from reviews import (
+    approval_views,
+    bulk_views,
+    record_views,
+    statutory_views,
+    views,
+)
 
 app_name = "reviews"
 
@@ -45,7 +51,7 @@ urlpatterns = [
     ),
     path(
         "reviews/<int:pk>/can-meet/",
-        views.assessments_can_meet,
+        bulk_views.assessments_can_meet,
         name="assessments_can_meet",
     ),
     path("reviews/<int:pk>/sign/", views.decision_sign, name="decision_sign"),

@@ -1,6 +1,7 @@
 """Reviewing, signing and the acceptance record."""
 
 import json
+from bisect import bisect_right
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from requirements.quote_differences import differences_shown
 from reviews import (
     approval,
     countersigning,
+    line_groups,
     record,
     selectors,
     services,
@@ -33,21 +35,10 @@ from reviews import (
     statutory,
 )
 from reviews.content_differences import ContentDifference, content_differences
-from reviews.forms import AssessmentForm, CanMeetForm, DecisionForm, ReopenForm
+from reviews.forms import AssessmentForm, DecisionForm, ReopenForm
 from reviews.models import Assessment, Decision, Review
 from reviews.record_confirmation import confirmation_shown
 from reviews.statutory_rows import check_rows_by_discipline
-
-
-def _open_of(review: Review, discipline_ids: set[int]) -> list[Assessment]:
-    """The user's unassessed slots in page order (from the prefetched rows)."""
-    if review.state != Review.State.OPEN:
-        return []
-    return [
-        a
-        for a in review.assessments.all()
-        if not a.verdict and a.discipline_id in discipline_ids
-    ]
 
 
 class _OpenPath:
@@ -55,18 +46,28 @@ class _OpenPath:
 
     def __init__(self, review: Review, discipline_ids: set[int]) -> None:
         self.discipline_ids = discipline_ids
-        self.mine = _open_of(review, discipline_ids)
-        self.position = {a.pk: i for i, a in enumerate(review.assessments.all())}
+        order = line_groups.page_order(review)
+        self.position = {a.pk: i for i, a in enumerate(order)}
+        self.mine = (
+            [a for a in order if not a.verdict and a.discipline_id in discipline_ids]
+            if review.state == Review.State.OPEN
+            else []
+        )
+        # Positions ascend with the list: a bisection finds the next one, so a
+        # page of 3,000 rows links them in n log n, not n squared.
+        self.mine_positions = [self.position[a.pk] for a in self.mine]
 
     def after(self, assessment: Assessment) -> Assessment | None:
         """The next open slot after this row; wraps round to the first so the
         keyboard path never dead-ends."""
-        if assessment.discipline_id not in self.discipline_ids:
+        if assessment.discipline_id not in self.discipline_ids or not self.mine:
             return None
         here = self.position.get(assessment.pk, -1)
-        others = [a for a in self.mine if a.pk != assessment.pk]
-        later = [a for a in others if self.position[a.pk] > here]
-        return (later or others or [None])[0]
+        later = bisect_right(self.mine_positions, here)
+        if later < len(self.mine):
+            return self.mine[later]
+        first = self.mine[0]
+        return first if first.pk != assessment.pk else None
 
 
 def requirement_file_url(requirement: Any, order_number: str, user: Any) -> str:
@@ -119,6 +120,55 @@ def _row(
     }
 
 
+class _Rows:
+    """Builds the rows of the review page's discipline groups."""
+
+    def __init__(
+        self,
+        review: Review,
+        discipline_ids: set[int],
+        path: _OpenPath,
+        user: Any,
+        bound: dict[str, object] | None,
+    ) -> None:
+        self.review = review
+        self.discipline_ids = discipline_ids
+        self.path = path
+        self.user = user
+        self.bound = bound
+
+    def group(
+        self, group: selectors.DisciplineGroup, checks: dict[int, list[Any]]
+    ) -> dict[str, Any]:
+        rows, carried = [], []
+        for assessment in group.assessments:
+            if self.bound and self.bound["assessment"].pk == assessment.pk:
+                row = self.bound
+            else:
+                row = _row(
+                    assessment,
+                    self.discipline_ids,
+                    self.review,
+                    path=self.path,
+                    user=self.user,
+                )
+            # Carried-forward verdicts still hold: folded away so the page starts
+            # with what needs a look, unless this row has something to report.
+            fold = assessment.carried_from_id and row is not self.bound
+            (carried if fold else rows).append(row)
+        return {
+            "group": group,
+            "rows": rows,
+            "carried_rows": carried,
+            "checks": checks.get(group.discipline.pk, []),
+        }
+
+    def holds_bound(self, entries: list[dict[str, Any]]) -> bool:
+        return self.bound is not None and any(
+            row is self.bound for entry in entries for row in entry["rows"]
+        )
+
+
 def review_page(
     request: HttpRequest,
     review: Review,
@@ -128,28 +178,31 @@ def review_page(
     discipline_ids = selectors.discipline_ids_of(request.user)
     path = _OpenPath(review, discipline_ids)
     checks = check_rows_by_discipline(review, discipline_ids, bound_check)
-    groups = []
-    for group in selectors.assessments_by_discipline(review):
-        rows, carried = [], []
-        for assessment in group.assessments:
-            if bound and bound["assessment"].pk == assessment.pk:
-                row = bound
-            else:
-                row = _row(
-                    assessment, discipline_ids, review, path=path, user=request.user
-                )
-            # Carried-forward verdicts still hold: folded away so the page starts
-            # with what needs a look, unless this row has something to report.
-            fold = assessment.carried_from_id and row is not bound
-            (carried if fold else rows).append(row)
-        groups.append({"group": group, "rows": rows, "carried_rows": carried})
-        groups[-1]["checks"] = checks.get(group.discipline.pk, [])
+    once, by_line = line_groups.review_sections(review)
+    rowed = _Rows(review, discipline_ids, path, request.user, bound)
+    groups = [rowed.group(group, checks) for group in once]
+    lines_shown = []
+    for line in by_line:
+        entries = [rowed.group(group, {}) for group in line.disciplines]
+        lines_shown.append(
+            {
+                "line": line,
+                "groups": entries,
+                "mine": line.open_for(discipline_ids),
+                # Folded once nothing in it waits for this reviewer, unless a row
+                # in it has something to report.
+                "open": review.state == Review.State.OPEN
+                and (line.open_for(discipline_ids) > 0 or rowed.holds_bound(entries)),
+            }
+        )
+    everything = [*groups, *(g for line in lines_shown for g in line["groups"])]
     my_open = path.mine
     context = {
         "review": review,
         "groups": groups,
+        "lines": lines_shown,
         "overdue": selectors.is_overdue(review),
-        "pending": sum(g["group"].pending for g in groups),
+        "pending": sum(g["group"].pending for g in everything),
         "statutory_pending": statutory.checks_pending(review),
         "my_open": my_open,
         "can_sign": review.state in (Review.State.OPEN, Review.State.SIGNING)
@@ -162,11 +215,17 @@ def review_page(
         if review.requirement_set.number > 1
         else None,
         "reopened": sum(
-            1 for g in groups for row in g["rows"] if row["assessment"].reopened_because
+            1
+            for g in everything
+            for row in g["rows"]
+            if row["assessment"].reopened_because
         ),
-        "carried": sum(len(g["carried_rows"]) for g in groups)
+        "carried": sum(len(g["carried_rows"]) for g in everything)
         + sum(
-            1 for g in groups for row in g["rows"] if row["assessment"].carried_from_id
+            1
+            for g in everything
+            for row in g["rows"]
+            if row["assessment"].carried_from_id
         ),
     }
     # An order made from a quote: what differs from it, to resolve before signing.
@@ -323,35 +382,6 @@ def _seen_content(form: DecisionForm) -> dict[str, Any] | None:
     if signing.content_hash(content) != form.data.get("content_hash"):
         return None
     return content
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(*roles.REVIEWING)
-def assessments_can_meet(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark the reviewer's open items "can meet" at once, after a confirmation that
-    lists them (all ticked) so the exceptions can be unticked first."""
-    review = selectors.review_get(pk)
-    slots = selectors.assessments_open_for(review, request.user)
-    # An empty POST (nothing ticked) must still be a bound form with its error.
-    data = request.POST if request.method == "POST" else None
-    form = CanMeetForm(data, slots=slots)
-    if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["assessments"]
-        try:
-            marked = services.assessments_record_can_meet(
-                review=review, user=request.user, assessment_ids=chosen
-            )
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            skipped = len(chosen) - len(marked)
-            text = f"Marked {len(marked)} requirement(s) as can meet."
-            if skipped:
-                text += f" {skipped} had been assessed by someone else meanwhile."
-            messages.success(request, text)
-            return redirect("reviews:review_detail", pk=review.pk)
-    context = {"review": review, "form": form, "slots": slots}
-    return render(request, "reviews/assessments_can_meet.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Order
-from reviews import services
+from reviews import bulk_assessment
 from reviews.models import Assessment
 from tests.reviews.conftest import assess, submit_revision
 
@@ -28,7 +28,19 @@ def mine(review, discipline):
     return list(review.assessments.filter(discipline=discipline).order_by("pk"))
 
 
-def test_confirmation_lists_only_my_open_items_all_ticked(
+def can_meet_post(review, exceptions=(), step="apply", shown=None):
+    """What the bulk page posts: the open items it listed, the exceptions ticked."""
+    if shown is None:
+        shown = [a.pk for a in review.assessments.filter(verdict="").order_by("pk")]
+    return {
+        "shown": ",".join(str(pk) for pk in shown),
+        "revision": review.requirement_set.number,
+        "exceptions": list(exceptions),
+        "step": step,
+    }
+
+
+def test_confirmation_lists_only_my_open_items_none_excepted(
     client, busy_review, reviewer, approver, engineering
 ):
     first, *_ = mine(busy_review, engineering)
@@ -37,24 +49,33 @@ def test_confirmation_lists_only_my_open_items_all_ticked(
     response = client.get(can_meet_url(busy_review))
     assert response.status_code == 200
     page = response.content.decode()
-    ticked = re.findall(
-        r'<input type="checkbox" name="assessments" value="(\d+)"[^>]*checked', page
+    boxes = re.findall(
+        r'<input type="checkbox" name="exceptions" value="(\d+)"([^>]*)>', page
     )
     open_mine = {a.pk for a in mine(busy_review, engineering) if not a.verdict}
-    assert {int(pk) for pk in ticked} == open_mine
+    assert {int(pk) for pk, _ in boxes} == open_mine
     assert len(open_mine) == 2
-    assert str(first.pk) not in ticked
+    assert not any("checked" in rest for _, rest in boxes)
+    assert f'value="{first.pk}"' not in page
     # Commercial's slot is not this reviewer's to mark.
     commercial_slot = busy_review.assessments.exclude(discipline=engineering).get()
     assert f'value="{commercial_slot.pk}"' not in page
 
 
-def test_marking_the_ticked_items_leaves_the_unticked_exception_open(
+def test_marking_all_but_the_ticked_exception_leaves_it_open(
     client, busy_review, reviewer, engineering
 ):
     a, b, c = mine(busy_review, engineering)
     client.force_login(reviewer)
-    response = client.post(can_meet_url(busy_review), {"assessments": [a.pk, c.pk]})
+    confirm = client.post(
+        can_meet_url(busy_review), can_meet_post(busy_review, [b.pk], "confirm")
+    )
+    assert confirm.status_code == 200
+    assert "2 requirement(s) will be marked" in confirm.content.decode()
+    assert not busy_review.assessments.exclude(verdict="").exists()
+    response = client.post(
+        can_meet_url(busy_review), can_meet_post(busy_review, [b.pk])
+    )
     assert response.status_code == 302
     assert response.url == reverse("reviews:review_detail", args=[busy_review.pk])
     verdicts = {x.pk: x for x in Assessment.objects.filter(pk__in=[a.pk, b.pk, c.pk])}
@@ -66,13 +87,16 @@ def test_marking_the_ticked_items_leaves_the_unticked_exception_open(
     assert "Marked 2 requirement(s) as can meet." in page
 
 
-def test_nothing_ticked_is_a_message_beside_the_list_not_a_500(
-    client, busy_review, reviewer
+def test_everything_excepted_is_a_message_beside_the_list_not_a_500(
+    client, busy_review, reviewer, engineering
 ):
     client.force_login(reviewer)
-    response = client.post(can_meet_url(busy_review), {})
+    every = [a.pk for a in mine(busy_review, engineering)]
+    response = client.post(
+        can_meet_url(busy_review), can_meet_post(busy_review, every, "confirm")
+    )
     assert response.status_code == 200
-    assert "Tick at least one requirement" in response.content.decode()
+    assert "Nothing is left to mark" in response.content.decode()
     assert not busy_review.assessments.exclude(verdict="").exists()
 
 
@@ -80,12 +104,12 @@ def test_a_slot_assessed_meanwhile_is_not_overwritten(
     client, busy_review, reviewer, engineering
 ):
     a, b, _ = mine(busy_review, engineering)
-    marked = services.assessments_record_can_meet(
+    marked = bulk_assessment.assessments_record_can_meet(
         review=busy_review, user=reviewer, assessment_ids=[a.pk]
     )
     assert [m.pk for m in marked] == [a.pk]
     assess(b, reviewer, "conditions", "Only with the thicker coating")
-    again = services.assessments_record_can_meet(
+    again = bulk_assessment.assessments_record_can_meet(
         review=busy_review, user=reviewer, assessment_ids=[a.pk, b.pk]
     )
     assert again == []
@@ -96,7 +120,7 @@ def test_a_slot_assessed_meanwhile_is_not_overwritten(
 def test_service_refuses_slots_of_other_disciplines(busy_review, reviewer, engineering):
     foreign = busy_review.assessments.exclude(discipline=engineering).get()
     assert (
-        services.assessments_record_can_meet(
+        bulk_assessment.assessments_record_can_meet(
             review=busy_review, user=reviewer, assessment_ids=[foreign.pk]
         )
         == []
