@@ -445,6 +445,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.Order.Status",
+        "OrderKindEnum": "orders.models.Order.Kind",
         "FormVersionStatusEnum": "orders.models.OrderFormVersion.Status",
         "ChannelEnum": "orders.models.Channel",
         "KindEnum": "orders.models.Question.Kind",
