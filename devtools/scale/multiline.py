@@ -14,7 +14,7 @@ from orders.orderforms.answers import answers_typed
 # How many lines an order of several lines has: mostly a handful, now and then a
 # long one, and one order in LONG_EVERY as many as the section takes (up to
 # LONG_LINES), so the pages of a very long order have one to show.
-LINE_COUNTS = [(1, 20), (2, 20), (3, 18), (4, 12), (5, 10), (8, 10), (12, 6), (30, 4)]
+LINE_COUNTS = [(1, 25), (2, 25), (3, 20), (4, 12), (5, 8), (8, 6), (12, 3), (30, 1)]
 LONG_EVERY = 997
 LONG_LINES = 200
 
