@@ -303,21 +303,37 @@ def _awaiting_agreement(demo: _Demo) -> None:
     demo.sign(review)
 
 
+def _euros(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "EUR"}
+
+
 def _multi_line(demo: _Demo) -> None:
     """A purchase order of three lines, awaiting review: each line's answers are
-    requirements of their own ("Line 2 · Quantity")."""
+    requirements of their own ("Line 2 · Quantity"); it is worth the sum of each
+    line's quantity times its unit price (EUR 9,200.00)."""
     if "job-shop-lines" not in demo.forms:
         return
     entries = [
-        {"part_number": "BRK-110", "material": "Steel C45", "quantity": 500},
+        {
+            "part_number": "BRK-110",
+            "material": "Steel C45",
+            "quantity": 500,
+            "unit_price": _euros("4.20"),
+        },
         {
             "part_number": "BRK-120",
             "material": "Aluminium 6082",
             "quantity": 800,
+            "unit_price": _euros("6.75"),
             "coated": True,
             "coating_thickness": 25,
         },
-        {"part_number": "PIN-6", "material": "Stainless 316L", "quantity": 2000},
+        {
+            "part_number": "PIN-6",
+            "material": "Stainless 316L",
+            "quantity": 2000,
+            "unit_price": _euros("0.85"),
+        },
     ]
     answers = {
         "po_number": "DEMO-11",

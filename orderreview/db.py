@@ -38,6 +38,7 @@ OWNER_COMMANDS = frozenset(
         "createcachetable",
         "seed_scale",
         "bench",
+        "bench_drop",
         "search_indexes",
     }
 )

@@ -8,12 +8,18 @@ bulk), so rows created later by the app never collide. Signatures are computed w
 reviews.signing exactly as reviews.services does and appended at the chain head under
 the chain's advisory lock, so `manage.py verify_signatures` passes afterwards.
 
-Nothing is dropped or disabled: constraints, indexes and triggers stay on while the
-rows arrive (foreign keys are checked as each COPY runs, parents first).
+When a run adds more orders than the database holds (the bench database's first
+fill), the loaded tables' secondary indexes and foreign keys are set aside for the
+load and built again before the commit (bulkload); primary keys, unique and check
+constraints and every trigger stay on. A run that fails rolls it all back.
 
-Modules: copy (the COPY writer), answers (order-form answers), context (what the
+Progress: a line now and then with the orders done, the rate and the time left.
+
+Modules: copy (the COPY writer), bulkload (indexes set aside and rebuilt), answers
+(order-form answers), multiline (orders of several lines), context (what the
 generators share), customers, orders (one order and everything around it),
-signatures (made with reviews.signing from the rows about to be COPYed).
+revisions (a revision and its requirements), signatures (made with reviews.signing
+from the rows about to be COPYed).
 """
 
 import random
@@ -25,11 +31,13 @@ from typing import Any
 from django.db import connection, transaction
 
 from devtools.demo import seed_demo
-from devtools.scale.context import Context
+from devtools.scale import bulkload
+from devtools.scale.context import FLUSH_ORDER, Context
 from devtools.scale.customers import customers_add
 from devtools.scale.orders import ALL_STATES, SPAN_DAYS, order_add
 from orderreview.models import User
 from orders.models import Customer, Discipline, Order, OrderFormVersion
+from orders.orderforms import lines
 from reviews import heads, signing
 from reviews.models import Signature
 
@@ -47,10 +55,15 @@ class ScaleRefused(Exception):
 def _load_context(cursor: Any, id_cursor: Any, seed: int) -> Context:
     users = {u.username: u for u in User.objects.filter(username__in=_DEMO_NAMES)}
     versions = []
-    for version in OrderFormVersion.objects.filter(status="published").order_by("pk"):
+    line_sections = {}
+    published = OrderFormVersion.objects.filter(status="published")
+    for version in published.prefetch_related("sections").order_by("pk"):
         questions = sorted(version.questions.all(), key=lambda q: (q.position, q.pk))
         if questions:
             versions.append((version, questions))
+            line_sections[version.pk] = lines.split_questions(
+                questions, version.sections.all()
+            )
     if not versions:
         raise ScaleRefused("No published order form with questions to order from.")
     reviewer_for = {}
@@ -73,6 +86,7 @@ def _load_context(cursor: Any, id_cursor: Any, seed: int) -> Context:
         rnd=random.Random(seed),
         now=datetime.now(UTC).replace(microsecond=0),
         versions=versions,
+        line_sections=line_sections,
         customers=customers,
         users=users,
         discipline_slugs=slugs,
@@ -91,6 +105,57 @@ def _times(ctx: Context, count: int) -> Iterator[datetime]:
     start = ctx.now - timedelta(days=SPAN_DAYS)
     for offset in offsets:
         yield start + timedelta(seconds=offset, microseconds=ctx.rnd.randint(0, 999))
+
+
+def _loaded_tables() -> list[str]:
+    """The tables seed_scale writes, and their history tables."""
+    return [
+        table
+        for model in FLUSH_ORDER
+        for table in (model._meta.db_table, model.history.model._meta.db_table)
+    ]
+
+
+def _progress_every(wanted: int) -> int:
+    """About fifty progress lines a run, each at the end of a batch."""
+    batches = max(1, wanted // BATCH_ORDERS // 50)
+    return batches * BATCH_ORDERS
+
+
+def _orders_add(
+    ctx: Context, existing: int, wanted: int, say: Callable[[str], None]
+) -> None:
+    """wanted orders after existing ones, batch by batch, a progress line with the
+    rate and the time left now and then."""
+    started = time.monotonic()
+    every = _progress_every(wanted)
+    times = list(_times(ctx, wanted))
+    for start in range(0, wanted, BATCH_ORDERS):
+        chunk = times[start : start + BATCH_ORDERS]
+        ctx.id_cursor.execute(
+            "SELECT nextval('orders_order_number_seq') FROM generate_series(1, %s)",
+            [len(chunk)],
+        )
+        ctx.numbers = [row[0] for row in ctx.id_cursor.fetchall()][::-1]
+        for offset, created_at in enumerate(chunk):
+            # The newest orders take every state once, so even a tiny dataset
+            # shows each of them.
+            left = wanted - (start + offset) - 1
+            state = ALL_STATES[left] if left < len(ALL_STATES) else None
+            order_add(ctx, created_at, existing + start + offset + 1, state)
+        ctx.flush()
+        done = start + len(chunk)
+        if done % every and done < wanted:
+            continue
+        if done == wanted:
+            ctx.wait()
+        seconds = max(time.monotonic() - started, 0.001)
+        rate = done / seconds
+        say(
+            f"{done}/{wanted} orders, {rate:.0f} orders/s, "
+            f"{seconds:.0f} s so far, about {(wanted - done) / rate:.0f} s to go"
+        )
+    ctx.wait()
 
 
 def seed_scale(
@@ -127,34 +192,24 @@ def seed_scale(
         with transaction.atomic(), connection.cursor() as cursor:
             # Signers append under the same lock (reviews.services.decision_sign).
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [signing.CHAIN_LOCK_KEY])
+            # Nothing waits on this commit but us: no need to wait for the disk.
+            cursor.execute("SET LOCAL synchronous_commit = off")
             # Check foreign keys row by row during each COPY (parents are copied
             # first) rather than queueing millions of checks for the commit.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # More orders to add than there are: build the indexes once, after.
+            rebuild = (
+                bulkload.set_aside(cursor, _loaded_tables())
+                if wanted > existing
+                else []
+            )
             ctx = _load_context(cursor.cursor, ids_connection.cursor(), seed + existing)
             customers_add(ctx, max(10, int(wanted * CUSTOMERS_PER_ORDER)))
-            times = list(_times(ctx, wanted))
-            for start in range(0, wanted, BATCH_ORDERS):
-                chunk = times[start : start + BATCH_ORDERS]
-                ctx.id_cursor.execute(
-                    "SELECT nextval('orders_order_number_seq') "
-                    "FROM generate_series(1, %s)",
-                    [len(chunk)],
-                )
-                ctx.numbers = [row[0] for row in ctx.id_cursor.fetchall()][::-1]
-                for offset, created_at in enumerate(chunk):
-                    # The newest orders take every state once, so even a tiny
-                    # dataset shows each of them.
-                    left = wanted - (start + offset) - 1
-                    state = ALL_STATES[left] if left < len(ALL_STATES) else None
-                    order_add(ctx, created_at, existing + start + offset + 1, state)
-                ctx.flush()
-                say(
-                    f"{start + len(chunk)}/{wanted} orders "
-                    f"({time.monotonic() - started:.0f} s)"
-                )
-            ctx.wait()
+            _orders_add(ctx, existing, wanted, say)
+            bulkload.restore(cursor, rebuild, say)
     finally:
         ids_connection.close()
+    say(f"{wanted} orders committed ({time.monotonic() - started:.0f} s)")
     newest = Signature.objects.filter(signature_hash=ctx.head).first()
     if newest is not None:
         # The seeded chain's head joins the log kept outside the database.

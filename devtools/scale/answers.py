@@ -56,9 +56,14 @@ def _answer(question: Question, rnd: random.Random, serial: int) -> Any:
 
 
 def answers_for(
-    questions: list[Question], rnd: random.Random, serial: int
+    questions: list[Question],
+    rnd: random.Random,
+    serial: int,
+    *,
+    always: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Every required visible question answered, optional ones a quarter of the time."""
+    """Every required visible question answered, and those named in always (what
+    the order is worth), optional ones a quarter of the time."""
     answers: dict[str, Any] = {}
     for question in questions:
         if question.show_if_question:
@@ -66,7 +71,7 @@ def answers_for(
             given = controller if isinstance(controller, list) else [controller]
             if not set(map(str, given)) & set(map(str, question.show_if_values)):
                 continue
-        if question.required or rnd.random() < 0.25:
+        if question.required or question.key in always or rnd.random() < 0.25:
             answers[question.key] = _answer(question, rnd, serial)
     if not answers:
         # A form of optional questions only: an order still states something.

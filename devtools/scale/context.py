@@ -7,13 +7,15 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.db import models
 
 from communications.models import Communication
 from devtools.scale.copy import CopyTable, SequenceIds, copy_rows
-from orders.models import Customer, Order, OrderFormVersion, Question
+from orders.models import Customer, Discipline, Order, OrderFormVersion, Question
+from orders.orderforms.lines import LineSection
 from requirements.models import Requirement, RequirementSet, RevisionConfirmation
 from reviews.models import (
     Assessment,
@@ -47,6 +49,8 @@ class Context:
     rnd: random.Random
     now: datetime
     versions: list[tuple[OrderFormVersion, list[Question]]]
+    # version pk -> (questions asked once, repeating sections with theirs)
+    line_sections: dict[int, tuple[list[Question], list[LineSection]]]
     customers: list[tuple[int, str, str]]
     users: dict[str, Any]
     discipline_slugs: dict[int, str]
@@ -57,6 +61,21 @@ class Context:
     numbers: list[int] = field(default_factory=list)
     copier: threading.Thread | None = None
     failure: BaseException | None = None
+
+    @cached_property
+    def users_by_pk(self) -> dict[int, Any]:
+        return {user.pk: user for user in self.users.values()}
+
+    @cached_property
+    def disciplines(self) -> dict[int, Discipline]:
+        return {
+            pk: Discipline(pk=pk, slug=slug)
+            for pk, slug in self.discipline_slugs.items()
+        }
+
+    @cached_property
+    def questions(self) -> dict[int, Question]:
+        return {q.pk: q for _, questions in self.versions for q in questions}
 
     def table(self, model: type[models.Model]) -> CopyTable:
         if model not in self.tables:

@@ -13,14 +13,14 @@ from typing import Any
 
 from django.db import models
 
-_SPECIAL = ("\\", "\t", "\n", "\r")
-
 
 def _text(value: object) -> str:
+    """COPY's text format: backslash, tab and line breaks escaped (four substring
+    tests in C are cheaper than str.translate on text that rarely has any)."""
     if value is None:
         return "\\N"
     text = str(value)
-    if any(char in text for char in _SPECIAL):
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (
             text.replace("\\", "\\\\")
             .replace("\t", "\\t")
@@ -28,6 +28,10 @@ def _text(value: object) -> str:
             .replace("\r", "\\r")
         )
     return text
+
+
+def _number(value: object) -> str:
+    return "\\N" if value is None else str(value)
 
 
 def _json(value: object) -> str:
@@ -51,6 +55,8 @@ def _converter(model_field: models.Field) -> Callable[[object], str]:
         return _bool
     if isinstance(model_field, models.DateField):  # DateTimeField too
         return _when
+    if isinstance(model_field, models.IntegerField | models.ForeignKey):
+        return _number
     return _text
 
 

@@ -11,9 +11,10 @@ from devtools.scale.agreements import agreement_add
 from devtools.scale.answers import answers_for, value_set
 from devtools.scale.confirmations import confirmation_add
 from devtools.scale.context import Context
+from devtools.scale.multiline import line_answers_add, line_changed, version_pick
+from devtools.scale.revisions import revision_add
 from devtools.scale.signatures import sign
-from orders.models import Channel, Order, Question
-from requirements.models import Requirement, RequirementSet
+from orders.models import Channel, Order
 from reviews.models import Assessment, Decision, Review
 
 SPAN_DAYS = 730
@@ -70,65 +71,6 @@ CANNOT = [
     "Capacity fully booked for the requested date.",
     "Credit limit exceeded.",
 ]
-
-
-def _revision(
-    ctx: Context,
-    *,
-    order: dict,
-    number: int,
-    answers: dict[str, Any],
-    questions: list[Question],
-    created_at: datetime,
-    submitted: bool,
-    state: str,
-) -> tuple[dict, list[dict]]:
-    service = ctx.users["service"]
-    revision = ctx.add(
-        RequirementSet,
-        {
-            "order_id": order["id"],
-            "number": number,
-            "state": state,
-            "answers": answers,
-            "reason": "" if number == 1 else "Customer changed the quantity",
-            "channel": "" if number == 1 else order["channel"],
-            "requested_by": "" if number == 1 else "Customer buyer",
-            "created_by_id": service.pk,
-            "created_at": created_at,
-            # A change came in writing; revision 1's order says (None here).
-            "documented_statement": None if number == 1 else True,
-            "submitted_by_id": service.pk if submitted else None,
-            "submitted_at": created_at + timedelta(minutes=20) if submitted else None,
-        },
-        user=service,
-        when=created_at,
-    )
-    requirements = []
-    if submitted:
-        for question in questions:
-            if question.key not in answers:
-                continue
-            requirements.append(
-                ctx.add(
-                    Requirement,
-                    {
-                        "requirement_set_id": revision["id"],
-                        "question_id": question.pk,
-                        "key": question.key,
-                        "statement": question.label,
-                        "value": answers[question.key],
-                        "category": question.category,
-                        "discipline_id": question.discipline_id,
-                        "source": Requirement.Source.FORM,
-                        "position": question.position,
-                        "created_by_id": service.pk,
-                    },
-                    user=service,
-                    when=revision["submitted_at"],
-                )
-            )
-    return revision, requirements
 
 
 def _review(
@@ -303,7 +245,7 @@ def order_add(
     age = ctx.now - created_at
     weights = RECENT_STATES if age.days < RECENT_DAYS else OLD_STATES
     state = state or rnd.choices([s for s, _ in weights], [w for _, w in weights])[0]
-    version, questions = rnd.choice(ctx.versions)
+    version, _questions = version_pick(ctx.versions, ctx.line_sections, rnd, serial)
     customer = rnd.choice(ctx.customers)
     service = ctx.users["service"]
     number_value = ctx.numbers.pop()
@@ -346,7 +288,10 @@ def order_add(
         "value": None,
         "value_currency": "",
     }
-    answers = answers_for(questions, rnd, serial)
+    outer, groups = ctx.line_sections[version.pk]
+    worth = frozenset({version.value_question, version.value_quantity_question})
+    answers = answers_for(outer, rnd, serial, always=worth)
+    line_answers_add(answers, groups, rnd, serial, always=worth)
     if submitted:
         value_set(order, version, answers)
     first_state = {
@@ -355,12 +300,12 @@ def order_add(
         "in_review": "submitted",
         "rejected": "rejected",
     }.get(state, "accepted")
-    rev1, reqs1 = _revision(
+    rev1, reqs1 = revision_add(
         ctx,
         order=order,
         number=1,
         answers=answers,
-        questions=questions,
+        version=version,
         created_at=created_at,
         submitted=submitted,
         state=first_state,
@@ -432,20 +377,20 @@ def order_add(
                 record=_communication,
             )
         if state.startswith("change"):
-            changed = dict(answers)
-            key = next((q.key for q in questions if q.kind == "integer"), None)
-            if key:
+            changed = line_changed(answers, groups, rnd) or dict(answers)
+            key = next((q.key for q in outer if q.kind == "integer"), None)
+            if key and not groups:
                 changed[key] = (changed.get(key) or 1) + rnd.randint(1, 50)
             started_at = _later(ctx, closed, hours=rnd.randint(24, 480))
             decided = state == "change_accepted"
             # The value follows the latest submitted revision, as on submit.
             value_set(order, version, changed)
-            rev2, reqs2 = _revision(
+            rev2, reqs2 = revision_add(
                 ctx,
                 order=order,
                 number=2,
                 answers=changed,
-                questions=questions,
+                version=version,
                 created_at=started_at,
                 submitted=True,
                 state="accepted" if decided else "submitted",

@@ -1,11 +1,20 @@
 """Signatures for seed_scale's decisions, made as reviews.services makes them."""
 
+from typing import Any
+
 from devtools.scale.confirmations import confirmation_instance
 from devtools.scale.context import Context
-from orders.models import Customer, Discipline, Order
-from requirements.models import Requirement, RequirementSet
 from reviews import signing
-from reviews.models import Assessment, Decision, Signature
+from reviews.models import Signature
+
+
+class _Row:
+    """A row about to be COPYed, read as the instance signing reads (its fields as
+    attributes, pk its id)."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.__dict__.update(row)
+        self.pk = row.get("id")
 
 
 def sign(
@@ -23,38 +32,35 @@ def sign(
     reviews.decision_final.signature_append does.
 
     The rows are not in the database until their batch is COPYed, so they become
-    unsaved model instances with the relations the content reads; the content comes
-    from signing.rows_content and every other field from signing.new_signature_fields,
-    so the hashes are the service's."""
-    users = {u.pk: u for u in ctx.users.values()}
-    disciplines = {
-        pk: Discipline(pk=pk, slug=slug) for pk, slug in ctx.discipline_slugs.items()
-    }
-    questions = {
-        q.pk: q for _, version_questions in ctx.versions for q in version_questions
-    }
-    by_id: dict[int, Requirement] = {}
+    plain objects with the row's fields as attributes and the relations the content
+    reads (model instances would cost more than the rest of the order together); the
+    content comes from signing.rows_content and every other field from
+    signing.new_signature_fields, so the hashes are the service's."""
+    users = ctx.users_by_pk
+    disciplines = ctx.disciplines
+    questions = ctx.questions
+    by_id: dict[int, Any] = {}
     for row in requirements:
-        requirement = Requirement(**row)
+        requirement = _Row(row)
         requirement.discipline = disciplines[row["discipline_id"]]
         requirement.question = questions.get(row["question_id"])
         by_id[row["id"]] = requirement
     assessed = []
     for row in assessments:
-        assessment = Assessment(**row)
+        assessment = _Row(row)
         assessment.requirement = by_id[row["requirement_id"]]
         assessment.discipline = disciplines[row["discipline_id"]]
         assessment.assessed_by = users.get(row["assessed_by_id"])
         assessed.append(assessment)
-    signed_order = Order(**order)
-    signed_order.customer = Customer(
-        pk=customer[0], account_code=customer[1], name=customer[2]
+    signed_order = _Row(order)
+    signed_order.customer = _Row(
+        {"id": customer[0], "account_code": customer[1], "name": customer[2]}
     )
-    signed_revision = RequirementSet(**revision)
+    signed_revision = _Row(revision)
     signed_revision.submitted_by = users.get(revision["submitted_by_id"])
     signed_revision.order = signed_order
     signer = users[decision["decided_by_id"]]
-    signed_decision = Decision(**decision)
+    signed_decision = _Row(decision)
     signed_decision.decided_by = signer
     content = signing.rows_content(
         signing.SignedRows(
