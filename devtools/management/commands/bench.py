@@ -330,7 +330,7 @@ class Command(BaseCommand):
         run("migrate", "--noinput", "-v0")
         self.stdout.write(
             f"Seeding {name} up to {options['orders']} orders when it has fewer "
-            "(about 10 minutes for 100,000 on 2 cores; later runs skip this) ..."
+            "(about 4 to 9 minutes for 100,000 on 2 cores; later runs skip this) ..."
         )
         started = time.monotonic()
         # The benchmark's own database grows to the size asked for, whatever an
