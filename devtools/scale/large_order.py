@@ -19,8 +19,8 @@ from orderreview.models import User
 from orders.models import Channel, Customer, Order, OrderForm
 from orders.orderforms.services import version_import
 from requirements import services as req_services
+from reviews import bulk_assessment, statutory
 from reviews import services as review_services
-from reviews import statutory
 from reviews.models import Assessment, Review, StatutoryCheck
 
 FORM_SLUG = "bench-many-lines"
@@ -156,7 +156,7 @@ def _assess_everything(review: Review, users: dict[str, User]) -> None:
     for pk, slug in slots.values_list("pk", "discipline__slug"):
         by_discipline.setdefault(slug, []).append(pk)
     for slug, ids in by_discipline.items():
-        review_services.assessments_record_can_meet(
+        bulk_assessment.assessments_record_can_meet(
             review=review, user=users[ASSESSORS[slug]], assessment_ids=ids
         )
     pending = review.statutory_checks.select_related("discipline").filter(
