@@ -21,7 +21,12 @@ from orders import services as order_services
 from orders.models import Channel, FormSection
 from requirements import change_orders, confirmations
 from requirements import services as req_services
-from requirements.models import AwarenessRule, QuoteDifference
+from requirements.models import (
+    AwarenessRule,
+    QuoteAcceptance,
+    QuoteDifference,
+    QuoteLink,
+)
 from reviews import services as review_services
 from reviews import signing
 from reviews.models import ApprovalRule, Review
@@ -212,6 +217,22 @@ def _one_of_everything_else(*, intake_version, customer, service_user) -> None:
         quote_value="250",
         order_value="400",
         discipline=discipline,
+    )
+    # A quote's customer link and an acceptance through it (saved directly: no
+    # reviewed quote here).
+    link = QuoteLink.objects.create(
+        quote=revision.order,
+        token_hash="a" * 64,
+        token_start="aaaaaa",
+        created_by=service_user,
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    QuoteAcceptance.objects.create(
+        quote=revision.order,
+        revision=revision,
+        link=link,
+        accepted_by_name="Jo Buyer",
+        accepted_at=timezone.now(),
     )
     # A statutory requirement that applies to every form, and the check a review
     # opened after it freezes.
