@@ -25,8 +25,14 @@ from orderreview import events, roles
 from orderreview.history import attribute
 from orderreview.models import User
 from orders.models import Order
-from orders.services import order_status_set, token_hash
+from orders.services import (
+    order_mapped_answers_apply,
+    order_status_set,
+    order_value_apply,
+    token_hash,
+)
 from requirements import selectors as requirement_selectors
+from requirements.models import RequirementSet
 from reviews.models import Assessment, CustomerAgreement, Decision, Review
 
 # A customer's answer cannot be dated later than now; a few minutes allow for
@@ -176,9 +182,10 @@ def agreement_answer(
 
     Agreed: the order is accepted (a change: the order's agreement now includes
     it). Declined: a first acceptance goes back to customer service as "conditions
-    declined"; a change leaves the order accepted on its last agreed revision, as
-    a rejected change does. recorded_by is None when the customer answered through
-    the portal. The caller's transaction also holds the documenting communication.
+    declined"; a change leaves the order accepted on its last agreed revision, its
+    header and value as agreed, as a rejected change does. recorded_by is None
+    when the customer answered through the portal. The caller's transaction also
+    holds the documenting communication.
     """
     answered_by_name = answered_by_name.strip()
     comment = comment.strip()
@@ -238,6 +245,9 @@ def _order_after_answer(
         status = Order.Status.ACCEPTED
         reason = f"The customer agreed to the conditions of revision {number}"
     elif requirement_selectors.revision_has_baseline(revision):
+        # As a rejected change: the header and value come back from the agreed
+        # revision (the change's submission had taken them from its answers).
+        order = agreed_header_restore(order=order, revision=revision, user=user)
         status = Order.Status.ACCEPTED
         reason = (
             f"The customer declined the conditions of change {number}: the order "
@@ -247,6 +257,19 @@ def _order_after_answer(
         status = Order.Status.CONDITIONS_DECLINED
         reason = f"The customer declined the conditions of revision {number}"
     order_status_set(order=order, status=status, user=user, reason=reason)
+
+
+def agreed_header_restore(
+    *, order: Order, revision: RequirementSet, user: User | None
+) -> Order:
+    """A change that does not take effect (rejected, or its conditions declined by
+    the customer) leaves the order as last agreed: the header facts and the value
+    its submission took from the changed answers come back from the agreed
+    revision's."""
+    agreed = requirement_selectors.diff_baseline(revision)
+    answers = {r.key: r.value for r in agreed.requirements.all()}
+    order = order_mapped_answers_apply(order=order, user=user, answers=answers)
+    return order_value_apply(order=order, user=user, answers=answers)
 
 
 def order_close_declined(*, order: Order, user: User, reason: str) -> Order:

@@ -7,11 +7,7 @@ from typing import Any
 from orderreview import events
 from orderreview.history import attribute
 from orders.models import Order
-from orders.services import (
-    order_mapped_answers_apply,
-    order_status_set,
-    order_value_apply,
-)
+from orders.services import order_status_set
 from requirements import selectors as requirement_selectors
 from requirements.models import RequirementSet
 from reviews import agreements, heads, signing
@@ -69,7 +65,9 @@ def decision_final(
     # order is still accepted, as agreed before the change was asked for.
     if not accepted and has_baseline:
         status = Order.Status.ACCEPTED
-        order = _agreed_header_restore(order=order, revision=revision, user=signer)
+        order = agreements.agreed_header_restore(
+            order=order, revision=revision, user=signer
+        )
     conditions = agreements.conditions_offered(review) if accepted else []
     token = None
     if conditions:
@@ -94,13 +92,3 @@ def decision_final(
     events.review_decided.send(
         sender=Review, review=review, decision=decision, agreement_token=token
     )
-
-
-def _agreed_header_restore(*, order: Order, revision: RequirementSet, user: Any):
-    """A rejected change leaves the order as last agreed: the header facts and the
-    value its submission took from the changed answers come back from the agreed
-    revision's."""
-    agreed = requirement_selectors.diff_baseline(revision)
-    answers = {r.key: r.value for r in agreed.requirements.all()}
-    order = order_mapped_answers_apply(order=order, user=user, answers=answers)
-    return order_value_apply(order=order, user=user, answers=answers)

@@ -4,18 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from orderreview import roles
-from orders.models import Channel, Order, Question
+from orders.models import Order
 from orders.orderforms import services as form_services
 from orders.orderforms.order_value import version_value_set
-from requirements import change_orders
-from requirements import services as req_services
-from reviews import services as review_services
 from reviews.models import Review
 from reviews.signing import canonical_json, review_content_to_sign
 from tests import factories
-from tests.conftest import _user_with_role
-from tests.money.conftest import money_version, submitted
+from tests.money.conftest import changed_money_order, money_version, submitted
 
 
 def test_submitting_sets_quantity_times_unit_price(price_version, service_user):
@@ -147,58 +142,8 @@ def test_a_rejected_change_gives_the_order_back_its_agreed_value_and_date(
 ):
     """The order's value and requested date follow a submitted change order; when
     the change is rejected the order holds what was agreed before it."""
-    version = money_version(publish=False)
-    factories.QuestionFactory(
-        version=version,
-        key="due",
-        label="Due date",
-        kind=Question.Kind.DATE,
-        maps_to=Question.MapsTo.REQUESTED_DATE,
-        position=4,
-    )
-    version = factories.publish_version(version)
-    answers = {
-        "part": "P-1",
-        "quantity": "2",
-        "unit_price": {"amount": "10", "currency": "EUR"},
-        "due": "2027-03-01",
-    }
-    revision = submitted(version, service_user, answers)
-    disciplines = {a.discipline for a in revision.review.assessments.all()}
-    everyone = _user_with_role("allround", roles.REVIEWER, disciplines=disciplines)
-
-    def decide(review, outcome, reasons=""):
-        for assessment in review.assessments.filter(verdict=""):
-            review_services.assessment_record(
-                assessment=assessment,
-                user=everyone,
-                verdict="can_meet",
-                note="",
-                version=assessment.version,
-            )
-        review_services.decision_sign(
-            review=review,
-            signer=approver,
-            outcome=outcome,
-            reasons=reasons,
-            password=factories.TEST_PASSWORD,
-        )
-
-    decide(revision.review, "accept")
-    order = revision.order
-    draft = change_orders.change_order_start(
-        order=order,
-        user=service_user,
-        reason="Bigger run",
-        channel=Channel.EMAIL,
-        requested_by="Jo",
-    )
-    draft = req_services.revision_answers_save(
-        revision=draft,
-        user=service_user,
-        answers={**draft.answers, "quantity": "50", "due": "2027-01-15"},
-    )
-    change = req_services.revision_submit(revision=draft, user=service_user)
+    change, decide = changed_money_order(service_user, approver)
+    order = change.order
     order.refresh_from_db()
     assert order.value == Decimal("500.00")
     assert str(order.requested_date) == "2027-01-15"
