@@ -105,13 +105,17 @@ def quote_acceptances_of(quote: Order) -> list[QuoteAcceptance]:
     )
 
 
+def _being_reviewed(quote: Order) -> str:
+    return (
+        f"Quote {quote.number} is not ready to be accepted: it is being "
+        "reviewed. Please ask us for the current quote."
+    )
+
+
 def _not_offered(quote: Order) -> str:
     """Why the quote cannot be offered for acceptance now ("" when it can)."""
     if quote.status != Order.Status.ACCEPTED or quote.change_in_review:
-        return (
-            f"Quote {quote.number} is not ready to be accepted: it is being "
-            "reviewed. Please ask us for the current quote."
-        )
+        return _being_reviewed(quote)
     if quote.quote_expired(timezone.localdate()):
         return (
             f"Quote {quote.number} expired on {quote.valid_until:%Y-%m-%d}. "
@@ -123,17 +127,23 @@ def _not_offered(quote: Order) -> str:
 def quote_acceptance_refusal(quote: Order, revision_number: int | None) -> str:
     """Why the customer cannot accept this revision of the quote ("" when they
     can): the quote is not reviewed and accepted by us, it expired, a newer
-    revision exists, or this revision is already accepted."""
+    revision is in review, the customer read another revision than the one on
+    offer, or this revision is already accepted.
+
+    On offer is the last revision our review accepted (and whose conditions, if
+    any, the customer agreed): a later draft, a rejected renewal or change, or a
+    change whose conditions the customer declined leaves it on offer, as it
+    leaves the quote accepted on it. A later revision in review (submitted, or
+    accepted while the customer's answer to its conditions is awaited) does not:
+    what is offered may be about to change."""
     if refusal := _not_offered(quote):
         return refusal
+    # A later revision in review is known by the quote's change_in_review
+    # (_not_offered); drafts, rejected and declined ones leave the offer as it is.
     reviewed = quote_reviewed_revision(quote)
-    latest = quote.revisions.order_by("-number").values_list("number", flat=True)
-    newest = latest.first()
-    if (
-        reviewed is None
-        or reviewed.number != revision_number
-        or newest != (revision_number)
-    ):
+    if reviewed is None:
+        return _being_reviewed(quote)
+    if reviewed.number != revision_number:
         return (
             f"A newer revision of quote {quote.number} exists: reload the page and "
             "read it before accepting."
