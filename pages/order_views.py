@@ -36,6 +36,7 @@ from orders.forms import (
 from orders.models import Order, OrderForm, PortalLink
 from orders.uploads import stored_upload_path
 from pages import selectors as page_selectors
+from pages.link_pages import links_page
 from pages.quote_forms import QuoteNumberForm
 from requirements import selectors as req_selectors
 from requirements import services as req_services
@@ -393,43 +394,28 @@ NEW_LINK_SESSION_KEY = "portal_link_new"
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(CS)
 def portal_link(request: HttpRequest, number: str) -> HttpResponse:
-    """Create or revoke portal links. The token is shown once: only its hash is kept
-    with the link; between the creating POST and the page that shows it, it waits in
-    the session (popped by that GET)."""
+    """Create or revoke portal links (pages.link_pages: the token is shown once)."""
     order = order_or_404(number)
-    form = PortalLinkForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "revoke":
-                link = get_object_or_404(
-                    PortalLink, pk=request.POST.get("link"), order=order
-                )
-                services.portal_link_revoke(link=link, user=request.user)
-                messages.success(request, "Link revoked: it no longer opens the order.")
-                return redirect("orders:portal_link", number=order.number)
-            if form.is_valid():
-                _link, token = services.portal_link_create(
-                    order=order, user=request.user, label=form.cleaned_data["label"]
-                )
-                request.session[NEW_LINK_SESSION_KEY] = [order.number, token]
-                return redirect("orders:portal_link", number=order.number)
-        except (ValidationError, ValueError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    new_url = None
-    pending = (
-        request.session.pop(NEW_LINK_SESSION_KEY, None)
-        if request.method == "GET"
-        else None
+
+    def revoke(pk: str | None) -> None:
+        link = get_object_or_404(PortalLink, pk=pk, order=order)
+        services.portal_link_revoke(link=link, user=request.user)
+
+    return links_page(
+        request,
+        number=order.number,
+        form=PortalLinkForm(request.POST if request.method == "POST" else None),
+        page="orders:portal_link",
+        opened_by="orders:portal",
+        session_key=NEW_LINK_SESSION_KEY,
+        revoke=revoke,
+        revoked="Link revoked: it no longer opens the order.",
+        create=lambda label: services.portal_link_create(
+            order=order, user=request.user, label=label
+        ),
+        template="orders/portal_link.html",
+        context=lambda: {
+            "order": order,
+            "links": selectors.portal_links_for_order(order),
+        },
     )
-    if pending and pending[0] == order.number:
-        new_url = request.build_absolute_uri(
-            reverse("orders:portal", args=[pending[1]])
-        )
-    context = {
-        "order": order,
-        "form": form,
-        "links": selectors.portal_links_for_order(order),
-        "new_url": new_url,
-        "now": timezone.now(),
-    }
-    return render(request, "orders/portal_link.html", context)

@@ -2,12 +2,9 @@
 the public page where the customer, through a link, accepts the quote or asks
 for changes."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from orderreview import roles
@@ -15,6 +12,7 @@ from orderreview.forms import form_errors_add
 from orderreview.roles import role_required
 from orders.models import Order
 from orders.public import public_page
+from pages.link_pages import links_page
 from pages.order_views import order_or_404
 from pages.quote_pdf import QuotePdf, quote_pdf, quote_value
 from pages.quote_portal import quote_changes_request
@@ -55,47 +53,33 @@ def quote_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(roles.CUSTOMER_SERVICE)
 def quote_link(request: HttpRequest, number: str) -> HttpResponse:
-    """Create or revoke the quote's customer links. The token is shown once: only
-    its hash is kept; between the creating POST and the page showing it, it waits
-    in the session (popped by that GET)."""
+    """Create or revoke the quote's customer links (pages.link_pages: the token is
+    shown once)."""
     quote = _quote_or_404(number)
-    form = QuoteLinkForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "revoke":
-                link = get_object_or_404(
-                    QuoteLink, pk=request.POST.get("link") or None, quote=quote
-                )
-                quote_portal.quote_link_revoke(link=link, user=request.user)
-                messages.success(request, "Link revoked: it no longer opens the quote.")
-                return redirect("orders:quote_link", number=quote.number)
-            if form.is_valid():
-                _link, token = quote_portal.quote_link_create(
-                    quote=quote, user=request.user, label=form.cleaned_data["label"]
-                )
-                request.session[NEW_LINK_SESSION_KEY] = [quote.number, token]
-                return redirect("orders:quote_link", number=quote.number)
-        except (ValidationError, ValueError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    new_url = None
-    pending = (
-        request.session.pop(NEW_LINK_SESSION_KEY, None)
-        if request.method == "GET"
-        else None
+
+    def revoke(pk: str | None) -> None:
+        link = get_object_or_404(QuoteLink, pk=pk or None, quote=quote)
+        quote_portal.quote_link_revoke(link=link, user=request.user)
+
+    return links_page(
+        request,
+        number=quote.number,
+        form=QuoteLinkForm(request.POST if request.method == "POST" else None),
+        page="orders:quote_link",
+        opened_by="orders:quote_portal",
+        session_key=NEW_LINK_SESSION_KEY,
+        revoke=revoke,
+        revoked="Link revoked: it no longer opens the quote.",
+        create=lambda label: quote_portal.quote_link_create(
+            quote=quote, user=request.user, label=label
+        ),
+        template="orders/quote_link.html",
+        context=lambda: {
+            "quote": quote,
+            "links": quote_portal.quote_links_of(quote),
+            "acceptances": quote_portal.quote_acceptances_of(quote),
+        },
     )
-    if pending and pending[0] == quote.number:
-        new_url = request.build_absolute_uri(
-            reverse("orders:quote_portal", args=[pending[1]])
-        )
-    context = {
-        "quote": quote,
-        "form": form,
-        "links": quote_portal.quote_links_of(quote),
-        "acceptances": quote_portal.quote_acceptances_of(quote),
-        "new_url": new_url,
-        "now": timezone.now(),
-    }
-    return render(request, "orders/quote_link.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

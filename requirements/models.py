@@ -7,7 +7,14 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from orderreview import textlimits
-from orders.models import Channel, Discipline, Order, Question, RequirementCategory
+from orders.models import (
+    Channel,
+    CustomerLink,
+    Discipline,
+    Order,
+    Question,
+    RequirementCategory,
+)
 
 
 class RequirementSet(models.Model):
@@ -400,32 +407,12 @@ class QuoteDifference(models.Model):
         return bool(self.resolution)
 
 
-class QuoteLink(models.Model):
+class QuoteLink(CustomerLink):
     """A link that shows one quote to the customer, who may accept it or ask for
-    changes, without an account. As with an intake portal link, only a SHA-256 of
-    the random token is stored; the token is shown once, to its creator."""
+    changes, without an account (token kept as for an intake portal link)."""
 
     quote = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    token_start = models.CharField(max_length=8, blank=True, editable=False)
-    label = models.CharField(max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Quote link for {self.quote_id} (expires {self.expires_at:%Y-%m-%d})"

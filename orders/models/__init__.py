@@ -9,7 +9,7 @@ from orders.models.forms import (
     Question,
     RequirementCategory,
 )
-from orders.models.orders import Channel, Customer, Order, PortalLink
+from orders.models.orders import Channel, Customer, CustomerLink, Order, PortalLink
 
 # Defined beside its pages (orders.regulations); imported here so Django registers
 # it with the orders app.
@@ -18,6 +18,7 @@ from orders.regulations.models import StatutoryRequirement
 __all__ = [
     "Channel",
     "Customer",
+    "CustomerLink",
     "Discipline",
     "FormSection",
     "Order",

@@ -263,17 +263,12 @@ class Order(models.Model):
         return self.get_status_display()
 
 
-class PortalLink(models.Model):
-    """A link that lets a customer fill in one draft order without an account.
+class CustomerLink(models.Model):
+    """A link sent to a customer who has no account (an intake portal link; a quote
+    link, requirements.QuoteLink). Only a SHA-256 of the random token is stored:
+    whoever reads the database (or a backup) cannot use a link. The token itself is
+    shown once, to the staff member who creates it."""
 
-    Only a SHA-256 of the random token is stored: whoever reads the database (or a
-    backup) cannot use a link. The token itself is shown once, to the staff member
-    who creates it.
-    """
-
-    order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="portal_links"
-    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -288,15 +283,24 @@ class PortalLink(models.Model):
         blank=True,
         related_name="+",
     )
-    used_at = models.DateTimeField(null=True, blank=True)
     # What tells the rows apart: a label the creator gives ("sent to Jo, buyer") and
     # the token's first characters (too few to guess the rest from).
     label = models.CharField(max_length=100, blank=True)
     token_start = models.CharField(max_length=8, blank=True, editable=False)
-    history = HistoricalRecords()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
+
+
+class PortalLink(CustomerLink):
+    """A link that lets a customer fill in one draft order without an account."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="portal_links"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Portal link for {self.order_id} (expires {self.expires_at:%Y-%m-%d})"

@@ -42,19 +42,24 @@ def assert_as_agreed(order: Order) -> None:
     assert str(order.requested_date) == "2027-03-01"
 
 
-def test_declined_by_phone_gives_the_order_back_its_agreed_value_and_date(
-    conditional_change, service_user
-):
+def by_phone(user, state: str, comment: str = "") -> None:
+    """The customer's answer as customer service record it."""
     customer_answer_record(
         agreement=CustomerAgreement.objects.get(state="pending"),
-        state="declined",
+        state=state,
         answered_by_name="Jo Buyer",
         answered_via="phone",
         answered_at=timezone.now(),
-        comment="We need them in January",
-        recorded_by=service_user,
+        comment=comment,
+        recorded_by=user,
         note="Jo called back.",
     )
+
+
+def test_declined_by_phone_gives_the_order_back_its_agreed_value_and_date(
+    conditional_change, service_user
+):
+    by_phone(service_user, "declined", "We need them in January")
     assert_as_agreed(conditional_change)
 
 
@@ -70,16 +75,7 @@ def test_declined_through_the_portal_gives_the_order_back_its_agreed_value_and_d
 
 
 def test_agreed_keeps_the_changes_value_and_date(conditional_change, service_user):
-    customer_answer_record(
-        agreement=CustomerAgreement.objects.get(state="pending"),
-        state="agreed",
-        answered_by_name="Jo Buyer",
-        answered_via="phone",
-        answered_at=timezone.now(),
-        comment="",
-        recorded_by=service_user,
-        note="Jo agreed.",
-    )
+    by_phone(service_user, "agreed")
     order = conditional_change
     order.refresh_from_db()
     assert req_selectors.last_accepted_revision(order).number == 2
