@@ -377,6 +377,33 @@ def quote_validity_set(
     return quote
 
 
+def quote_validity_restore(
+    *, quote: Order, agreed_at: datetime.datetime, user: User | None
+) -> Order:
+    """A change of a quote that does not take effect (a rejected renewal, declined
+    conditions) leaves the quote valid as long as it was when the revision last
+    agreed was submitted: a renewal (requirements.quotes.quote_renew) moves the date
+    before its new revision is reviewed, so a rejected one must move it back, even
+    into the past. Called inside the decision's transaction."""
+    agreed_until = (
+        quote.history.filter(history_date__lte=agreed_at)
+        .order_by("-history_date", "-history_id")
+        .values_list("valid_until", flat=True)
+        .first()
+    )
+    if agreed_until is None or agreed_until == quote.valid_until:
+        return quote
+    quote = Order.objects.select_for_update().get(pk=quote.pk)
+    quote.valid_until = agreed_until
+    attribute(
+        quote,
+        user=user,
+        reason=f"The change was not taken: valid until {agreed_until:%Y-%m-%d} again",
+    )
+    quote.save(update_fields=["valid_until", "updated_at"])
+    return quote
+
+
 def order_mark_submitted(
     *, order: Order, user: User | None, has_baseline: bool = False
 ) -> Order:

@@ -29,6 +29,7 @@ from orders.services import (
     order_mapped_answers_apply,
     order_status_set,
     order_value_apply,
+    quote_validity_restore,
     token_hash,
 )
 from requirements import selectors as requirement_selectors
@@ -265,11 +266,16 @@ def agreed_header_restore(
     """A change that does not take effect (rejected, or its conditions declined by
     the customer) leaves the order as last agreed: the header facts and the value
     its submission took from the changed answers come back from the agreed
-    revision's."""
+    revision's, and a quote's validity date from when that revision was agreed."""
     agreed = requirement_selectors.diff_baseline(revision)
     answers = {r.key: r.value for r in agreed.requirements.all()}
     order = order_mapped_answers_apply(order=order, user=user, answers=answers)
-    return order_value_apply(order=order, user=user, answers=answers)
+    order = order_value_apply(order=order, user=user, answers=answers)
+    if order.is_quote:
+        order = quote_validity_restore(
+            quote=order, agreed_at=agreed.submitted_at, user=user
+        )
+    return order
 
 
 def order_close_declined(*, order: Order, user: User, reason: str) -> Order:

@@ -81,3 +81,36 @@ def test_a_renewal_in_review_withdraws_the_offer_with_a_message(
         )
     assert refusal in accept_through_the_page(client, link_token)
     assert quote_portal.quote_acceptances_of(reviewed_quote) == []
+
+
+def test_a_rejected_renewal_gives_the_quote_back_its_earlier_validity(
+    client, reviewed_quote, service_user, team, approver, link_token
+):
+    """The renewal moved the date before its review; the reviewers' rejection must
+    not leave the old revision on offer until the date they refused."""
+    agreed_until = reviewed_quote.valid_until
+    renewal = renew(reviewed_quote, service_user)
+    reviewed_quote.refresh_from_db()
+    assert reviewed_quote.valid_until == valid_until(60)
+    assess_all(renewal.review, team, verdict="cannot_meet")
+    sign(renewal.review, approver, outcome="reject", reasons="No capacity now")
+    reviewed_quote.refresh_from_db()
+    assert reviewed_quote.valid_until == agreed_until
+    reasons = reviewed_quote.history.values_list("history_change_reason", flat=True)
+    assert (
+        f"The change was not taken: valid until {agreed_until:%Y-%m-%d} again"
+        in reasons
+    )
+    url = reverse("orders:quote_portal", args=[link_token])
+    shown = f"valid until {agreed_until.day} {agreed_until:%B %Y}"
+    assert shown in client.get(url).content.decode()
+
+
+def test_an_agreed_renewal_keeps_its_new_validity(
+    reviewed_quote, service_user, team, approver
+):
+    renewal = renew(reviewed_quote, service_user)
+    assess_all(renewal.review, team)
+    sign(renewal.review, approver)
+    reviewed_quote.refresh_from_db()
+    assert reviewed_quote.valid_until == valid_until(60)
