@@ -87,8 +87,9 @@ def _file_question(revision: RequirementSet, key: str, line: str | None) -> Ques
                 ]
             }
         )
-    if line is not None and lines.line_sections_of(revision.answers).get(line) != (
-        question.section if repeating else None
+    if line is not None and (
+        not repeating
+        or lines.line_sections_of(revision.answers).get(line) != question.section
     ):
         raise Http404(
             f"The draft has no line {line[:20]} with the question {key}: "

@@ -212,3 +212,17 @@ def entry_answer_set(
         for name in answers.get(LINES) or {}
     }
     return result
+
+
+def answer_items(answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Every answer of a revision by the key its requirement has: the questions
+    asked once by their key, each line's by "L2.drawing" (for whatever looks at
+    every stored value, such as the files a revision names)."""
+    items = [(k, v) for k, v in answers.items() if not str(k).startswith("@")]
+    for name in answers.get(LINES) or {}:
+        for entry in entries_of(answers, name):
+            items.extend(
+                (requirement_key(entry["line"], key), value)
+                for key, value in entry["answers"].items()
+            )
+    return items

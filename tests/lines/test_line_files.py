@@ -262,3 +262,28 @@ def test_each_lines_file_is_a_requirement_signed_by_name_and_sha256(
     assert url in record
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_drafts_line_file_is_among_the_files_its_order_names(
+    service_user, file_lines_draft
+):
+    """Backup checks and disposal see a line's file before any requirement
+    names it."""
+    from audit.disposal_plan import order_files
+    from audit.restored_files import referenced_files
+
+    answers = {
+        **file_lines_draft.answers,
+        "@lines": {
+            "Lines": [
+                {"line": "L1", "answers": {"part": "AB-1", "drawing": pdf("one.pdf")}}
+            ]
+        },
+    }
+    draft = req_services.revision_answers_save(
+        revision=file_lines_draft, user=service_user, answers=answers
+    )
+    path = draft.answers["@lines"]["Lines"][0]["answers"]["drawing"]["path"]
+    named = {f.path: f.named_by for f in order_files(draft.order)}
+    assert named[path].startswith("answer L1.drawing of ")
+    assert path in {f.path for f in referenced_files()}
