@@ -293,7 +293,7 @@ def entries_rekey(form: AnswerForm, saved: dict[str, Any]) -> None:
     if not form.is_bound:
         return
     data, files = form.data.copy(), form.files.copy()
-    renamed = False
+    moves: list[tuple[str, str]] = []
     for group in form.line_groups:
         stored = lines.entries_of(saved, group.name)
         if group.untouched or len(stored) != len(group.entries):
@@ -301,20 +301,26 @@ def entries_rekey(form: AnswerForm, saved: dict[str, Any]) -> None:
         for entry, kept in zip(group.entries, stored, strict=True):
             if entry.line == kept["line"]:
                 continue
-            old = entry_prefix(form, group.index, entry.line) + "-"
             new = entry_prefix(form, group.index, kept["line"])
-            for source in (data, files):
-                for name in [n for n in source if n.startswith(old)]:
-                    source.setlist(f"{new}-{name[len(old) :]}", source.getlist(name))
-                    del source[name]
+            moves.append((entry_prefix(form, group.index, entry.line) + "-", new + "-"))
             entry.line, entry.label = kept["line"], _label(group.section, kept["line"])
             entry.form.prefix = new
             entry.form.initial = initial_values(
                 group.section.questions, kept["answers"]
             )
             entry.form.stored_files_describe(entry.form.initial)
-            renamed = True
         data.setlist(order_name(form, group.index), [e.line for e in group.entries])
+    # Every old name is taken out before any new one is set: an entry may take
+    # the key another one was posted under.
+    for source in (data, files):
+        taken = {}
+        for old, new in moves:
+            for name in [n for n in source if n.startswith(old)]:
+                taken[new + name[len(old) :]] = source.getlist(name)
+                del source[name]
+        for name, values in taken.items():
+            source.setlist(name, values)
+    renamed = bool(moves)
     if not renamed:
         return
     form.data, form.files = data, files

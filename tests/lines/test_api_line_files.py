@@ -211,3 +211,31 @@ def test_an_entrys_error_is_named_by_its_place_in_the_list_as_sent(
     assert "answers.@lines.Lines.0" in errors
     assert "answers.@lines.Lines.1.part" in errors
     assert "answers.@lines.Lines.0.part" not in errors
+
+
+def test_a_change_orders_line_takes_its_file_at_its_own_url(
+    service_api,  # noqa: F811
+    file_lines_draft,
+    service_user,
+):
+    from orders.models import Channel
+    from requirements import change_orders
+    from requirements import services as req_services
+
+    req_services.revision_submit(revision=file_lines_draft, user=service_user)
+    change = change_orders.change_order_start(
+        order=file_lines_draft.order,
+        user=service_user,
+        reason="New drawing",
+        channel=Channel.EMAIL,
+        requested_by="Buyer",
+    )
+    url = (
+        f"{ORDERS}{change.order.number}/change-orders/{change.number}/"
+        "lines/L2/files/drawing/"
+    )
+    response = service_api.post(url, {"file": pdf("rev-b.pdf")})
+    assert response.status_code == 200, response.json()
+    assert response.json()["line"] == "L2"
+    assert entries(change)[1]["answers"]["drawing"]["name"] == "rev-b.pdf"
+    assert "drawing" not in entries(file_lines_draft)[1]["answers"]

@@ -287,3 +287,63 @@ def test_a_drafts_line_file_is_among_the_files_its_order_names(
     named = {f.path: f.named_by for f in order_files(draft.order)}
     assert named[path].startswith("answer L1.drawing of ")
     assert path in {f.path for f in referenced_files()}
+
+
+def test_the_portal_takes_a_lines_file_and_says_a_public_refusal_beside_it(
+    client, service_user, file_lines_draft, settings
+):
+    from orders import services as order_services
+
+    settings.PUBLIC_UPLOAD_MAX_KB = 1
+    _link, token = order_services.portal_link_create(
+        order=file_lines_draft.order, user=service_user
+    )
+    url = reverse("orders:portal", args=[token])
+    data = {
+        "a-po": "4500123",
+        "a-0-shown": "1",
+        "a-0-lines": ["L1", "L2"],
+        "a-0-L1-part": "AB-1",
+        "a-0-L2-part": "typed",
+        # Within the question's 2 KB, over the public 1 KB.
+        "a-0-L2-drawing": pdf("big.pdf", PDF + b"x" * 1500),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    line2 = response.context["answer_form"].line_groups[0].entries[1].form
+    assert "larger than 1 KB" in " ".join(line2.errors["drawing"])
+    kept = entries(file_lines_draft)
+    assert kept[1]["answers"] == {"part": "typed"}
+
+    data["a-0-L2-drawing"] = pdf("small.pdf")
+    assert client.post(url, data).status_code == 302
+    assert entries(file_lines_draft)[1]["answers"]["drawing"]["name"] == "small.pdf"
+
+
+def test_an_entry_shown_again_may_take_the_key_another_was_posted_under(
+    client, service_user, file_lines_draft
+):
+    """A new entry kept as L4 (L3 is a tool) and an unknown L4 kept as L5: each
+    keeps its own answers and file on the page shown again."""
+    client.force_login(service_user)
+    data = _post(
+        file_lines_draft.order,
+        ["new-x1", "L4"],
+        **{
+            "a-0-new-x1-part": "FRESH",
+            "a-0-new-x1-drawing": pdf("fresh.pdf"),
+            "a-0-L4-part": "GHOST",
+        },
+    )
+    response = client.post(_edit(file_lines_draft.order), data)
+    assert response.status_code == 200
+    group = response.context["answer_form"].line_groups[0]
+    shown = {e.line: e.form["part"].value() for e in group.entries}
+    assert shown == {"L4": "FRESH", "L5": "GHOST"}
+    kept = entries(file_lines_draft)
+    assert [(e["line"], e["answers"]["part"]) for e in kept] == [
+        ("L4", "FRESH"),
+        ("L5", "GHOST"),
+    ]
+    assert kept[0]["answers"]["drawing"]["name"] == "fresh.pdf"
+    assert "Stored: fresh.pdf" in response.content.decode()
