@@ -61,6 +61,11 @@ urlpatterns = [
         name="order_file_upload",
     ),
     path(
+        "v1/orders/<str:number>/lines/<str:line>/files/<slug:key>/",
+        uploads.OrderLineFileUpload.as_view(),
+        name="order_line_file_upload",
+    ),
+    path(
         "v1/orders/<str:number>/change-orders/",
         change_orders.ChangeOrderList.as_view(),
         name="change_order_list",
@@ -79,6 +84,12 @@ urlpatterns = [
         "v1/orders/<str:number>/change-orders/<int:revision>/files/<slug:key>/",
         change_orders.ChangeOrderFileUpload.as_view(),
         name="change_order_file_upload",
+    ),
+    path(
+        "v1/orders/<str:number>/change-orders/<int:revision>/lines/<str:line>/"
+        "files/<slug:key>/",
+        change_orders.ChangeOrderLineFileUpload.as_view(),
+        name="change_order_line_file_upload",
     ),
     path(
         "v1/communications/",

@@ -12,6 +12,7 @@ from audit.models import Disposal
 from audit.restored_files import ReferencedFile, answer_file
 from communications.models import Communication
 from orders.models import Order
+from orders.orderforms import lines
 from requirements.models import Requirement, RequirementSet
 from reviews.models import Review
 
@@ -77,7 +78,8 @@ def order_files(order: Order) -> list[ReferencedFile]:
     found: dict[str, ReferencedFile] = {}
     revisions = RequirementSet.objects.filter(order=order).order_by("number")
     for revision in revisions.only("answers", "number"):
-        for key, value in sorted((revision.answers or {}).items()):
+        answers = lines.answer_items(revision.answers or {})
+        for key, value in sorted(answers, key=lambda item: item[0]):
             named_by = f"answer {key} of {order.number} rev. {revision.number}"
             file = answer_file(value, order.number, named_by)
             if file and file.path not in found:

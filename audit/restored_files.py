@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 
 from audit.models import Disposal
 from communications.models import CatalogClaim, CommunicationAttachment
+from orders.orderforms import lines
 from orders.uploads import stored_upload_path
 from requirements.models import Requirement, RequirementSet
 
@@ -52,7 +53,7 @@ def referenced_files() -> Iterator[ReferencedFile]:
     revisions = RequirementSet.objects.select_related("order").order_by("pk")
     revisions = revisions.only("answers", "number", "order__number")
     for revision in revisions.iterator(chunk_size=CHUNK):
-        for key, value in (revision.answers or {}).items():
+        for key, value in lines.answer_items(revision.answers or {}):
             named_by = f"answer {key} of {revision.order.number} rev. {revision.number}"
             found = answer_file(value, revision.order.number, named_by)
             if found:

@@ -14,7 +14,12 @@ from orders import selectors
 from orders.forms import ContactForm, public_upload_errors, published_version
 from orders.models import OrderForm
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
-from orders.orderforms.line_form import ACTION_NAME, line_action_apply
+from orders.orderforms.line_form import (
+    ACTION_NAME,
+    entries_rekey,
+    field_owner,
+    line_action_apply,
+)
 from orders.public import public_page
 from requirements import services as req_services
 from requirements.draft_editing import (
@@ -30,9 +35,8 @@ CATALOG_REFERENCE_KEY = "catalog_request_reference"
 def _public_upload_check(form: AnswerForm, request: HttpRequest) -> bool:
     errors = public_upload_errors(request.FILES)
     for name, message in errors.items():
-        key = name.removeprefix(f"{ANSWER_PREFIX}-")
-        if key in form.fields:
-            form.add_error(key, message)
+        if owner := field_owner(form, name):
+            owner[0].add_error(owner[1], message)
     return not errors
 
 
@@ -65,13 +69,14 @@ def portal(request: HttpRequest, token: str) -> HttpResponse:
             else answers_to_keep(answer_form, revision.answers)
         )
         try:
-            req_services.portal_answers_save(
+            revision = req_services.portal_answers_save(
                 link=link, answers=answers, submit=submit and valid
             )
         except ValidationError as error:
             form_errors_add(answer_form, error)
             valid = False
         else:
+            entries_rekey(answer_form, revision.answers)
             if valid and submit:
                 return redirect("orders:portal", token=token)
             if valid:

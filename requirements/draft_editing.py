@@ -16,7 +16,7 @@ from orderreview.forms import form_errors_add
 from orders.models import Order, Question
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
 from orders.orderforms.answers import answers_to_initial
-from orders.orderforms.line_form import line_action_apply
+from orders.orderforms.line_form import entries_rekey, line_action_apply
 from requirements import selectors, services
 from requirements.models import RequirementSet
 
@@ -78,6 +78,9 @@ def answers_save(
     except ValidationError as error:  # a file the storage check refused
         form_errors_add(form, error)
         return False, revision
+    # Shown again (an error here or in another form of the page), the new entries
+    # post as the lines they were kept as.
+    entries_rekey(form, revision.answers)
     return valid, revision
 
 

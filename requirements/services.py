@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,12 +30,10 @@ from orders.models import (
 )
 from orders.orderforms import lines
 from orders.orderforms.answers import (
-    answers_typed,
-    questions_in_order,
     questions_visible,
 )
-from orders.uploads import store_upload, upload_errors
 from requirements import change_notifications, quote_differences, selectors
+from requirements.answer_storage import answers_stored
 from requirements.diff import RevisionDiff
 from requirements.models import Requirement, RequirementSet
 
@@ -46,54 +43,6 @@ STAFF_POSITION_BASE = 10_000
 
 def _blank(value: object) -> bool:
     return value is None or value == "" or value == [] or value == {}
-
-
-def _stored(
-    order: Order,
-    answers: Mapping[str, Any],
-    *,
-    public: bool = False,
-    earlier: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Answers as JSON in their typed form (5000, True; text that does not parse is
-    kept as typed), so a draft compares with a submitted revision value for value;
-    uploaded files are saved and replaced by their description. New lines get
-    their keys, counting on from every line `earlier` (the stored draft) had.
-
-    Every file is checked (its question's limits, its content, and the public
-    policy for people without an account) before any is stored, so a refused
-    file leaves nothing behind, on disk or in the database.
-    """
-    all_questions = questions_in_order(order.form_version)
-    typed = answers_typed(all_questions, answers)
-    _outer, groups = lines.split_questions(
-        all_questions, order.form_version.sections.all()
-    )
-    typed = lines.lines_stored(groups, typed, earlier or {})
-    files = {k: v for k, v in typed.items() if isinstance(v, UploadedFile)}
-    questions = {q.key: q for q in all_questions}
-    errors: dict[str, list[str]] = {}
-    for key, upload in files.items():
-        if key not in questions:
-            errors[key] = ["No question of this form takes this file."]
-            continue
-        problems = upload_errors(upload, question=questions[key], public=public)
-        if problems:
-            errors[key] = problems
-    if errors:
-        raise ValidationError(errors)
-    result: dict[str, Any] = {}
-    for key, value in typed.items():
-        if isinstance(value, UploadedFile):
-            value = store_upload(
-                order_number=order.number,
-                key=key,
-                upload=value,
-                question=questions[key],
-                public=public,
-            )
-        result[key] = value
-    return result
 
 
 def locked_draft(revision: RequirementSet) -> RequirementSet:
@@ -133,7 +82,7 @@ def revision_create(
     revision = RequirementSet(
         order=order,
         number=last + 1,
-        answers=_stored(order, answers or {}, public=public),
+        answers=answers_stored(order, answers or {}, public=public),
         reason=reason,
         channel=channel,
         requested_by=requested_by,
@@ -254,7 +203,7 @@ def revision_answers_save(
     a refused file raises ValidationError keyed by its question and stores nothing.
     """
     revision = locked_draft(revision)
-    revision.answers = _stored(
+    revision.answers = answers_stored(
         revision.order, answers, public=public, earlier=revision.answers
     )
     attribute(revision, user=user)

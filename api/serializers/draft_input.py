@@ -109,6 +109,12 @@ class FileAnswerSerializer(serializers.Serializer):
     content_type = serializers.CharField()
 
 
+class LineFileAnswerSerializer(FileAnswerSerializer):
+    """A stored file answer of one line."""
+
+    line = serializers.CharField(help_text="The line's key (L1, L2, ...).")
+
+
 def answers_shown(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers for a client: a file as its name, size and hash (never its
     path), an amount as it is, the lines with their entries' answers the same way;

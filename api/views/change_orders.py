@@ -23,6 +23,7 @@ from api.serializers.draft_input import (
     ChangeOrderCreateSerializer,
     ChangeOrderSerializer,
     ChangeOrderUpdateSerializer,
+    LineFileAnswerSerializer,
 )
 from api.views.common import (
     DETAIL_PROBLEMS,
@@ -35,7 +36,12 @@ from api.views.common import (
     problems,
 )
 from api.views.draft_answers import ANSWERS_KEY, draft_answers_update
-from api.views.uploads import KEY_PARAMETER, file_answer_store, upload_schema
+from api.views.uploads import (
+    KEY_PARAMETER,
+    LINE_PARAMETER,
+    file_answer_store,
+    upload_schema,
+)
 from orders.models import Order
 from pages.order_views import order_or_404
 from requirements import change_orders
@@ -258,3 +264,22 @@ class ChangeOrderFileUpload(APIView):
     )
     def post(self, request: Request, number: str, revision: int, key: str) -> Response:
         return file_answer_store(request, change_draft_or_409(number, revision), key)
+
+
+class ChangeOrderLineFileUpload(APIView):
+    permission_classes = [OrderAccess]
+    parser_classes = [MultiPartParser]
+
+    @upload_schema(
+        "change_orders_line_file_upload",
+        "Upload the file answering one file question of one line of a change "
+        "order's draft",
+        [ORDER_NUMBER_PARAMETER, REVISION_PARAMETER, LINE_PARAMETER, KEY_PARAMETER],
+        LineFileAnswerSerializer,
+    )
+    def post(
+        self, request: Request, number: str, revision: int, line: str, key: str
+    ) -> Response:
+        return file_answer_store(
+            request, change_draft_or_409(number, revision), key, line
+        )

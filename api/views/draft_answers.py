@@ -14,7 +14,12 @@ from rest_framework import exceptions
 
 from api.problems import Conflict
 from api.views.common import form_errors
-from api.views.line_answers import lines_errors, lines_posted, lines_shape_errors
+from api.views.line_answers import (
+    lines_errors,
+    lines_files_kept,
+    lines_posted,
+    lines_shape_errors,
+)
 from orderreview.models import User
 from orders.models import Order, OrderFormVersion, Question
 from orders.orderforms import lines
@@ -92,7 +97,7 @@ def _amount_shape_error(value: Any) -> str | None:
 
 
 def shape_errors(
-    version: OrderFormVersion, answers: dict[str, Any], known_lines: set[str]
+    version: OrderFormVersion, answers: dict[str, Any], known_lines: dict[str, str]
 ) -> dict:
     """Unknown question keys and values of the wrong JSON shape, per answer (and
     per entry of the lines); the answer form checks the values themselves."""
@@ -143,7 +148,7 @@ def merged_answer_form(
     # The stored lines: which line keys the order has, and the entries of the
     # sections not sent.
     if lines.LINES in revision.answers:
-        stored[lines.LINES] = revision.answers[lines.LINES]
+        stored[lines.LINES] = lines_files_kept(revision.answers, sent.get(lines.LINES))
     return answer_form_class(version)(
         data=answer_data(version, data, stored),
         initial=answers_to_initial(version, stored),
@@ -197,13 +202,15 @@ class AnswerUpdate:
         self.form = merged_answer_form(revision, sent, submit=self.submit)
         if self.wanted and not self.form.is_valid():
             self.errors.update(prefixed(form_errors(self.form)))
-            self.errors.update(lines_errors(self.form))
+            self.errors.update(
+                lines_errors(self.form, sent.get(lines.LINES), revision.answers)
+            )
         # The shape's message is the one to act on where both speak.
         self.errors.update(
             shape_errors(
                 revision.order.form_version,
                 sent,
-                lines.line_keys(revision.answers),
+                lines.line_sections_of(revision.answers),
             )
         )
 

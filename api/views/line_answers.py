@@ -23,6 +23,10 @@ from orders.orderforms.answers import questions_in_order
 
 FORM_PREFIX = "lines"  # line_form's prefix for an answer form without one
 ENTRY_KEYS = {"line", "answers"}
+FILE_MESSAGE = (
+    "Upload the file to the line's lines/<line>/files/<key>/ URL "
+    "(multipart/form-data); here only null, which removes it, is accepted."
+)
 
 
 def line_sections(version: OrderFormVersion) -> list[lines.LineSection]:
@@ -42,14 +46,50 @@ def _place(section: str, index: int | None = None, key: str | None = None) -> st
     return ".".join(parts)
 
 
+def _sent_entries(entries: list) -> list[tuple[int, str | None, Mapping]]:
+    """(position in the list as sent, line key or None, answers) of each entry
+    the answer form gets: objects only, a line key sent twice only once."""
+    kept: list[tuple[int, str | None, Mapping]] = []
+    seen: set[str] = set()
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        line = entry.get("line")
+        if isinstance(line, str) and lines.LINE_KEY_RE.match(line):
+            if line in seen:
+                continue
+            seen.add(line)
+        else:
+            line = None
+        answers = entry.get("answers")
+        kept.append((position, line, answers if isinstance(answers, Mapping) else {}))
+    return kept
+
+
+def _line_error(line: object, name: str, known: Mapping[str, str]) -> str | None:
+    """Why this sent line key names no entry of the section `name`, or None."""
+    if not isinstance(line, str) or line not in known:
+        return (
+            f"This order has no line {str(line)[:20]!r}; leave out "
+            '"line" for a new line.'
+        )
+    if known[line] != name:
+        return (
+            f"Line {line} is an entry of {known[line][:80]}, not of {name[:80]}; "
+            'leave out "line" for a new line.'
+        )
+    return None
+
+
 def lines_shape_errors(
     version: OrderFormVersion,
     sent: Any,
-    known: set[str],
+    known: Mapping[str, str],
     shape_error: Callable[[Question, Any], str | None],
 ) -> dict[str, list[str]]:
     """What in the sent "@lines" can be no entry of the version's sections: the
-    answer form checks the values themselves. known: the order's line keys."""
+    answer form checks the values themselves. known: the order's line keys, each
+    with the name of the section it is an entry of."""
     if not isinstance(sent, Mapping):
         return {
             f"answers.{lines.LINES}": [
@@ -58,6 +98,9 @@ def lines_shape_errors(
         }
     sections = {group.name: group for group in line_sections(version)}
     errors: dict[str, list[str]] = {}
+    # A line is one entry of the whole order: sent twice is twice, whichever
+    # sections name it.
+    seen: set[str] = set()
     for name in sorted(sent, key=str):
         group = sections.get(name)
         if group is None:
@@ -67,8 +110,15 @@ def lines_shape_errors(
         if not isinstance(entries, list):
             errors[_place(name)] = ['Send a list of {"line", "answers"} entries.']
             continue
+        if too_many := (
+            len(entries) > group.section.max_entries
+            and lines.count_problem(group.section, len(entries), complete=False)
+        ):
+            # Refused before any entry is looked at: a list of thousands is
+            # one error, not thousands.
+            errors[_place(name)] = [too_many]
+            continue
         questions = {question.key: question for question in group.questions}
-        seen: set[str] = set()
         for index, entry in enumerate(entries):
             if not isinstance(entry, Mapping) or not set(entry) <= ENTRY_KEYS:
                 errors[_place(name, index)] = [
@@ -78,11 +128,8 @@ def lines_shape_errors(
                 continue
             line = entry.get("line")
             if line is not None:
-                if not isinstance(line, str) or line not in known:
-                    errors[_place(name, index, "line")] = [
-                        f"This order has no line {str(line)[:20]!r}; leave out "
-                        '"line" for a new line.'
-                    ]
+                if message := _line_error(line, name, known):
+                    errors[_place(name, index, "line")] = [message]
                 elif line in seen:
                     errors[_place(name, index, "line")] = [
                         f"Line {line} is sent twice."
@@ -100,13 +147,18 @@ def lines_shape_errors(
                     errors[_place(name, index, str(key)[:80])] = [
                         f"There is no such question in {name}."
                     ]
-                elif question.kind == Question.Kind.FILE:
-                    errors[_place(name, index, key)] = [
-                        "A file cannot be sent as a line's answer here."
-                    ]
+                elif question.kind == Question.Kind.FILE and answers[key] is not None:
+                    errors[_place(name, index, key)] = [FILE_MESSAGE]
                 elif message := shape_error(question, answers[key]):
                     errors[_place(name, index, key)] = [message]
     return errors
+
+
+def _entries(sent: Any, stored: Mapping[str, Any], name: str) -> list:
+    """The entries of one section the answer form is bound to: those sent, or
+    the stored ones when the section was not sent."""
+    entries = sent.get(name) if isinstance(sent, Mapping) else None
+    return entries if isinstance(entries, list) else lines.entries_of(stored, name)
 
 
 def lines_posted(
@@ -119,35 +171,69 @@ def lines_posted(
     fresh = 0
     for index, group in enumerate(line_sections(version)):
         base = f"{FORM_PREFIX}-{index}"
-        entries = sent.get(group.name) if isinstance(sent, Mapping) else None
-        if not isinstance(entries, list):
-            entries = lines.entries_of(stored, group.name)
         keys = []
-        for entry in entries:
-            if not isinstance(entry, Mapping):
-                continue
-            line = entry.get("line")
-            if not isinstance(line, str) or not lines.LINE_KEY_RE.match(line):
+        for _position, line, answers in _sent_entries(
+            _entries(sent, stored, group.name)
+        ):
+            if line is None:
                 fresh += 1
                 line = f"{lines.NEW_PREFIX}{fresh}"
             keys.append(line)
-            answers = entry.get("answers")
-            for key, value in (answers if isinstance(answers, Mapping) else {}).items():
+            for key, value in answers.items():
                 data[f"{base}-{line}-{key}"] = value
         data[f"{base}-shown"] = "1"
         data[f"{base}-lines"] = keys
     return data
 
 
-def lines_errors(form: AnswerForm) -> dict[str, list[str]]:
-    """The entries' own errors, each named by its place in the body."""
+def lines_errors(
+    form: AnswerForm, sent: Any = None, stored: Mapping[str, Any] | None = None
+) -> dict[str, list[str]]:
+    """The entries' own errors, each named by its place in the body: the entry's
+    position in the list as sent (sent and stored as given to lines_posted)."""
     errors: dict[str, list[str]] = {}
     for group in form.line_groups:
         said = [e for e in group.errors if not e.endswith(line_form.ENTRY_PROBLEM)]
         if said:
             errors[_place(group.name)] = said
+        positions = [
+            position
+            for position, _line, _answers in _sent_entries(
+                _entries(sent, stored or {}, group.name)
+            )
+        ]
         for index, entry in enumerate(group.entries):
+            place_index = positions[index] if index < len(positions) else index
             for key, messages in entry.form.errors.items():
-                place = _place(group.name, index, None if key == "__all__" else key)
+                place = _place(
+                    group.name, place_index, None if key == "__all__" else key
+                )
                 errors.setdefault(place, []).extend(messages)
     return errors
+
+
+def lines_files_kept(stored: Mapping[str, Any], sent: Any) -> dict[str, Any]:
+    """The stored "@lines" as the entries' initial values: a line's stored file
+    rides there (a file cannot travel in JSON) and is kept unless the line is sent
+    with that answer null."""
+    removed: dict[str, set[str]] = {}
+    for entries in (sent if isinstance(sent, Mapping) else {}).values():
+        for _position, line, answers in _sent_entries(
+            entries if isinstance(entries, list) else []
+        ):
+            if line is not None:
+                removed[line] = {str(k) for k, v in answers.items() if v is None}
+    return {
+        name: [
+            {
+                "line": entry["line"],
+                "answers": {
+                    key: value
+                    for key, value in entry["answers"].items()
+                    if key not in removed.get(entry["line"], set())
+                },
+            }
+            for entry in lines.entries_of(stored, name)
+        ]
+        for name in stored.get(lines.LINES) or {}
+    }

@@ -36,6 +36,7 @@ from api.views.draft_answers import (
 from api.views.line_answers import lines_errors
 from orders.forms import DOCUMENTED, UNDOCUMENTED, OrderHeaderForm
 from orders.models import Order
+from orders.orderforms import lines
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
 from orders.orderforms.answers import answers_to_initial
 from pages.order_views import order_or_404
@@ -90,9 +91,9 @@ def draft_create(request: Request) -> Response:
         )
         if not answer_form.is_valid():
             errors.update(_answer_errors(answer_form))
-            errors.update(lines_errors(answer_form))
+            errors.update(lines_errors(answer_form, answers.get(lines.LINES)))
         # The shape's message is the one to act on where both speak.
-        errors.update(shape_errors(version, answers, set()))
+        errors.update(shape_errors(version, answers, {}))
     if errors:
         raise exceptions.ValidationError(errors)
     with transaction.atomic():
@@ -145,7 +146,10 @@ class OrderSubmit(APIView):
         )
         if not answer_form.is_valid():
             raise exceptions.ValidationError(
-                {**_answer_errors(answer_form), **lines_errors(answer_form)}
+                {
+                    **_answer_errors(answer_form),
+                    **lines_errors(answer_form, None, revision.answers),
+                }
             )
         req_services.revision_submit(revision=revision, user=request.user)
         return order_response(order)

@@ -16,7 +16,11 @@ from rest_framework.views import APIView
 
 from api.permissions import OrderAccess
 from api.problems import TooLarge
-from api.serializers.draft_input import FileAnswerSerializer, FileUploadSerializer
+from api.serializers.draft_input import (
+    FileAnswerSerializer,
+    FileUploadSerializer,
+    LineFileAnswerSerializer,
+)
 from api.views.common import (
     ORDER_NUMBER_PARAMETER,
     WRITE_PROBLEMS,
@@ -25,7 +29,8 @@ from api.views.common import (
 )
 from api.views.draft_answers import not_a_draft
 from orders.models import Question
-from orders.orderforms.answer_form import answer_form_class
+from orders.orderforms import lines
+from orders.orderforms.answer_fields import field_for
 from orders.uploads import DEFAULT_MAX_FILE_SIZE_KB
 from pages.order_views import order_or_404
 from requirements import services as req_services
@@ -46,7 +51,7 @@ UPLOAD_PROBLEMS = {
     **WRITE_PROBLEMS,
     **problems(
         s400="No file, a file the question refuses, or not a file question",
-        s404="No such order, or no question with this key",
+        s404="No such order, no question with this key, or no such line",
         s409="The order (or change order) is no longer a draft",
         s413="The body is larger than the question's file limit",
         s415="Not sent as multipart/form-data",
@@ -54,8 +59,11 @@ UPLOAD_PROBLEMS = {
 }
 
 
-def _file_question(revision: RequirementSet, key: str) -> Question:
-    question = revision.order.form_version.questions.filter(key=key).first()
+def _file_question(revision: RequirementSet, key: str, line: str | None) -> Question:
+    """The file question the URL names: one asked once, or (line given) one of the
+    repeating section the draft's line is an entry of."""
+    version = revision.order.form_version
+    question = version.questions.filter(key=key).first()
     if question is None:
         raise Http404("The order's form has no question with this key.")
     if question.kind != Question.Kind.FILE:
@@ -66,6 +74,26 @@ def _file_question(revision: RequirementSet, key: str) -> Question:
                     "in a PATCH of the draft."
                 ]
             }
+        )
+    repeating = question.section in {
+        s.name for s in version.sections.all() if s.repeating
+    }
+    if line is None and repeating:
+        raise exceptions.ValidationError(
+            {
+                FILE_FIELD: [
+                    f"“{question.label}” is asked per line: upload its file to "
+                    f"lines/<line>/files/{key}/."
+                ]
+            }
+        )
+    if line is not None and (
+        not repeating
+        or lines.line_sections_of(revision.answers).get(line) != question.section
+    ):
+        raise Http404(
+            f"The draft has no line {line[:20]} with the question {key}: "
+            "save the line first (a PATCH of the draft), then upload its file."
         )
     return question
 
@@ -97,39 +125,55 @@ def _the_upload(request: Request) -> UploadedFile:
     return uploads[0]
 
 
-def file_answer_store(request: Request, revision: RequirementSet, key: str) -> Response:
+def file_answer_store(
+    request: Request, revision: RequirementSet, key: str, line: str | None = None
+) -> Response:
     """Check the request and the file like the draft page's file field, then keep
-    it as the question's answer (replacing a stored one)."""
-    question = _file_question(revision, key)
+    it as the question's answer, or (line given) as that line's answer,
+    replacing a stored one."""
+    question = _file_question(revision, key, line)
     _length_check(request, question)
     upload = _the_upload(request)
-    field = answer_form_class(revision.order.form_version).base_fields[key]
     try:
-        field.clean(upload)
+        field_for(question).clean(upload)
     except ValidationError as error:
         raise exceptions.ValidationError({FILE_FIELD: error.messages}) from None
+    if line is None:
+        answers = {**revision.answers, key: upload}
+    else:
+        answers = lines.entry_answer_set(revision.answers, line, key, upload)
     with transaction.atomic():
         try:
             revision = req_services.revision_answers_save(
-                revision=revision,
-                user=request.user,
-                answers={**revision.answers, key: upload},
+                revision=revision, user=request.user, answers=answers
             )
         except ValidationError as error:
             raise exceptions.ValidationError({FILE_FIELD: error.messages}) from None
-    stored = revision.answers[key]
-    return Response(
-        FileAnswerSerializer(
-            {
-                "question": key,
-                **{name: stored.get(name) for name in ("name", "size", "sha256")},
-                "content_type": stored.get("content_type") or "",
-            }
-        ).data
-    )
+    stored = revision.answers
+    if line is not None:
+        stored = next(
+            entry["answers"]
+            for name in stored[lines.LINES]
+            for entry in lines.entries_of(stored, name)
+            if entry["line"] == line
+        )
+    stored = stored[key]
+    described = {
+        "question": key,
+        **{name: stored.get(name) for name in ("name", "size", "sha256")},
+        "content_type": stored.get("content_type") or "",
+    }
+    if line is None:
+        return Response(FileAnswerSerializer(described).data)
+    return Response(LineFileAnswerSerializer({**described, "line": line}).data)
 
 
-def upload_schema(operation_id: str, summary: str, parameters: list) -> object:
+def upload_schema(
+    operation_id: str,
+    summary: str,
+    parameters: list,
+    answer: type = FileAnswerSerializer,
+) -> object:
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
@@ -138,8 +182,15 @@ def upload_schema(operation_id: str, summary: str, parameters: list) -> object:
         "replaces a stored one and is kept with its SHA-256.",
         parameters=parameters,
         request={"multipart/form-data": FileUploadSerializer},
-        responses={200: FileAnswerSerializer, **UPLOAD_PROBLEMS},
+        responses={200: answer, **UPLOAD_PROBLEMS},
     )
+
+
+LINE_PARAMETER = path_parameter(
+    "line",
+    {"type": "string", "pattern": "^L[1-9][0-9]{0,5}$"},
+    "The line's key (L1, L2, ...), an entry of the question's repeating section.",
+)
 
 
 class OrderFileUpload(APIView):
@@ -157,3 +208,21 @@ class OrderFileUpload(APIView):
         if revision is None:
             raise not_a_draft(order)
         return file_answer_store(request, revision, key)
+
+
+class OrderLineFileUpload(APIView):
+    permission_classes = [OrderAccess]
+    parser_classes = [MultiPartParser]
+
+    @upload_schema(
+        "orders_line_file_upload",
+        "Upload the file answering one file question of one line of a draft order",
+        [ORDER_NUMBER_PARAMETER, LINE_PARAMETER, KEY_PARAMETER],
+        LineFileAnswerSerializer,
+    )
+    def post(self, request: Request, number: str, line: str, key: str) -> Response:
+        order = order_or_404(number)
+        revision = order_draft_revision(order)
+        if revision is None:
+            raise not_a_draft(order)
+        return file_answer_store(request, revision, key, line)

@@ -32,7 +32,7 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from orderreview.forms import TextFieldset
@@ -140,15 +140,27 @@ class AnswerForm(forms.Form):
                 and "Required when shown." not in field.help_text
             ):
                 field.help_text = _help_join(field.help_text, "Required when shown.")
-            stored = (initial or {}).get(question.key)
-            if question.kind == Kind.FILE and isinstance(stored, Mapping):
-                name = stored.get("name", "")
-                field.help_text = _help_join(
-                    field.help_text, f"Stored: {name}. Choose a file to replace it."
-                )
+        self.stored_files_describe(initial or {})
         self.line_groups = line_form.groups_build(self, dict(initial or {}))
-        self.known_lines = lines.line_keys(initial or {})
+        self.known_lines = lines.line_sections_of(initial or {})
         self.helper = self._helper()
+
+    def stored_files_describe(self, initial: Mapping[str, Any]) -> None:
+        """Say beside each file field which file is stored (a copied line's
+        script drops the sentence: the copy starts without the file)."""
+        for question in self.questions:
+            stored = initial.get(question.key)
+            if question.kind != Kind.FILE or not isinstance(stored, Mapping):
+                continue
+            field = self.fields[question.key]
+            field.help_text = _help_join(
+                field.help_text,
+                format_html(
+                    '<span class="formkit-stored-file">Stored: {}. Choose a file '
+                    "to replace it.</span>",
+                    str(stored.get("name", "")),
+                ),
+            )
 
     # -- layout
 
@@ -291,6 +303,22 @@ class AnswerForm(forms.Form):
                 self, raw=False, known=self.known_lines
             )
         return result
+
+    def files_to_keep(self) -> dict[str, Any]:
+        """The file answers a draft keeps: a new upload that passed its field's
+        checks, else the stored one (a refused upload keeps the stored file)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        kept: dict[str, Any] = {}
+        for question in self.questions:
+            if question.kind != Kind.FILE:
+                continue
+            value = cleaned.get(question.key)
+            stored = self.initial.get(question.key)
+            if value:
+                kept[question.key] = value
+            elif isinstance(stored, Mapping) and stored.get("path"):
+                kept[question.key] = dict(stored)
+        return kept
 
     def raw_answers(self) -> dict[str, Any]:
         """What the user typed, as JSON without files, to keep an unfinished draft."""

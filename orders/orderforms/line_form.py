@@ -104,6 +104,7 @@ def groups_build(form: AnswerForm, initial: dict[str, Any]) -> list[LineGroup]:
         group = LineGroup(index, section)
         entry_class = form.entry_classes[index]
         group.stored = lines.entries_of(initial, section.name)
+        by_line = {stored["line"]: stored["answers"] for stored in group.stored}
         if form.is_bound and marker_name(form, index) not in form.data:
             group.untouched = True
         elif form.is_bound:
@@ -115,9 +116,12 @@ def groups_build(form: AnswerForm, initial: dict[str, Any]) -> list[LineGroup]:
                         f"{line[:20]!r}, which no line has."
                     )
                     continue
+                # A stored line's answers are the entry's initial: its file
+                # is kept when the entry is posted without a new one.
                 entry = entry_class(
                     data=form.data,
                     files=form.files,
+                    initial=initial_values(section.questions, by_line.get(line, {})),
                     require_complete=form.require_complete,
                     prefix=entry_prefix(form, index, line),
                 )
@@ -149,7 +153,7 @@ def groups_build(form: AnswerForm, initial: dict[str, Any]) -> list[LineGroup]:
     return result
 
 
-def groups_clean(form: AnswerForm, known: set[str]) -> None:
+def groups_clean(form: AnswerForm, known: dict[str, str]) -> None:
     """Check each section's entries; problems go beside the section."""
     outer_visible = form.visible_keys()
     outer_values = form.outer_strings()
@@ -160,7 +164,7 @@ def groups_clean(form: AnswerForm, known: set[str]) -> None:
         unknown = [
             e.line
             for e in group.entries
-            if lines.LINE_KEY_RE.match(e.line) and e.line not in known
+            if lines.LINE_KEY_RE.match(e.line) and known.get(e.line) != group.name
         ]
         for line in unknown:
             group.errors.append(
@@ -181,9 +185,13 @@ def groups_clean(form: AnswerForm, known: set[str]) -> None:
             form.add_error(None, f"{group.name}: " + " ".join(group.errors))
 
 
-def lines_answers(form: AnswerForm, *, raw: bool, known: set[str]) -> dict[str, Any]:
-    """{section: [{"line", "answers"}]} of what was posted (raw: as typed). A line
-    key the order does not have becomes a new line, so nothing typed is lost."""
+def lines_answers(
+    form: AnswerForm, *, raw: bool, known: dict[str, str]
+) -> dict[str, Any]:
+    """{section: [{"line", "answers"}]} of what was posted (raw: as typed, with
+    each entry's file: a new upload, else the one stored). A line key the order
+    does not have (in this section) becomes a new line, so nothing typed is
+    lost."""
     result: dict[str, list[dict[str, Any]]] = {}
     fresh = 0
     for group in form.line_groups:
@@ -193,10 +201,13 @@ def lines_answers(form: AnswerForm, *, raw: bool, known: set[str]) -> dict[str, 
         kept = []
         for entry in group.entries:
             line = entry.line
-            if not lines.LINE_KEY_RE.match(line) or line not in known:
+            if not lines.LINE_KEY_RE.match(line) or known.get(line) != group.name:
                 fresh += 1
                 line = f"{lines.NEW_PREFIX}{fresh}"
-            answers = entry.form.raw_answers() if raw else entry.form.answers()
+            if raw:
+                answers = {**entry.form.raw_answers(), **entry.form.files_to_keep()}
+            else:
+                answers = entry.form.answers()
             kept.append({"line": line, "answers": answers})
         result[group.name] = kept
     return result
@@ -262,3 +273,61 @@ def line_action_apply(data: QueryDict) -> QueryDict:
             keys[index], keys[index + 1] = keys[index + 1], keys[index]
     data.setlist(field_name, keys)
     return data
+
+
+def field_owner(form: AnswerForm, html_name: str) -> tuple[AnswerForm, str] | None:
+    """(the form, its field's key) posting under html_name: the answer form's own
+    field or one of a line's, so a message lands beside the field it is about."""
+    forms = [form, *(e.form for g in form.line_groups for e in g.entries)]
+    for owner in forms:
+        for key in owner.fields:
+            if owner.add_prefix(key) == html_name:
+                return owner, key
+    return None
+
+
+def entries_rekey(form: AnswerForm, saved: dict[str, Any]) -> None:
+    """After a draft with errors was kept, its new entries take the line keys they
+    were stored under, so the page shown again posts them as those lines (their
+    stored files kept) and not as new lines once more."""
+    if not form.is_bound:
+        return
+    data, files = form.data.copy(), form.files.copy()
+    moves: list[tuple[str, str]] = []
+    for group in form.line_groups:
+        stored = lines.entries_of(saved, group.name)
+        if group.untouched or len(stored) != len(group.entries):
+            continue
+        for entry, kept in zip(group.entries, stored, strict=True):
+            if entry.line == kept["line"]:
+                continue
+            new = entry_prefix(form, group.index, kept["line"])
+            moves.append((entry_prefix(form, group.index, entry.line) + "-", new + "-"))
+            entry.line, entry.label = kept["line"], _label(group.section, kept["line"])
+            entry.form.prefix = new
+            entry.form.initial = initial_values(
+                group.section.questions, kept["answers"]
+            )
+            entry.form.stored_files_describe(entry.form.initial)
+        data.setlist(order_name(form, group.index), [e.line for e in group.entries])
+    # Every old name is taken out before any new one is set: an entry may take
+    # the key another one was posted under.
+    for source in (data, files):
+        taken = {}
+        for old, new in moves:
+            for name in [n for n in source if n.startswith(old)]:
+                taken[new + name[len(old) :]] = source.getlist(name)
+                del source[name]
+        for name, values in taken.items():
+            source.setlist(name, values)
+    renamed = bool(moves)
+    if not renamed:
+        return
+    form.data, form.files = data, files
+    form.known_lines = lines.line_sections_of(saved)
+    for group in form.line_groups:
+        for entry in group.entries:
+            entry.form.data, entry.form.files = data, files
+            # Bound fields remember their names: they are made again.
+            entry.form._bound_fields_cache = {}
+            _placed(form, entry.form)

@@ -82,10 +82,17 @@ def entries_of(answers: Mapping[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def line_keys(answers: Mapping[str, Any]) -> set[str]:
+    return set(line_sections_of(answers))
+
+
+def line_sections_of(answers: Mapping[str, Any]) -> dict[str, str]:
+    """line key -> the name of the section the line is an entry of."""
     lines = answers.get(LINES)
     if not isinstance(lines, Mapping):
-        return set()
-    return {entry["line"] for name in lines for entry in entries_of(answers, name)}
+        return {}
+    return {
+        entry["line"]: name for name in lines for entry in entries_of(answers, name)
+    }
 
 
 def line_number(line: str) -> int:
@@ -182,3 +189,40 @@ def count_problem(section: FormSection, count: int, *, complete: bool) -> str:
             f"entries; there are {count}."
         )
     return ""
+
+
+def entry_answer_set(
+    answers: Mapping[str, Any], line: str, key: str, value: Any
+) -> dict[str, Any]:
+    """A copy of answers with one answer of one line set (the stored ones are
+    left as they are)."""
+    result = dict(answers)
+    result[LINES] = {
+        name: [
+            {
+                "line": entry["line"],
+                "answers": (
+                    {**entry["answers"], key: value}
+                    if entry["line"] == line
+                    else entry["answers"]
+                ),
+            }
+            for entry in entries_of(answers, name)
+        ]
+        for name in answers.get(LINES) or {}
+    }
+    return result
+
+
+def answer_items(answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Every answer of a revision by the key its requirement has: the questions
+    asked once by their key, each line's by "L2.drawing" (for whatever looks at
+    every stored value, such as the files a revision names)."""
+    items = [(k, v) for k, v in answers.items() if not str(k).startswith("@")]
+    for name in answers.get(LINES) or {}:
+        for entry in entries_of(answers, name):
+            items.extend(
+                (requirement_key(entry["line"], key), value)
+                for key, value in entry["answers"].items()
+            )
+    return items

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from orders.models import FormSection, OrderFormVersion, Question
+from orders.models import FormSection, OrderFormVersion
 
 SECTION_KEYS = ("name", "repeating", "min_entries", "max_entries", "entry_label")
 MAX_ENTRIES = 500
@@ -125,10 +125,6 @@ def _questions_problems(
             problems.append(
                 f"question {key!r}: a question of the repeating section {section!r} "
                 "cannot supply an order header fact (each line has its own answer)"
-            )
-        if inside and question.get("kind") == Question.Kind.FILE:
-            problems.append(
-                f"question {key!r}: a repeating section cannot ask for a file yet"
             )
         rule = question.get("show_if")
         target = rule.get("question") if isinstance(rule, Mapping) else None

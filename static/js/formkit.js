@@ -169,6 +169,14 @@
           option.selected = selects[index].options[optionIndex].selected;
         });
       });
+      // A copy starts without the original's file: the file stays the
+      // original line's, and the copy gets one only when one is chosen for it.
+      node.querySelectorAll("input[type=file]").forEach(function (input) {
+        input.value = "";
+      });
+      node.querySelectorAll(".formkit-stored-file").forEach(function (note) {
+        note.remove();
+      });
       rekey(node, entry.dataset.line, freshKey());
       node.querySelector(".formkit-entry-label").textContent = "Copy (new)";
       // The copy is a region of its own: not a second one named like the original.

@@ -563,4 +563,11 @@ def world_params(w: World) -> dict[str, dict[str, str]]:
             "revision": "2",
             "key": "drawing",
         },
+        "api:order_line_file_upload": {"number": b, "line": "L1", "key": "drawing"},
+        "api:change_order_line_file_upload": {
+            "number": w.order_c.number,
+            "revision": "2",
+            "line": "L1",
+            "key": "drawing",
+        },
     }

@@ -213,6 +213,9 @@ MATRIX: dict[str, Expect] = {
     # Order D's change order (revision 2) is submitted: 409.
     "api:change_order_submit": post(401, 409, 403, 403, 403, 403),
     "api:change_order_file_upload": post(401, 400, 403, 403, 403, 403),
+    # The form of orders B and C has no lines: no line L1 of "drawing" (404).
+    "api:order_line_file_upload": post(401, 404, 403, 403, 403, 403),
+    "api:change_order_line_file_upload": post(401, 404, 403, 403, 403, 403),
 }
 
 # Public pages: an anonymous visitor may write there (that is their purpose).
