@@ -10,7 +10,11 @@ from communications.models import (
     OutboundNotice,
 )
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField, BoundedDateTimeField
+from orderreview.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    filter_fields_style,
+)
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm, StatutoryRequirement
 
@@ -62,6 +66,7 @@ class CommunicationFilterForm(forms.Form):
         self.fields["customer"].queryset = customer_filter_queryset(
             self.data.get("customer")
         )
+        filter_fields_style(self)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField
+from orderreview.forms import BoundedDateField, filter_fields_style
 from orders.models import (
     Channel,
     Customer,
@@ -303,16 +303,7 @@ class OrderFilterForm(forms.Form):
         self.fields["customer"].queryset = customer_filter_queryset(
             self.data.get("customer")
         )
-        # Bootstrap classes set here: the list renders fields without crispy.
-        for name, field in self.fields.items():
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css)
-            if self.errors.get(name):
-                field.widget.attrs["class"] += " is-invalid"
+        filter_fields_style(self)
 
     def clean(self) -> dict:
         cleaned = super().clean()
