@@ -10,11 +10,7 @@ from communications.models import (
     OutboundNotice,
 )
 from orderreview import textlimits
-from orderreview.forms import (
-    BoundedDateField,
-    BoundedDateTimeField,
-    filter_fields_style,
-)
+from orderreview.forms import BoundedDateField, BoundedDateTimeField
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm, StatutoryRequirement
 
@@ -66,7 +62,6 @@ class CommunicationFilterForm(forms.Form):
         self.fields["customer"].queryset = customer_filter_queryset(
             self.data.get("customer")
         )
-        filter_fields_style(self)
 
     def clean(self) -> dict:
         data = super().clean()

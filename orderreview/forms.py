@@ -25,18 +25,6 @@ def form_errors_add(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def filter_fields_style(form: forms.Form) -> None:
-    """Bootstrap classes on a list page's filter fields, which the page renders
-    with templates/_filter_field.html rather than crispy: crispy's rendering was
-    a third of such a page's time, on pages every user opens all day."""
-    for name, field in form.fields.items():
-        select = isinstance(field.widget, forms.Select)
-        css = "form-select" if select else "form-control"
-        field.widget.attrs.setdefault("class", css)
-        if form.is_bound and form.errors.get(name):
-            field.widget.attrs["class"] += " is-invalid"
-
-
 class TextFieldset(LayoutObject):
     """A crispy fieldset whose legend is text, shown literally.
 

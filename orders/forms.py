@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField, filter_fields_style
+from orderreview.forms import BoundedDateField
 from orders.models import (
     Channel,
     Customer,
@@ -303,7 +303,6 @@ class OrderFilterForm(forms.Form):
         self.fields["customer"].queryset = customer_filter_queryset(
             self.data.get("customer")
         )
-        filter_fields_style(self)
 
     def clean(self) -> dict:
         cleaned = super().clean()
