@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField
+from orderreview.forms import FAST_SELECT_RENDERER, BoundedDateField
 from orders.models import (
     Channel,
     Customer,
@@ -262,6 +262,8 @@ def customer_filter_queryset(selected: object) -> QuerySet[Customer]:
 
 
 class OrderFilterForm(forms.Form):
+    default_renderer = FAST_SELECT_RENDERER
+
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(
         label="Quotes / orders",
