@@ -101,6 +101,9 @@ class TimelineRow:
     # The order the change concerns, and a moment just after it, for the as-of link.
     order_number: str | None = None
     as_of: dt.datetime | None = None
+    # Links, filled in by the page (orderreview.urlfill).
+    history_url: str = ""
+    as_of_url: str = ""
 
     @property
     def change(self) -> str:
