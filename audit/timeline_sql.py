@@ -38,6 +38,9 @@ class Statement:
     def run(self, values: dict[str, object]) -> list[dict]:
         """The rows, as dicts by column name, for this request's values."""
         params = [values[x] if kind == "slot" else x for kind, x in self.params]
+        # Compiled by the ORM from the timeline's querysets: a read, never a write.
+        if not self.sql.lstrip("(").startswith("SELECT "):
+            raise ValueError("The timeline statement must be a SELECT.")
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             columns = [column[0] for column in cursor.description]
