@@ -6,7 +6,11 @@ from django.utils import timezone
 
 from audit.registry import tracked_models
 from audit.selectors import Cursor, TimelineFilter, order_id_for_number
-from orderreview.forms import BoundedDateField, BoundedDateTimeField
+from orderreview.forms import (
+    FAST_SELECT_RENDERER,
+    BoundedDateField,
+    BoundedDateTimeField,
+)
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -19,6 +23,8 @@ def _model_choices() -> list[tuple[str, str]]:
 
 
 class TimelineFilterForm(forms.Form):
+    default_renderer = FAST_SELECT_RENDERER
+
     user = forms.ModelChoiceField(
         queryset=get_user_model().objects.order_by("username"),
         required=False,

@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from audit import timeline_sql
 from audit.registry import (
     history_model,
     label_field,
@@ -99,6 +101,9 @@ class TimelineRow:
     # The order the change concerns, and a moment just after it, for the as-of link.
     order_number: str | None = None
     as_of: dt.datetime | None = None
+    # Links, filled in by the page (orderreview.urlfill).
+    history_url: str = ""
+    as_of_url: str = ""
 
     @property
     def change(self) -> str:
@@ -143,16 +148,28 @@ def belongs_to_order(model: type[models.Model], order_id: int) -> Q:
     return Q(**{f"{first.attname}__in": parents})
 
 
+def _moments(flt: TimelineFilter) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The first moment of the date filter's first day, and the first moment after
+    its last day (None where that end is open)."""
+    start = end = None
+    if flt.date_from is not None:
+        start = dt.datetime.combine(flt.date_from, dt.time.min)
+        start = timezone.make_aware(start)
+    if flt.date_to is not None:
+        end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time.min)
+        end = timezone.make_aware(end)
+    return start, end
+
+
 def _bounds(flt: TimelineFilter) -> Q:
     query = Q()
     if flt.user_id is not None:
         query &= Q(history_user_id=flt.user_id)
-    if flt.date_from is not None:
-        start = dt.datetime.combine(flt.date_from, dt.time.min)
-        query &= Q(history_date__gte=timezone.make_aware(start))
-    if flt.date_to is not None:
-        end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time.min)
-        query &= Q(history_date__lt=timezone.make_aware(end))
+    start, end = _moments(flt)
+    if start is not None:
+        query &= Q(history_date__gte=start)
+    if end is not None:
+        query &= Q(history_date__lt=end)
     return query
 
 
@@ -262,12 +279,34 @@ def _row(values: dict) -> TimelineRow:
     return row
 
 
+@timeline_sql.statement_cache
+def _page_statement(shape: tuple, limit: int) -> timeline_sql.Statement | None:
+    """The page query of this shape of filter, compiled once (audit.timeline_sql)."""
+    flt, cursor = timeline_sql.stand_ins(TimelineFilter, Cursor, shape)
+    queryset = timeline_queryset(flt, cursor=cursor, limit=limit, with_order=True)
+    if queryset is None:
+        return None
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    slots = timeline_sql.slot_values(flt, cursor, _moments)
+    return timeline_sql.compiled(sql, params, slots)
+
+
+def _page_values(flt: TimelineFilter, cursor: Cursor | None, limit: int) -> list:
+    statement = _page_statement(timeline_sql.shape(flt, cursor), limit)
+    if statement is not None:
+        return statement.run(timeline_sql.slot_values(flt, cursor, _moments))
+    queryset = timeline_queryset(flt, cursor=cursor, limit=limit, with_order=True)
+    return list(queryset) if queryset is not None else []
+
+
 def timeline_page(
     flt: TimelineFilter, *, cursor: Cursor | None = None, size: int = 50
 ) -> TimelinePage:
     """One page of the timeline and the cursor of the next (two queries)."""
-    queryset = timeline_queryset(flt, cursor=cursor, limit=size + 1, with_order=True)
-    rows = [_row(values) for values in queryset] if queryset is not None else []
+    rows = [_row(values) for values in _page_values(flt, cursor, size + 1)]
     next_cursor = rows[size - 1].cursor if len(rows) > size else None
     rows = rows[:size]
     user_ids = {row.history_user_id for row in rows if row.history_user_id}

@@ -19,6 +19,7 @@ from orderreview.roles import (
     has_role,
     role_required,
 )
+from orderreview.urlfill import url_filler
 
 PAGE_SIZE = 50
 
@@ -34,6 +35,13 @@ def timeline(request: HttpRequest) -> HttpResponse:
         )
     elif not form.is_bound:
         page = selectors.timeline_page(selectors.TimelineFilter(), size=PAGE_SIZE)
+    if page is not None:
+        history_url = url_filler("audit:object_history", 2)
+        as_of_url = url_filler("audit:order_as_of")
+        for row in page.rows:
+            row.history_url = history_url(row.model_label, row.object_id)
+            if row.order_number:
+                row.as_of_url = as_of_url(row.order_number)
     query = request.GET.copy()
     query.pop("before", None)
     return render(

@@ -10,7 +10,11 @@ from communications.models import (
     OutboundNotice,
 )
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField, BoundedDateTimeField
+from orderreview.forms import (
+    FAST_SELECT_RENDERER,
+    BoundedDateField,
+    BoundedDateTimeField,
+)
 from orders.forms import customer_filter_queryset
 from orders.models import Customer, Order, OrderForm, StatutoryRequirement
 
@@ -39,6 +43,8 @@ def _blank(choices: type) -> list[tuple[str, str]]:
 
 
 class CommunicationFilterForm(forms.Form):
+    default_renderer = FAST_SELECT_RENDERER
+
     q = forms.CharField(label="Search subject and text", required=False)
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.order_by("name"), required=False, empty_label="Any"

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orderreview import textlimits
-from orderreview.forms import BoundedDateField
+from orderreview.forms import FAST_SELECT_RENDERER, BoundedDateField
 from orders.models import (
     Channel,
     Customer,
@@ -262,6 +262,8 @@ def customer_filter_queryset(selected: object) -> QuerySet[Customer]:
 
 
 class OrderFilterForm(forms.Form):
+    default_renderer = FAST_SELECT_RENDERER
+
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(
         label="Quotes / orders",
@@ -303,16 +305,6 @@ class OrderFilterForm(forms.Form):
         self.fields["customer"].queryset = customer_filter_queryset(
             self.data.get("customer")
         )
-        # Bootstrap classes set here: the list renders fields without crispy.
-        for name, field in self.fields.items():
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css)
-            if self.errors.get(name):
-                field.widget.attrs["class"] += " is-invalid"
 
     def clean(self) -> dict:
         cleaned = super().clean()

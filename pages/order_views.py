@@ -25,6 +25,7 @@ from orderreview.downloads import file_download
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
+from orderreview.urlfill import url_filler
 from orders import selectors, services
 from orders.forms import (
     OrderFilterForm,
@@ -69,6 +70,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
         token=requested_token(request),
         size=PAGE_SIZE,
     )
+    detail_url = url_filler("orders:order_detail")
+    for order in page.rows:
+        order.detail_url = detail_url(order.number)
     query = request.GET.copy()
     query.pop("after", None)
     return render(

@@ -52,6 +52,9 @@ ALLOWED = {
     ("devtools/scale/copy.py", "copy_rows"): "seed_scale's bulk load: every buffer "
     "it copies is paired with the history rows of the same rows (CopyTable.take); "
     "tests/scale/test_seed_scale.py checks each seeded row has its history row.",
+    ("audit/timeline_sql.py", "run"): "the timeline page's SELECT, compiled by "
+    "the ORM from the timeline's own querysets once per shape of filter "
+    "(audit.selectors._page_statement); run() refuses anything but a SELECT.",
     ("devtools/scale/bulkload.py", "restore"): "seed_scale builds again the "
     "indexes and foreign keys it set aside for a bulk load, as pg_get_indexdef and "
     "pg_get_constraintdef spelled them; DDL, it writes no row.",
