@@ -89,6 +89,16 @@ def row_of(
     }
 
 
+def row_url(assessment: Assessment) -> str:
+    """The review page at this row, with its line shown if it is on one (the
+    line might be folded otherwise)."""
+    page = reverse("reviews:review_detail", args=[assessment.review_id])
+    line = lines.line_of_key(assessment.requirement.key)
+    return (
+        f"{page}?line={line}#a{assessment.pk}" if line else f"{page}#a{assessment.pk}"
+    )
+
+
 def path_of(
     review: Review, user: Any, shown: list[str]
 ) -> tuple[OpenPath, ReviewCounts]:

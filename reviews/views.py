@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import (
     require_http_methods,
@@ -101,9 +100,7 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
             form = None
     if saved and not request.htmx:
         messages.success(request, f"Saved: {assessment}.")
-        return redirect(
-            f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
-        )
+        return redirect(page_views.row_url(assessment))
     line = lines.line_of_key(assessment.requirement.key)
     path, counts = page_views.path_of(review, request.user, [line])
     row = page_views.row_of(
@@ -146,9 +143,7 @@ def assessment_reopen(
                 errors = error.messages
         else:
             messages.success(request, f"Re-opened: {assessment}.")
-            return redirect(
-                f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
-            )
+            return redirect(page_views.row_url(assessment))
     line = lines.line_of_key(assessment.requirement.key)
     path, _counts = page_views.path_of(review, request.user, [line])
     row = page_views.row_of(
