@@ -244,10 +244,15 @@ def review_line(request: HttpRequest, pk: int, line: str) -> HttpResponse:
 
 
 def saved_row_response(
-    request: HttpRequest, row: dict[str, Any], counts: ReviewCounts
+    request: HttpRequest,
+    row: dict[str, Any],
+    counts: ReviewCounts,
+    *,
+    was_open: bool,
 ) -> HttpResponse:
     """A row saved through htmx, with the counts it changed (its discipline's,
-    its line's and the page's), swapped out of band."""
+    its line's and the page's), swapped out of band; the reader's own count only
+    when this row was one of theirs still open (the page shows it only then)."""
     assessment = row["assessment"]
     line = lines.line_of_key(assessment.requirement.key)
     count = counts.line(line)
@@ -262,5 +267,6 @@ def saved_row_response(
         "prefix": f"{line}-" if line else "",
         "pending": counts.pending,
         "my_open": len(counts.my_open),
+        "was_open": was_open,
     }
     return render(request, "reviews/_assessment_saved.html", context)

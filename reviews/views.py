@@ -70,6 +70,7 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
     assessment = _slot_get(review, assessment_pk)
     if not services.assessment_is_assessable_by(assessment, request.user):
         raise PermissionDenied
+    was_open = not assessment.verdict
     form = AssessmentForm(request.POST, prefix=f"a{assessment.pk}")
     conflict = ""
     saved = False
@@ -113,7 +114,9 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
         user=request.user,
     )
     if request.htmx:
-        return page_views.saved_row_response(request, row, counts)
+        return page_views.saved_row_response(
+            request, row, counts, was_open=was_open and saved
+        )
     return review_page(request, _page_review(pk), bound=row)
 
 

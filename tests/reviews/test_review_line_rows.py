@@ -153,6 +153,19 @@ def test_htmx_save_in_an_unfolded_line_swaps_its_counts_out_of_band(
         "pending-total": str(3 * LINES + 1 - 1),
         "my-open-count": str(2 * LINES + 1 - 1),
     }
+    # Changed again: the reader's own count did not change, and is left alone.
+    thickness.refresh_from_db()
+    again = client.post(
+        reverse("reviews:assessment_save", args=[many_lines.pk, thickness.pk]),
+        {
+            f"a{thickness.pk}-verdict": "can_meet",
+            f"a{thickness.pk}-note": "",
+            f"a{thickness.pk}-version": thickness.version,
+        },
+        **HTMX,
+    ).content.decode()
+    assert f'id="line-{LAST}-open" hx-swap-oob="true">2 open' in again
+    assert "my-open-count" not in again
 
 
 def test_the_line_rows_refuse_as_the_page_does(
