@@ -1,7 +1,7 @@
 """A review's slots as its page shows them: the requirements asked once by
 discipline first, then one group per order line, by discipline within it.
 
-Pure functions over rows already read (the review page's prefetch, the bulk
+Pure functions over rows already read (the rows the review page shows, the bulk
 confirmation's list): grouping 3,000 slots costs no query. An order without
 lines has no line groups, and its page is what it always was.
 """
@@ -39,14 +39,6 @@ class LineGroup:
     def pending(self) -> int:
         return sum(group.pending for group in self.disciplines)
 
-    def open_for(self, discipline_ids: set[int]) -> int:
-        """How many of its slots are still open for someone of these disciplines."""
-        return sum(
-            1
-            for a in self.assessments
-            if not a.verdict and a.discipline_id in discipline_ids
-        )
-
 
 def split_by_line(
     assessments: Iterable[Assessment],
@@ -83,19 +75,11 @@ def split_by_line(
     return once, ordered
 
 
-def review_sections(review: Review) -> tuple[list[DisciplineGroup], list[LineGroup]]:
-    """The review page's sections: discipline groups of what is asked once (with
-    the statutory checks' disciplines, as ever), then the line groups."""
-    once, line_groups = split_by_line(review.assessments.all())
-    if not line_groups:
-        return assessments_by_discipline(review), []
+def sections_of(
+    review: Review, assessments: list[Assessment]
+) -> tuple[list[DisciplineGroup], list[LineGroup]]:
+    """The review page's sections of the slots it shows: discipline groups of what
+    is asked once (with the statutory checks' disciplines, as ever), then the line
+    groups."""
+    once, line_groups = split_by_line(assessments)
     return assessments_by_discipline(review, once), line_groups
-
-
-def page_order(review: Review) -> list[Assessment]:
-    """Every slot in the order the review page shows them."""
-    once, line_groups = review_sections(review)
-    return [
-        *(a for group in once for a in group.assessments),
-        *(a for group in line_groups for a in group.assessments),
-    ]

@@ -13,8 +13,8 @@ from orders.orderforms import line_groups
 from requirements import selectors as req_selectors
 from reviews import agreement_selectors, approval, pdf, record, selectors
 from reviews.models import Review
+from reviews.page_views import requirement_file_url
 from reviews.record_confirmation import confirmation_shown
-from reviews.views import requirement_file_url
 
 
 def record_context(review: Review, user: Any) -> dict[str, object]:

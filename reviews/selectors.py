@@ -177,8 +177,10 @@ def _statutory_checks() -> Prefetch:
     )
 
 
-def review_get(pk: int) -> Review:
-    """One review with everything its page shows, in a fixed number of queries."""
+def review_get(pk: int, *, with_assessments: bool = True) -> Review:
+    """One review with everything its page shows, in a fixed number of queries
+    (without its slots: the review page reads only the rows it shows)."""
+    slots = [_assessments()] if with_assessments else []
     queryset = Review.objects.select_related(
         "order__customer",
         "order__entered_by",
@@ -188,7 +190,7 @@ def review_get(pk: int) -> Review:
         "requirement_set__order__form_version",
         "decision",
         *CONFIRMATION,
-    ).prefetch_related(_assessments(), _statutory_checks())
+    ).prefetch_related(*slots, _statutory_checks())
     return get_object_or_404(queryset, pk=pk)
 
 

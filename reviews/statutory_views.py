@@ -14,8 +14,8 @@ from orderreview import roles
 from orderreview.roles import role_required
 from reviews import selectors, statutory
 from reviews.forms import StatutoryCheckForm
+from reviews.page_views import review_page
 from reviews.statutory_rows import check_row
-from reviews.views import review_page
 
 
 @require_POST
@@ -55,4 +55,6 @@ def statutory_check_save(request: HttpRequest, pk: int, check_pk: int) -> HttpRe
     row = check_row(check, review, discipline_ids, form, **outcome)
     if request.htmx:
         return render(request, "reviews/_statutory_check_row.html", {"row": row})
-    return review_page(request, selectors.review_get(pk), bound_check=row)
+    return review_page(
+        request, selectors.review_get(pk, with_assessments=False), bound_check=row
+    )

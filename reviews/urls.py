@@ -3,6 +3,7 @@ from django.urls import path
 from reviews import (
     approval_views,
     bulk_views,
+    page_views,
     record_views,
     statutory_views,
     views,
@@ -33,7 +34,12 @@ urlpatterns = [
         approval_views.rule_deactivate,
         name="approval_rule_deactivate",
     ),
-    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/", page_views.review_detail, name="review_detail"),
+    path(
+        "reviews/<int:pk>/lines/<str:line>/",
+        page_views.review_line,
+        name="review_line",
+    ),
     path(
         "reviews/<int:pk>/assessments/<int:assessment_pk>/",
         views.assessment_save,

@@ -1,7 +1,6 @@
 """Reviewing, signing and the acceptance record."""
 
 import json
-from bisect import bisect_right
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import (
     require_http_methods,
@@ -21,219 +19,23 @@ from orderreview import roles
 from orderreview.forms import form_errors_add
 from orderreview.pagination import keyset_page, requested_token
 from orderreview.roles import role_required
-from orders.uploads import stored_upload_path
+from orders.orderforms import lines
 from requirements import selectors as req_selectors
-from requirements.quote_differences import differences_shown
 from reviews import (
     approval,
     countersigning,
-    line_groups,
+    page_views,
     record,
     selectors,
     services,
     signing,
-    statutory,
 )
 from reviews.content_differences import ContentDifference, content_differences
 from reviews.forms import AssessmentForm, DecisionForm, ReopenForm
+from reviews.line_counts import ROW_RELATED
 from reviews.models import Assessment, Decision, Review
+from reviews.page_views import review_page
 from reviews.record_confirmation import confirmation_shown
-from reviews.statutory_rows import check_rows_by_discipline
-
-
-class _OpenPath:
-    """The user's open slots in page order, to link each row to the next one."""
-
-    def __init__(self, review: Review, discipline_ids: set[int]) -> None:
-        self.discipline_ids = discipline_ids
-        order = line_groups.page_order(review)
-        self.position = {a.pk: i for i, a in enumerate(order)}
-        self.mine = (
-            [a for a in order if not a.verdict and a.discipline_id in discipline_ids]
-            if review.state == Review.State.OPEN
-            else []
-        )
-        # Positions ascend with the list: a bisection finds the next one, so a
-        # page of 3,000 rows links them in n log n, not n squared.
-        self.mine_positions = [self.position[a.pk] for a in self.mine]
-
-    def after(self, assessment: Assessment) -> Assessment | None:
-        """The next open slot after this row; wraps round to the first so the
-        keyboard path never dead-ends."""
-        if assessment.discipline_id not in self.discipline_ids or not self.mine:
-            return None
-        here = self.position.get(assessment.pk, -1)
-        later = bisect_right(self.mine_positions, here)
-        if later < len(self.mine):
-            return self.mine[later]
-        first = self.mine[0]
-        return first if first.pk != assessment.pk else None
-
-
-def requirement_file_url(requirement: Any, order_number: str, user: Any) -> str:
-    """The download link of a stored file answer, for those allowed to read it."""
-    if stored_upload_path(requirement.value, order_number) is None:
-        return ""
-    if not roles.has_role(user, *roles.ORDER_OPENERS):
-        return ""
-    return reverse("orders:requirement_file", args=[order_number, requirement.pk])
-
-
-def _row(
-    assessment: Assessment,
-    discipline_ids: set[int],
-    review: Review,
-    form: AssessmentForm | None = None,
-    conflict: str = "",
-    saved: bool = False,
-    errors: list[str] | None = None,
-    path: _OpenPath | None = None,
-    user: Any = None,
-    reopen_form: ReopenForm | None = None,
-) -> dict[str, object]:
-    """What one assessment row shows, and its form if this user may assess it."""
-    editable = (
-        review.state == Review.State.OPEN and assessment.discipline_id in discipline_ids
-    )
-    if editable and assessment.carried_from_id and reopen_form is None:
-        reopen_form = ReopenForm(prefix=f"r{assessment.pk}")
-    if editable and form is None:
-        form = AssessmentForm(
-            prefix=f"a{assessment.pk}",
-            initial={
-                "verdict": assessment.verdict or None,
-                "note": assessment.note,
-                "version": assessment.version,
-            },
-        )
-    return {
-        "assessment": assessment,
-        "form": form if editable else None,
-        "reopen_form": reopen_form if editable and assessment.carried_from_id else None,
-        "conflict": conflict,
-        "saved": saved,
-        "errors": errors or [],
-        "next_open": (path or _OpenPath(review, discipline_ids)).after(assessment),
-        "file_url": requirement_file_url(
-            assessment.requirement, review.order.number, user
-        ),
-    }
-
-
-class _Rows:
-    """Builds the rows of the review page's discipline groups."""
-
-    def __init__(
-        self,
-        review: Review,
-        discipline_ids: set[int],
-        path: _OpenPath,
-        user: Any,
-        bound: dict[str, object] | None,
-    ) -> None:
-        self.review = review
-        self.discipline_ids = discipline_ids
-        self.path = path
-        self.user = user
-        self.bound = bound
-
-    def group(
-        self, group: selectors.DisciplineGroup, checks: dict[int, list[Any]]
-    ) -> dict[str, Any]:
-        rows, carried = [], []
-        for assessment in group.assessments:
-            if self.bound and self.bound["assessment"].pk == assessment.pk:
-                row = self.bound
-            else:
-                row = _row(
-                    assessment,
-                    self.discipline_ids,
-                    self.review,
-                    path=self.path,
-                    user=self.user,
-                )
-            # Carried-forward verdicts still hold: folded away so the page starts
-            # with what needs a look, unless this row has something to report.
-            fold = assessment.carried_from_id and row is not self.bound
-            (carried if fold else rows).append(row)
-        return {
-            "group": group,
-            "rows": rows,
-            "carried_rows": carried,
-            "checks": checks.get(group.discipline.pk, []),
-        }
-
-    def holds_bound(self, entries: list[dict[str, Any]]) -> bool:
-        return self.bound is not None and any(
-            row is self.bound for entry in entries for row in entry["rows"]
-        )
-
-
-def review_page(
-    request: HttpRequest,
-    review: Review,
-    bound: dict[str, object] | None = None,
-    bound_check: dict[str, Any] | None = None,
-) -> HttpResponse:
-    discipline_ids = selectors.discipline_ids_of(request.user)
-    path = _OpenPath(review, discipline_ids)
-    checks = check_rows_by_discipline(review, discipline_ids, bound_check)
-    once, by_line = line_groups.review_sections(review)
-    rowed = _Rows(review, discipline_ids, path, request.user, bound)
-    groups = [rowed.group(group, checks) for group in once]
-    lines_shown = []
-    for line in by_line:
-        entries = [rowed.group(group, {}) for group in line.disciplines]
-        lines_shown.append(
-            {
-                "line": line,
-                "groups": entries,
-                "mine": line.open_for(discipline_ids),
-                # Folded once nothing in it waits for this reviewer, unless a row
-                # in it has something to report.
-                "open": review.state == Review.State.OPEN
-                and (line.open_for(discipline_ids) > 0 or rowed.holds_bound(entries)),
-            }
-        )
-    everything = [*groups, *(g for line in lines_shown for g in line["groups"])]
-    my_open = path.mine
-    context = {
-        "review": review,
-        "groups": groups,
-        "lines": lines_shown,
-        "overdue": selectors.is_overdue(review),
-        "pending": sum(g["group"].pending for g in everything),
-        "statutory_pending": statutory.checks_pending(review),
-        "my_open": my_open,
-        "can_sign": review.state in (Review.State.OPEN, Review.State.SIGNING)
-        and roles.has_role(request.user, roles.APPROVER),
-        "confirmation_missing": review.state == Review.State.OPEN
-        and services.confirmation_missing(review),
-        # A change order's review shows what changed against the baseline, removed
-        # requirements included (they have no slot, so this is their record).
-        "diff": req_selectors.revision_diff(review.requirement_set)
-        if review.requirement_set.number > 1
-        else None,
-        "reopened": sum(
-            1
-            for g in everything
-            for row in g["rows"]
-            if row["assessment"].reopened_because
-        ),
-        "carried": sum(len(g["carried_rows"]) for g in everything)
-        + sum(
-            1
-            for g in everything
-            for row in g["rows"]
-            if row["assessment"].carried_from_id
-        ),
-    }
-    # An order made from a quote: what differs from it, to resolve before signing.
-    context["quote_differences"] = (
-        differences_shown(review.requirement_set) if review.order.quote_id else None
-    )
-    return render(request, "reviews/review_detail.html", context)
-
 
 MY_REVIEWS_PAGE = 50
 
@@ -260,24 +62,15 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/my_reviews.html", context)
 
 
-@require_safe
-@role_required(*roles.REVIEWING, read_only=roles.REVIEW_READERS)
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return review_page(request, selectors.review_get(pk))
-
-
 @require_POST
 @role_required(*roles.REVIEWING)
 def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
     """Save one verdict: the row partial for htmx, the whole page without JS."""
-    review = selectors.review_get(pk)
-    assessment = next(
-        (a for a in review.assessments.all() if a.pk == assessment_pk), None
-    )
-    if assessment is None:
-        raise Http404("No such assessment in this review.")
+    review = selectors.review_get(pk, with_assessments=False)
+    assessment = _slot_get(review, assessment_pk)
     if not services.assessment_is_assessable_by(assessment, request.user):
         raise PermissionDenied
+    was_open = not assessment.verdict
     form = AssessmentForm(request.POST, prefix=f"a{assessment.pk}")
     conflict = ""
     saved = False
@@ -308,23 +101,23 @@ def assessment_save(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRe
             form = None
     if saved and not request.htmx:
         messages.success(request, f"Saved: {assessment}.")
-        return redirect(
-            f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
-        )
-    discipline_ids = selectors.discipline_ids_of(request.user)
-    row = _row(
+        return redirect(page_views.row_url(assessment))
+    line = lines.line_of_key(assessment.requirement.key)
+    path, counts = page_views.path_of(review, request.user, [line])
+    row = page_views.row_of(
         assessment,
-        discipline_ids,
-        review,
-        form,
-        conflict,
-        saved,
-        errors,
+        path,
+        form=form,
+        conflict=conflict,
+        saved=saved,
+        errors=errors,
         user=request.user,
     )
     if request.htmx:
-        return render(request, "reviews/_assessment_row.html", {"row": row})
-    return review_page(request, selectors.review_get(pk), bound=row)
+        return page_views.saved_row_response(
+            request, row, counts, was_open=was_open and saved
+        )
+    return review_page(request, _page_review(pk), bound=row)
 
 
 @require_POST
@@ -333,12 +126,8 @@ def assessment_reopen(
     request: HttpRequest, pk: int, assessment_pk: int
 ) -> HttpResponse:
     """Re-open a carried-forward verdict of the reviewer's discipline, with a reason."""
-    review = selectors.review_get(pk)
-    assessment = next(
-        (a for a in review.assessments.all() if a.pk == assessment_pk), None
-    )
-    if assessment is None:
-        raise Http404("No such assessment in this review.")
+    review = selectors.review_get(pk, with_assessments=False)
+    assessment = _slot_get(review, assessment_pk)
     if not services.assessment_is_assessable_by(assessment, request.user):
         raise PermissionDenied
     form = ReopenForm(request.POST, prefix=f"r{assessment.pk}")
@@ -357,18 +146,25 @@ def assessment_reopen(
                 errors = error.messages
         else:
             messages.success(request, f"Re-opened: {assessment}.")
-            return redirect(
-                f"{reverse('reviews:review_detail', args=[pk])}#a{assessment.pk}"
-            )
-    row = _row(
-        assessment,
-        selectors.discipline_ids_of(request.user),
-        review,
-        errors=errors,
-        user=request.user,
-        reopen_form=form,
+            return redirect(page_views.row_url(assessment))
+    line = lines.line_of_key(assessment.requirement.key)
+    path, _counts = page_views.path_of(review, request.user, [line])
+    row = page_views.row_of(
+        assessment, path, errors=errors, user=request.user, reopen_form=form
     )
-    return review_page(request, selectors.review_get(pk), bound=row)
+    return review_page(request, _page_review(pk), bound=row)
+
+
+def _page_review(pk: int) -> Review:
+    return selectors.review_get(pk, with_assessments=False)
+
+
+def _slot_get(review: Review, pk: int) -> Assessment:
+    """One slot of the review with what its row shows, or 404."""
+    assessment = review.assessments.select_related(*ROW_RELATED).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("No such assessment in this review.")
+    return assessment
 
 
 def _seen_content(form: DecisionForm) -> dict[str, Any] | None:

@@ -60,9 +60,10 @@ def test_re_review_page_query_count_is_constant(
     client.force_login(reviewer)
     url = reverse("reviews:review_detail", args=[revision2.review.pk])
     # session, user, groups, review with order/customer/revision/decision, its
-    # assessments with requirement/discipline/assessor/carried-from, the user's
-    # disciplines; the diff: earlier revisions, the baseline's and this
-    # revision's requirements; its statutory checks
-    with django_assert_num_queries(10):
+    # statutory checks, the user's disciplines, the counts of its slots
+    # (reviews.line_counts), the slots shown with requirement/discipline/
+    # assessor/carried-from; the diff: earlier revisions, the baseline's and
+    # this revision's requirements
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.content.decode().count("Operation ") >= rows

@@ -38,6 +38,7 @@ from reviews.models import ApprovalRule, Assessment, CustomerAgreement, Review
 from tests import factories
 from tests.hardening.quote_world import quote_world
 from tests.intake.conftest import COMPLETE, answer_post, customer, intake_version
+from tests.reviews.lines_world import submit_lines_revision
 from tests.webhooks.world import webhook_world
 
 __all__ = ["COMPLETE", "answer_post", "customer", "intake_version"]
@@ -226,7 +227,7 @@ def conditionally_accepted(version, customer, user, approver) -> tuple[Order, st
 
 @pytest.fixture
 def world(
-    intake_version, customer, service_user, reviewer, approver, engineering
+    intake_version, customer, service_user, reviewer, approver, engineering, production
 ) -> World:
     # Applies to the intake form: every review opened below gets its check.
     register_entry = factories.StatutoryRequirementFactory(
@@ -409,8 +410,15 @@ def world(
         **world_params(world),
         **webhook_world(customer, service_user),
         **quote_world(intake_version, customer, service_user, approver),
+        **lines_world(),
     }
     return world
+
+
+def lines_world() -> dict[str, dict[str, str]]:
+    """A review of an order with one line, for the URL of a line's rows."""
+    review = submit_lines_revision(1)
+    return {"reviews:review_line": {"pk": str(review.pk), "line": "L1"}}
 
 
 def world_params(w: World) -> dict[str, dict[str, str]]:

@@ -116,6 +116,7 @@ MATRIX: dict[str, Expect] = {
     "reviews:my_reviews": get(302, 403, 200, 200, 403, 403),
     "reviews:signatures_verify": get(302, 403, 403, 200, 200, 403),
     "reviews:review_detail": get(302, 200, 200, 200, 200, 403),
+    "reviews:review_line": get(302, 200, 200, 200, 200, 403),
     "reviews:assessment_save": post(302, 403, 200, 403, 403, 403),
     "reviews:statutory_check_save": post(302, 403, 200, 403, 403, 403),
     "reviews:assessment_reopen": post(302, 403, 200, 403, 403, 403),

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from reviews.page_views import LINES_SHOWN
 from tests.reviews.conftest import assess
 from tests.reviews.lines_world import submit_lines_revision
 
@@ -92,12 +93,36 @@ def test_review_page_query_count_is_the_same_for_2_and_20_lines(
         assess(slot, reviewer, "conditions", "Only from bar stock")
     client.force_login(reviewer)
     # session, user, groups, the review with its order, customer, revision,
-    # form version and decision, its assessments with requirement, discipline,
-    # assessor and carried-from, the user's disciplines, its statutory checks:
-    # the same 7 as an order without lines (tests/reviews/test_views.py).
-    with django_assert_num_queries(7):
+    # form version and decision, its statutory checks, the user's disciplines,
+    # the counts of its slots by line and discipline (reviews.line_counts), the
+    # slots of what is asked once and of the lines shown: the same 8 as an order
+    # without lines (tests/reviews/test_views.py).
+    with django_assert_num_queries(8):
         response = client.get(reverse("reviews:review_detail", args=[review.pk]))
     page = response.content.decode()
     assert page.count('class="mb-4 line-group"') == lines
-    # Each shown beside the verdict and in its editable note.
-    assert page.count("Only from bar stock") == 2 * lines
+    # Each shown beside the verdict and in its editable note, on the lines shown
+    # with their rows: the first LINES_SHOWN with work for the reviewer.
+    shown = min(lines, LINES_SHOWN)
+    assert page.count("Only from bar stock") == 2 * shown
+    # The others are folded, to be read when unfolded, with their counts.
+    assert page.count('hx-trigger="toggle once"') == lines - shown
+    assert len(re.findall(r"<span[^>]*>1 for you</span>", page)) == lines
+
+
+@pytest.mark.parametrize("lines", [2, 20])
+def test_line_rows_query_count_is_the_same_for_2_and_20_lines(
+    client, reviewer, engineering, django_assert_num_queries, lines
+):
+    review = submit_lines_revision(lines)
+    client.force_login(reviewer)
+    url = reverse("reviews:review_line", args=[review.pk, f"L{lines}"])
+    # session, user, groups, the review with its order, customer, revision,
+    # form version and decision, its statutory checks, the user's disciplines,
+    # the counts of its slots (for the line's counts and the next-open links),
+    # the line's slots with requirement, discipline, assessor and carried-from.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count('<form method="post" action="/reviews/') == 2
+    assert f"Line {lines} · Quantity" in page

@@ -388,9 +388,10 @@ def test_the_review_page_keeps_its_query_count_with_many_checks(
     )
     review = submit_revision(engineering)
     client.force_login(reviewer)
-    # session, user, groups, the review, its assessments, its statutory checks
-    # with discipline, confirmer, entry and carried-from; the user's disciplines
-    with django_assert_num_queries(7):
+    # session, user, groups, the review, its statutory checks with discipline,
+    # confirmer, entry and carried-from; the user's disciplines, the counts of
+    # its slots (reviews.line_counts), the slots shown
+    with django_assert_num_queries(8):
         response = client.get(reverse("reviews:review_detail", args=[review.pk]))
     assert response.content.decode().count("data-statutory-check") == rows
 

@@ -173,9 +173,10 @@ def test_review_page_query_count_is_constant(
         assess(assessment, reviewer, "conditions", "Some")
     login(client, reviewer)
     # session, user, groups, review with order/customer/revision/decision, its
-    # assessments with requirement/discipline/assessor/carried-from, the user's
-    # disciplines, its statutory checks
-    with django_assert_num_queries(7):
+    # statutory checks, the user's disciplines, the counts of its slots by line
+    # and discipline (reviews.line_counts), the slots shown with requirement/
+    # discipline/assessor/carried-from
+    with django_assert_num_queries(8):
         response = client.get(reverse("reviews:review_detail", args=[review.pk]))
     assert (
         response.content.decode().count('<form method="post" action="/reviews/') == rows
@@ -195,9 +196,17 @@ def test_htmx_save_returns_the_row_with_the_new_verdict(
         **HTMX,
     )
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "reviews/_assessment_row.html"
+    # The row, then the counts it changed, swapped out of band.
+    assert [t.name for t in response.templates][:2] == [
+        "reviews/_assessment_saved.html",
+        "reviews/_assessment_row.html",
+    ]
     page = response.content.decode()
     assert "Saved" in page and "Needs tooling" in page
+    assert page.lstrip().startswith(
+        f'<div class="list-group-item" id="a{assessment.pk}"'
+    )
+    assert '<span id="pending-total" hx-swap-oob="true">1</span>' in page
     assert f'name="a{assessment.pk}-version" value="1"' in page
     assessment.refresh_from_db()
     assert (assessment.verdict, assessment.assessed_by) == ("conditions", reviewer)

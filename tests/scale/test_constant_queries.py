@@ -143,11 +143,12 @@ PAGES = {
     "review page": Page(
         "engineer",
         lambda: reverse("reviews:review_detail", args=[_largest_open_review().pk]),
-        10,
+        11,
         f"{SESSION}; the review with order and revision (and the revision's order "
         "and form version: the value setting, for the value's change); its "
-        "assessments with requirement, discipline, assessor and carried-from; its "
-        "statutory checks; the reviewer's disciplines; the diff: earlier "
+        "statutory checks; the reviewer's disciplines; the counts of its slots by "
+        "line and discipline (reviews.line_counts); the slots shown with "
+        "requirement, discipline, assessor and carried-from; the diff: earlier "
         "revisions, the baseline's and this revision's requirements",
     ),
     "acceptance record": Page(

@@ -1,0 +1,250 @@
+"""What the review page says of every line without reading its rows (issue 17):
+one aggregate query counts each line's slots by discipline (open, open for the
+reader, carried forward, re-opened) and lists the reader's open slots in page
+order, so a folded line's counts are right although none of its rows is read.
+
+The page order is line_groups' order: what is asked once first, then the lines by
+their first requirement's position; by discipline name within each, then by
+requirement position.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.urls import reverse
+
+from orders.orderforms import lines
+from reviews.models import Assessment, Review
+
+# A line key (lines.LINE_KEY_RE without its end) followed by the key separator.
+_LINE_PREFIX = lines.LINE_KEY_RE.pattern.removesuffix("$") + r"\."
+
+
+def slot_line() -> Case:
+    """A slot's line in SQL ("" when asked once), as lines.line_of_key reads it."""
+    return Case(
+        When(
+            requirement__key__regex=_LINE_PREFIX,
+            then=Func(
+                F("requirement__key"),
+                Value(lines.KEY_SEPARATOR),
+                Value(1),
+                function="split_part",
+                output_field=CharField(),
+            ),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+# What an assessment row shows besides the slot itself.
+ROW_RELATED = (
+    "requirement__question",
+    "discipline",
+    "assessed_by",
+    "carried_from__review__requirement_set",
+)
+
+
+def slots_of_lines(review: Review, shown: list[str]) -> QuerySet[Assessment]:
+    """The review's slots asked once and those of the lines shown, with what
+    their rows show, in page order within each line."""
+    return (
+        Assessment.objects.filter(review=review)
+        .annotate(slot_line=slot_line())
+        .filter(slot_line__in=["", *shown])
+        .select_related(*ROW_RELATED)
+        .order_by("discipline__name", "requirement__position", "requirement__pk")
+    )
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """One of the reader's open slots: enough to link to it."""
+
+    pk: int
+    line: str
+    statement: str
+    key: tuple[int, str, int, int]
+
+
+@dataclass
+class LineCount:
+    """One line's counts ("" for what is asked once), by discipline id."""
+
+    line: str
+    name: str = ""
+    first_position: int = 0
+    total: int = 0
+    pending_by_discipline: dict[int, int] = field(default_factory=dict)
+    mine: int = 0
+    carried: int = 0
+    reopened: int = 0
+
+    @property
+    def pending(self) -> int:
+        return sum(self.pending_by_discipline.values())
+
+
+@dataclass
+class ReviewCounts:
+    """The counts of a whole review and the reader's open slots in page order."""
+
+    once: LineCount
+    lines: list[LineCount]
+    my_open: list[OpenSlot]
+
+    def line(self, key: str) -> LineCount | None:
+        if not key:
+            return self.once
+        return next((count for count in self.lines if count.line == key), None)
+
+    @property
+    def everything(self) -> list[LineCount]:
+        return [self.once, *self.lines]
+
+    @property
+    def pending(self) -> int:
+        return sum(count.pending for count in self.everything)
+
+    @property
+    def carried(self) -> int:
+        return sum(count.carried for count in self.everything)
+
+    @property
+    def reopened(self) -> int:
+        return sum(count.reopened for count in self.everything)
+
+
+def review_counts(review: Review, discipline_ids: set[int]) -> ReviewCounts:
+    """Every line's counts and the reader's open slots: one query however many
+    lines. Slots are open for the reader only while the review is open."""
+    mine = Q(verdict="", discipline_id__in=discipline_ids)
+    if review.state != Review.State.OPEN:
+        mine = Q(pk__in=[])
+    order = ("requirement__position", "requirement__pk")
+    rows = (
+        Assessment.objects.filter(review=review)
+        .annotate(slot_line=slot_line())
+        .values("slot_line", "discipline_id", "discipline__name")
+        .annotate(
+            total=Count("pk"),
+            pending=Count("pk", filter=Q(verdict="")),
+            carried=Count("pk", filter=Q(carried_from__isnull=False)),
+            reopened=Count("pk", filter=~Q(reopened_because="")),
+            first_position=Min("requirement__position"),
+            name=Min(
+                Func(
+                    F("requirement__statement"),
+                    Value(" · "),
+                    Value(1),
+                    function="split_part",
+                    output_field=CharField(),
+                )
+            ),
+            mine_pks=ArrayAgg("pk", filter=mine, order_by=order, default=[]),
+            mine_positions=ArrayAgg(
+                "requirement__position", filter=mine, order_by=order, default=[]
+            ),
+            mine_statements=ArrayAgg(
+                "requirement__statement", filter=mine, order_by=order, default=[]
+            ),
+        )
+        .order_by()
+    )
+    by_line: dict[str, LineCount] = {}
+    mine_rows: list[tuple[str, str, list[Any]]] = []
+    for row in rows:
+        line = row["slot_line"]
+        count = by_line.setdefault(line, LineCount(line, first_position=10**9))
+        count.name = count.name or row["name"]
+        count.first_position = min(count.first_position, row["first_position"])
+        count.total += row["total"]
+        count.pending_by_discipline[row["discipline_id"]] = row["pending"]
+        count.mine += len(row["mine_pks"])
+        count.carried += row["carried"]
+        count.reopened += row["reopened"]
+        slots = zip(
+            row["mine_pks"], row["mine_positions"], row["mine_statements"], strict=True
+        )
+        mine_rows.append((line, row["discipline__name"], list(slots)))
+    once = by_line.pop("", LineCount(""))
+    for count in by_line.values():
+        count.name = count.name or f"Line {lines.line_number(count.line)}"
+    ordered = sorted(
+        by_line.values(),
+        key=lambda c: (c.first_position, lines.line_number(c.line)),
+    )
+    rank = {"": -1} | {count.line: i for i, count in enumerate(ordered)}
+    my_open = sorted(
+        (
+            OpenSlot(pk, line, statement, (rank[line], name, position, pk))
+            for line, name, slots in mine_rows
+            for pk, position, statement in slots
+        ),
+        key=lambda slot: slot.key,
+    )
+    return ReviewCounts(once, ordered, my_open)
+
+
+class OpenPath:
+    """The reader's open slots in page order, to link each row to the next one.
+
+    Rows of lines not on the page (folded, read on demand) are linked through the
+    page filtered to their line, so the link works with JavaScript off too."""
+
+    def __init__(
+        self,
+        review: Review,
+        counts: ReviewCounts,
+        discipline_ids: set[int],
+        shown: Iterable[str],
+    ) -> None:
+        self.review = review
+        self.discipline_ids = discipline_ids
+        self.rank = {"": -1} | {c.line: i for i, c in enumerate(counts.lines)}
+        self.mine = counts.my_open
+        self.keys = [slot.key for slot in self.mine]
+        self.shown = {"", *shown}
+
+    def href(self, slot: OpenSlot) -> str:
+        if slot.line in self.shown:
+            return f"#a{slot.pk}"
+        page = reverse("reviews:review_detail", args=[self.review.pk])
+        return f"{page}?line={slot.line}#a{slot.pk}"
+
+    def after(self, assessment: Assessment) -> OpenSlot | None:
+        """The next open slot after this row; wraps round to the first so the
+        keyboard path never dead-ends."""
+        if assessment.discipline_id not in self.discipline_ids or not self.mine:
+            return None
+        line = lines.line_of_key(assessment.requirement.key)
+        here = (
+            self.rank.get(line, -1),
+            assessment.discipline.name,
+            assessment.requirement.position,
+            assessment.pk,
+        )
+        later = bisect_right(self.keys, here)
+        if later < len(self.mine):
+            return self.mine[later]
+        first = self.mine[0]
+        return first if first.pk != assessment.pk else None
