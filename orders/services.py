@@ -378,13 +378,16 @@ def quote_validity_set(
 
 
 def quote_validity_restore(
-    *, quote: Order, agreed_at: datetime.datetime, user: User | None
+    *, quote: Order, agreed_at: datetime.datetime | None, user: User | None
 ) -> Order:
     """A change of a quote that does not take effect (a rejected renewal, declined
     conditions) leaves the quote valid as long as it was when the revision last
     agreed was submitted: a renewal (requirements.quotes.quote_renew) moves the date
     before its new revision is reviewed, so a rejected one must move it back, even
     into the past. Called inside the decision's transaction."""
+    if agreed_at is None:
+        # A revision without a submission time (imported) gives no moment to go by.
+        return quote
     agreed_until = (
         quote.history.filter(history_date__lte=agreed_at)
         .order_by("-history_date", "-history_id")

@@ -190,6 +190,28 @@ def catalog_request_create(
 
 
 @transaction.atomic
+def revision_file_answer_save(
+    *,
+    revision: RequirementSet,
+    user: User | None,
+    key: str,
+    upload: Any,
+    line: str | None = None,
+) -> RequirementSet:
+    """One file answer (line given: that line's) set on a draft, every other answer
+    as stored at that moment: the draft is locked before its answers are read, so
+    two uploads at once (one per line, say) or an edit between them both stay."""
+    revision = locked_draft(revision)
+    if line is None:
+        answers = {**revision.answers, key: upload}
+    elif line in lines.line_sections_of(revision.answers):
+        answers = lines.entry_answer_set(revision.answers, line, key, upload)
+    else:
+        raise ValidationError(f"The draft has no line {line[:20]} any more.")
+    return revision_answers_save(revision=revision, user=user, answers=answers)
+
+
+@transaction.atomic
 def revision_answers_save(
     *,
     revision: RequirementSet,

@@ -15,6 +15,7 @@ from rest_framework import exceptions
 from api.problems import Conflict
 from api.views.common import form_errors
 from api.views.line_answers import (
+    entries_over_maximum,
     lines_errors,
     lines_files_kept,
     lines_posted,
@@ -199,6 +200,11 @@ class AnswerUpdate:
         self.wanted = ANSWERS_KEY in body or self.submit
         sent = answers_object(body)
         self.errors: dict[str, list[str]] = {}
+        known = lines.line_sections_of(revision.answers)
+        version = revision.order.form_version
+        if entries_over_maximum(version, sent.get(lines.LINES)):
+            self.errors.update(shape_errors(version, sent, known))
+            return
         self.form = merged_answer_form(revision, sent, submit=self.submit)
         if self.wanted and not self.form.is_valid():
             self.errors.update(prefixed(form_errors(self.form)))
@@ -206,13 +212,7 @@ class AnswerUpdate:
                 lines_errors(self.form, sent.get(lines.LINES), revision.answers)
             )
         # The shape's message is the one to act on where both speak.
-        self.errors.update(
-            shape_errors(
-                revision.order.form_version,
-                sent,
-                lines.line_sections_of(revision.answers),
-            )
-        )
+        self.errors.update(shape_errors(version, sent, known))
 
     def save(self, user: User) -> RequirementSet:
         """Keep the answers (and submit); in the caller's transaction."""

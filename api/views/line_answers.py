@@ -81,6 +81,19 @@ def _line_error(line: object, name: str, known: Mapping[str, str]) -> str | None
     return None
 
 
+def entries_over_maximum(version: OrderFormVersion, sent: Any) -> bool:
+    """Whether a sent "@lines" list is longer than its section allows: such a body
+    is refused on its shape alone, before any entry's form is built (JSON has no
+    field-count limit, so a list of thousands would cost thousands of forms)."""
+    if not isinstance(sent, Mapping):
+        return False
+    maxima = {g.name: g.section.max_entries for g in line_sections(version)}
+    return any(
+        isinstance(entries, list) and name in maxima and len(entries) > maxima[name]
+        for name, entries in sent.items()
+    )
+
+
 def lines_shape_errors(
     version: OrderFormVersion,
     sent: Any,

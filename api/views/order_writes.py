@@ -33,7 +33,7 @@ from api.views.draft_answers import (
     shape_errors,
     submit_flag,
 )
-from api.views.line_answers import lines_errors
+from api.views.line_answers import entries_over_maximum, lines_errors
 from orders.forms import DOCUMENTED, UNDOCUMENTED, OrderHeaderForm
 from orders.models import Order
 from orders.orderforms import lines
@@ -85,7 +85,9 @@ def draft_create(request: Request) -> Response:
     errors = {} if header.is_valid() else form_errors(header)
     version = header.cleaned_data.get("form_version")
     answer_form = None
-    if version is not None:
+    if version is not None and entries_over_maximum(version, answers.get(lines.LINES)):
+        errors.update(shape_errors(version, answers, {}))
+    elif version is not None:
         answer_form = answer_form_class(version)(
             data=answer_data(version, answers, {}), require_complete=submit
         )

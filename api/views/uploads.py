@@ -5,7 +5,6 @@ the file is downloadable like theirs and its SHA-256 is in what is signed."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -138,17 +137,12 @@ def file_answer_store(
         field_for(question).clean(upload)
     except ValidationError as error:
         raise exceptions.ValidationError({FILE_FIELD: error.messages}) from None
-    if line is None:
-        answers = {**revision.answers, key: upload}
-    else:
-        answers = lines.entry_answer_set(revision.answers, line, key, upload)
-    with transaction.atomic():
-        try:
-            revision = req_services.revision_answers_save(
-                revision=revision, user=request.user, answers=answers
-            )
-        except ValidationError as error:
-            raise exceptions.ValidationError({FILE_FIELD: error.messages}) from None
+    try:
+        revision = req_services.revision_file_answer_save(
+            revision=revision, user=request.user, key=key, upload=upload, line=line
+        )
+    except ValidationError as error:
+        raise exceptions.ValidationError({FILE_FIELD: error.messages}) from None
     stored = revision.answers
     if line is not None:
         stored = next(

@@ -9,6 +9,8 @@ from django.test import Client
 from api.views.draft_answers import _shape_error
 from api.views.line_answers import lines_shape_errors
 from orders.models import Order
+from requirements import services as req_services
+from requirements.models import RequirementSet
 from tests.api.conftest import service_api  # noqa: F401  (fixture)
 from tests.lines.conftest import PDF, PDF_SHA, entries, pdf
 
@@ -239,3 +241,39 @@ def test_a_change_orders_line_takes_its_file_at_its_own_url(
     assert response.json()["line"] == "L2"
     assert entries(change)[1]["answers"]["drawing"]["name"] == "rev-b.pdf"
     assert "drawing" not in entries(file_lines_draft)[1]["answers"]
+
+
+def test_two_line_uploads_from_the_same_stale_draft_both_stay(
+    file_lines_draft, service_user
+):
+    """Uploads to two lines at once: each request read the draft before the other
+    saved. The second must not write back the answers it read, without the first
+    line's file."""
+    stale = RequirementSet.objects.get(pk=file_lines_draft.pk)
+    for line in ("L1", "L2"):
+        req_services.revision_file_answer_save(
+            revision=stale,
+            user=service_user,
+            key="drawing",
+            upload=pdf(f"{line}.pdf"),
+            line=line,
+        )
+    first, second = entries(file_lines_draft)
+    assert first["answers"]["drawing"]["name"] == "L1.pdf"
+    assert second["answers"]["drawing"]["name"] == "L2.pdf"
+
+
+def test_a_patch_past_the_maximum_is_refused_on_its_count_alone(
+    service_api,  # noqa: F811
+    file_lines_draft,
+):
+    """Through the API: no entry's form is built, so none of the (wrong) entries
+    has an error of its own; the count is the one thing to act on."""
+    sent = {"Lines": [{"answers": {"part": "", "qty": "many"}}] * 4}
+    response = patch(
+        service_api, file_lines_draft, {"answers": {"@lines": sent}, "submit": True}
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["answers.@lines.Lines"]
+    assert "at most 3" in errors["answers.@lines.Lines"][0]
