@@ -174,3 +174,19 @@ def stored_upload_path(value: object, order_number: str) -> str | None:
     if not path.startswith(prefix) or ".." in PurePath(path).parts:
         return None
     return path
+
+
+def stored_upload_copy(value: object, *, from_number: str, to_number: str) -> object:
+    """A stored file answer of one order as the same file of another (an order made
+    from a quote): the file is copied into the new order's folder, where its
+    downloads, backups and disposal look for it; name, size and SHA-256 stay (they,
+    not the path, are what is signed and compared). Anything else is returned as
+    it is."""
+    path = stored_upload_path(value, from_number)
+    if path is None or not default_storage.exists(path):
+        return value
+    relative = path.removeprefix(f"uploads/{get_valid_filename(from_number)}/")
+    target = f"uploads/{get_valid_filename(to_number)}/{relative}"
+    with default_storage.open(path, "rb") as source:
+        copied = default_storage.save(target, source)
+    return {**value, "path": copied}

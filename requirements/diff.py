@@ -6,7 +6,7 @@ statement, value, category or discipline differ: exactly the fields a review
 assesses, so "unchanged" here means "its earlier verdict still holds".
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from orders.orderforms import line_groups, lines
@@ -15,6 +15,20 @@ from orders.orderforms.order_value import order_value_of
 from requirements.models import Requirement, RequirementSet
 
 COMPARED = ("statement", "value", "category", "discipline_id")
+
+
+def _compared(requirement: Requirement, name: str) -> object:
+    """A field as compared: a stored file is the same file wherever it is kept (an
+    order made from a quote keeps a copy in its own folder), so its path is left
+    out; its name and SHA-256, which the signed content shows, are compared."""
+    value = getattr(requirement, name)
+    if (
+        name == "value"
+        and isinstance(value, Mapping)
+        and {"name", "path"} <= set(value)
+    ):
+        return {key: part for key, part in value.items() if key != "path"}
+    return value
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,7 @@ class ChangedRequirement:
         return [
             name
             for name in COMPARED
-            if getattr(self.old, name) != getattr(self.new, name)
+            if _compared(self.old, name) != _compared(self.new, name)
         ]
 
 
@@ -112,7 +126,7 @@ class RevisionDiff:
 
 
 def requirement_differs(old: Requirement, new: Requirement) -> bool:
-    return any(getattr(old, name) != getattr(new, name) for name in COMPARED)
+    return any(_compared(old, name) != _compared(new, name) for name in COMPARED)
 
 
 def diff_requirements(

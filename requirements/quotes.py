@@ -3,6 +3,7 @@ copy of the quote's reviewed revision, and every requirement of the order that
 differs from it is listed as "differs from quote"."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,8 @@ from django.utils import timezone
 from orderreview.models import User
 from orders import services as order_services
 from orders.models import Order
+from orders.orderforms import lines
+from orders.uploads import stored_upload_copy
 from requirements import change_orders
 from requirements.models import RequirementSet
 from requirements.quote_differences import quote_reviewed_revision
@@ -28,6 +31,33 @@ def quote_convertible(quote: Order, *, action: str = "an order is made") -> str:
             "from a quote whose review confirmed the capability."
         )
     return ""
+
+
+def _files_copied(
+    answers: dict[str, Any], *, quote: Order, order: Order
+) -> dict[str, Any]:
+    """The quote's answers with every stored file, asked once or in a line, copied
+    into the order's own folder: an order's downloads, backups and disposal only
+    reach files under its number."""
+
+    def copied(value: Any) -> Any:
+        return stored_upload_copy(
+            value, from_number=quote.number, to_number=order.number
+        )
+
+    result = {key: copied(v) for key, v in answers.items() if key != lines.LINES}
+    if lines.LINES in answers:
+        result[lines.LINES] = {
+            name: [
+                {
+                    **entry,
+                    "answers": {k: copied(v) for k, v in entry["answers"].items()},
+                }
+                for entry in lines.entries_of(answers, name)
+            ]
+            for name in answers[lines.LINES] or {}
+        }
+    return result
 
 
 @transaction.atomic
@@ -73,7 +103,8 @@ def order_from_quote(
         quote=quote,
         quote_note=expired_note.strip() if expired else "",
     )
-    revision = revision_create(order=order, user=user, answers=source.answers)
+    answers = _files_copied(source.answers, quote=quote, order=order)
+    revision = revision_create(order=order, user=user, answers=answers)
     # Hand-added requirements keep their key: equal ones are not differences.
     change_orders.hand_added_copy(
         source=source,
