@@ -71,9 +71,3 @@ def test_bench_drop_refuses_the_apps_database_even_one_the_bench_made(made, sett
     assert "\n" not in str(refused.value)
     assert "it is the app's own database" in str(refused.value)
     assert _exists(name)
-
-
-def test_bench_refuses_to_seed_the_apps_database(transactional_db, settings):
-    name = connection.settings_dict["NAME"]
-    with pytest.raises(CommandError, match="it is the app's own database"):
-        call_command("bench", database_name=name, orders=1)

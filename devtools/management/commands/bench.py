@@ -223,6 +223,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", default="", help="Measure only the pages whose name has this."
         )
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Make or grow the benchmark database to --orders orders, then stop.",
+        )
         parser.add_argument("--inner", action="store_true", help=argparse_suppress())
 
     def handle(self, *args: object, **options: object) -> None:
@@ -331,6 +336,8 @@ class Command(BaseCommand):
             # Made once (about a minute); later runs find it.
             run("seed_large_order", "--lines", str(options["large_order"]))
         self.stdout.write(f"Database ready after {time.monotonic() - started:.0f} s.")
+        if options["seed_only"]:
+            return
         run(
             "bench",
             "--inner",
