@@ -172,6 +172,7 @@ def seed_scale(
     force_more, so real data is never padded with made-up orders by accident.
     """
     say = progress or (lambda message: None)
+    begun = time.monotonic()
     seed_demo()
     existing = Order.objects.count()
     if existing >= orders:
@@ -184,6 +185,7 @@ def seed_scale(
         )
     wanted = orders - existing
     started = time.monotonic()
+    say(f"demo data in place ({time.monotonic() - begun:.0f} s)")
     # Keys and order numbers come over a second connection (nextval is not
     # transactional), so the main one can COPY while the next batch is built.
     ids_connection = connection.get_new_connection(connection.get_connection_params())
@@ -214,9 +216,11 @@ def seed_scale(
     if newest is not None:
         # The seeded chain's head joins the log kept outside the database.
         heads.head_append_after_commit(newest)
+    analysed = time.monotonic()
     with connection.cursor() as cursor:
         # Fresh planner statistics: the lists' plans depend on them at this size.
         for table in ctx.tables.values():
             for name in (table.model._meta.db_table, table.history_table):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    say(f"planner statistics refreshed ({time.monotonic() - analysed:.0f} s)")
     return {model._meta.label: table.count for model, table in ctx.tables.items()}

@@ -4,14 +4,17 @@ after, in the same transaction.
 Keeping an index up to date row by row costs far more than building it once from
 sorted rows, and a foreign key checked once per row (a trigger call each) far more
 than one validating join when it is added back. So when a run adds more orders than
-the database holds, the loaded tables (and their history tables) lose every index
-that no constraint owns and every foreign key for the duration of the load, and get
-them back, exactly as pg_get_indexdef / pg_get_constraintdef spelled them, before
-the transaction commits. DDL is transactional in PostgreSQL: a run that fails rolls
-the drops back with its rows, so the schema is never left without them.
+the database holds, the loaded tables (and their history tables) lose every
+non-unique index that no constraint owns and every foreign key for the duration of
+the load, and get them back, exactly as pg_get_indexdef / pg_get_constraintdef
+spelled them, before the transaction commits. DDL is transactional in PostgreSQL:
+a run that fails rolls the drops back with its rows, so the schema is never left
+without them.
 
-Primary keys, unique and check constraints stay on (they guard the data as it
-arrives); triggers are never touched (the history tables' append-only guards).
+Primary keys, unique and check constraints and every unique index (partial ones
+too: a UniqueConstraint with a condition is an index without a constraint row) stay
+on: they guard the data as it arrives. Triggers are never touched (the history
+tables' append-only guards).
 """
 
 import time
@@ -42,6 +45,10 @@ def set_aside(cursor: Any, tables: Iterable[str]) -> list[str]:
         JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = current_schema() AND c.relname = ANY(%s)
           AND NOT x.indisprimary
+          -- Unique indexes stay, partial ones (UniqueConstraint with a
+          -- condition, which no pg_constraint row owns) included: uniqueness
+          -- is checked as each row arrives, never only at the rebuild.
+          AND NOT x.indisunique
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)
         ORDER BY c.relname, i.relname
         """,

@@ -94,9 +94,11 @@ class Context:
         *,
         user: Any,
         when: datetime,
+        varying: frozenset[str] | None = None,
     ) -> dict[str, Any]:
         row.setdefault("id", self.take_id(model))
-        self.table(model).add(row, user_id=user.pk if user else None, when=when)
+        user_id = user.pk if user else None
+        self.table(model).add(row, user_id=user_id, when=when, varying=varying)
         return row
 
     def flush(self) -> None:

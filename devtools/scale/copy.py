@@ -7,11 +7,14 @@ copy_rows() is the one place the text reaches PostgreSQL.
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import models
+
+from reviews.signing import CanonicalJSON
 
 
 def _text(value: object) -> str:
@@ -34,10 +37,18 @@ def _number(value: object) -> str:
     return "\\N" if value is None else str(value)
 
 
+# One encoder for every value: json.dumps with options makes a new one per call.
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _json(value: object) -> str:
     if value is None:
         return "\\N"
-    return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    if isinstance(value, CanonicalJSON):
+        return _text(value)  # a signature's content, encoded once already
+    if type(value) is int:  # most answers: their JSON is their digits
+        return str(value)
+    return _text(_encode_json(value))
 
 
 def _bool(value: object) -> str:
@@ -72,13 +83,61 @@ class CopyTable:
         self.rows = io.StringIO()
         self.history = io.StringIO()
         self.count = 0
+        self.fixed: dict[frozenset[str], itemgetter] = {}
+        self.shapes: dict[Hashable, list[tuple[str, Callable | None]]] = {}
 
-    def add(self, row: dict[str, Any], *, user_id: int | None, when: datetime) -> None:
+    def add(
+        self,
+        row: dict[str, Any],
+        *,
+        user_id: int | None,
+        when: datetime,
+        varying: frozenset[str] | None = None,
+    ) -> None:
+        """Add row. With varying (the fields that differ from row to row), rows
+        whose other fields are equal share their text, encoded once for the first
+        of them: only the varying fields are encoded for each row."""
         get = row.get
-        line = "\t".join([convert(get(name)) for name, convert in self.cells])
+        if varying is None:
+            line = "\t".join([convert(get(name)) for name, convert in self.cells])
+        else:
+            line = "".join(
+                [
+                    piece if convert is None else convert(get(piece))
+                    for piece, convert in self._pieces(varying, row)
+                ]
+            )
         self.rows.write(line + "\n")
         self.history.write(f"{line}\t{when.isoformat()}\t+\t{_text(user_id)}\n")
         self.count += 1
+
+    def _pieces(
+        self, varying: frozenset[str], row: dict[str, Any]
+    ) -> list[tuple[str, Callable | None]]:
+        """row's line as runs of fixed text (tabs included) and the varying fields'
+        (name, converter), made once for all rows with its other fields' values."""
+        fixed = self.fixed.get(varying)
+        if fixed is None:
+            names = [name for name, _ in self.cells if name not in varying]
+            fixed = self.fixed[varying] = itemgetter(*names)
+        shape = (varying, fixed(row))
+        pieces = self.shapes.get(shape)
+        if pieces is not None:
+            return pieces
+        pieces, text = [], ""
+        for index, (name, convert) in enumerate(self.cells):
+            text += "\t" if index else ""
+            if name in varying:
+                if text:
+                    pieces.append((text, None))
+                pieces.append((name, convert))
+                text = ""
+            else:
+                text += convert(row.get(name))
+        if text:
+            pieces.append((text, None))
+        self.shapes[shape] = pieces
+        return pieces
 
     def take(self) -> list[tuple[str, io.StringIO]]:
         """The COPY statements for what was added since the last take."""

@@ -59,7 +59,11 @@ ALL_STATES = [
 CONDITIONAL_STATES = ("awaiting_agreement", "conditions_declined")
 INBOUND = ["phone", "email"]
 CHANNELS = [c.value for c in Channel]
-
+# An assessment's discipline, verdict, note, assessor and version repeat from
+# slot to slot: their COPY text is made once for each (CopyTable.add).
+ASSESSMENT_VARYING = frozenset(
+    {"id", "review_id", "requirement_id", "assessed_at", "carried_from_id"}
+)
 
 CONDITIONS = [
     "Subject to material availability within two weeks.",
@@ -140,8 +144,9 @@ def _review(
             elif (conditional and index == 0) or rnd.random() < 0.08:
                 row.update(verdict="conditions", note=rnd.choice(CONDITIONS))
         who = reviewer if row["assessed_by_id"] else ctx.users["service"]
+        when = row["assessed_at"] or opened_at
         assessments.append(
-            ctx.add(Assessment, row, user=who, when=row["assessed_at"] or opened_at)
+            ctx.add(Assessment, row, user=who, when=when, varying=ASSESSMENT_VARYING)
         )
     return review, assessments, closed_at
 

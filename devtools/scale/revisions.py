@@ -9,6 +9,10 @@ from devtools.scale.multiline import requirement_rows
 from orders.models import OrderFormVersion
 from requirements.models import Requirement, RequirementSet
 
+# A requirement's other fields follow from its question, key and position: their
+# COPY text is made once for each (CopyTable.add).
+REQUIREMENT_VARYING = frozenset({"id", "requirement_set_id", "value"})
+
 
 def revision_add(
     ctx: Context,
@@ -70,6 +74,7 @@ def revision_add(
             },
             user=service,
             when=revision["submitted_at"],
+            varying=REQUIREMENT_VARYING,
         )
         for question, key, statement, value, position in made
     ]

@@ -34,7 +34,8 @@ def sign(
     The rows are not in the database until their batch is COPYed, so they become
     plain objects with the row's fields as attributes and the relations the content
     reads (model instances would cost more than the rest of the order together); the
-    content comes from signing.rows_content and every other field from
+    content comes from signing.rows_content_json (rows_content's canonical JSON,
+    encoded once: hashed and COPYed as that text) and every other field from
     signing.new_signature_fields, so the hashes are the service's."""
     users = ctx.users_by_pk
     disciplines = ctx.disciplines
@@ -62,7 +63,7 @@ def sign(
     signer = users[decision["decided_by_id"]]
     signed_decision = _Row(decision)
     signed_decision.decided_by = signer
-    content = signing.rows_content(
+    content = signing.rows_content_json(
         signing.SignedRows(
             order=signed_order,
             revision=signed_revision,

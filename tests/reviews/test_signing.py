@@ -1,4 +1,5 @@
 import datetime
+import json
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -22,6 +23,19 @@ json_values = st.recursive(
 def test_canonical_json_does_not_depend_on_key_order(data):
     reordered = dict(reversed(list(data.items())))
     assert signing.canonical_json(data) == signing.canonical_json(reordered)
+
+
+@given(
+    st.dictionaries(
+        st.text(), json_values | st.floats(allow_nan=False, allow_infinity=False)
+    )
+)
+def test_a_content_encoded_once_hashes_as_the_content_it_stores(data):
+    # seed_scale hashes and stores the canonical text (rows_content_json); the
+    # verifier hashes the content read back from it: the same hash.
+    text = signing.CanonicalJSON(signing.canonical_json(data))
+    assert signing.content_hash(text) == signing.content_hash(json.loads(text))
+    assert signing.content_hash(text) == signing.content_hash(data)
 
 
 def test_canonical_json_spells_times_in_utc_and_decimals_exactly():

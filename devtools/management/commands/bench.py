@@ -19,12 +19,17 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 
+from devtools.benchdb import (
+    BENCH_DATABASE,
+    app_database_refusal,
+    bench_database_url,
+    database_create_if_missing,
+)
 from devtools.demo import DEMO_PASSWORD
 from devtools.scale.large_order import FORM_SLUG as BENCH_FORM
 
@@ -136,25 +141,6 @@ def _review_args() -> list | None:
     return [review.pk] if review else None
 
 
-def bench_database_url(url: str, name: str) -> str:
-    """The same server as url, database name instead."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def database_create_if_missing(name: str) -> bool:
-    """CREATE DATABASE name on the server in use, unless it exists. True if made."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone():
-            return False
-        # CREATE DATABASE cannot take a parameter; the name is ours, quoted.
-        cursor.execute("CREATE DATABASE " + connection.ops.quote_name(name))
-    return True
-
-
 def _login(username: str) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -226,7 +212,7 @@ class Command(BaseCommand):
             default=100_000,
             help="Seed the benchmark database up to this many orders first.",
         )
-        parser.add_argument("--database-name", default="orderreview_bench")
+        parser.add_argument("--database-name", default=BENCH_DATABASE)
         parser.add_argument(
             "--large-order",
             type=int,
@@ -236,6 +222,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only", default="", help="Measure only the pages whose name has this."
+        )
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Make or grow the benchmark database to --orders orders, then stop.",
         )
         parser.add_argument("--inner", action="store_true", help=argparse_suppress())
 
@@ -303,6 +294,10 @@ class Command(BaseCommand):
 
     def _prepare_and_rerun(self, options: dict) -> None:
         name = options["database_name"]
+        refusal = app_database_refusal(name)
+        if refusal:
+            # Seeding it would pad the app's data with made-up orders.
+            raise CommandError(refusal)
         url = bench_database_url(settings.DATABASE_URL, name)
         if database_create_if_missing(name):
             self.stdout.write(f"Created the benchmark database {name}.")
@@ -341,6 +336,8 @@ class Command(BaseCommand):
             # Made once (about a minute); later runs find it.
             run("seed_large_order", "--lines", str(options["large_order"]))
         self.stdout.write(f"Database ready after {time.monotonic() - started:.0f} s.")
+        if options["seed_only"]:
+            return
         run(
             "bench",
             "--inner",
