@@ -5,9 +5,19 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from orderreview import roles
 from tests import factories
+
+# Property tests check what is true, not how fast examples come: on a loaded
+# machine (CI's two suites, other work) generating them can pass Hypothesis's
+# time limits without anything being wrong. Speed is measured by `make bench`.
+hypothesis_settings.register_profile(
+    "orderreview", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("orderreview")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
 # the test itself are still synchronous and safe.
