@@ -292,25 +292,26 @@ def review_content(
     )
 
 
+def _rows_body(rows: SignedRows, content_format: int) -> dict[str, object]:
+    if content_format not in _BODIES:
+        raise ValueError(f"unknown signed content format {content_format}")
+    return _BODIES[content_format](rows)
+
+
 def rows_content(
     rows: SignedRows, decision: Any, *, content_format: int = CONTENT_FORMAT
 ) -> dict[str, object]:
     """review_content for rows that are not (yet) in the database."""
-    if content_format not in _BODIES:
-        raise ValueError(f"unknown signed content format {content_format}")
-    return content_with_decision(_BODIES[content_format](rows), decision)
+    return json.loads(rows_content_json(rows, decision, content_format=content_format))
 
 
 def rows_content_json(
     rows: SignedRows, decision: Any, *, content_format: int = CONTENT_FORMAT
 ) -> CanonicalJSON:
-    """rows_content's canonical JSON, encoded once: what content_with_decision
-    decodes, and canonical_json of that gives this text again (sorted keys, one
-    spelling per value), so its hash is the content's."""
-    if content_format not in _BODIES:
-        raise ValueError(f"unknown signed content format {content_format}")
-    body = _BODIES[content_format](rows)
-    return CanonicalJSON(canonical_json({**body, "decision": _decision(decision)}))
+    """rows_content's canonical JSON, encoded once (a bulk signer hashes and stores
+    this text as it is: canonical_json of its decoding spells it again)."""
+    body = {**_rows_body(rows, content_format), "decision": _decision(decision)}
+    return CanonicalJSON(canonical_json(body))
 
 
 def content_with_decision(body: Mapping[str, Any], decision: Any) -> dict[str, object]:
@@ -349,13 +350,8 @@ class SignatureCheck:
 
     @property
     def ok(self) -> bool:
-        return (
-            self.content_ok
-            and self.key_known
-            and self.hash_ok
-            and self.link_ok
-            and self.keying_ok
-        )
+        checks = (self.content_ok, self.key_known, self.hash_ok, self.link_ok)
+        return all(checks) and self.keying_ok
 
     @property
     def problem(self) -> str:
@@ -424,8 +420,7 @@ class ChainReport:
     head_pk: int | None = None
     # Signatures from before the chain was keyed, checked as plain SHA-256.
     unkeyed: int = 0
-    # Failures found beside the chain itself: decisions without their signature,
-    # chain heads kept outside the database that the chain no longer holds.
+    # Failures beside the chain: unsigned decisions, logged heads it no longer holds.
     failures: tuple[str, ...] = ()
     # What else was looked at, e.g. how many heads of the log were checked.
     notes: tuple[str, ...] = ()
@@ -483,12 +478,10 @@ def chain_verify(
         keys = chain_keys()[1]
     if legacy_until is None:
         legacy_until = getattr(settings, "SIGNING_CHAIN_LEGACY_UNTIL", 0)
-    expected_previous = GENESIS_HASH
-    head = GENESIS_HASH
+    expected_previous = head = GENESIS_HASH
     head_pk = None
     count = unkeyed = 0
-    seen_keyed = False
-    broken: tuple[int, str] | None = None
+    seen_keyed, broken = False, None
     for signature in signatures:
         count += 1
         check = signature_check(signature, expected_previous, keys)
@@ -499,8 +492,7 @@ def chain_verify(
         seen_keyed = seen_keyed or check.keyed
         if broken is None and not check.ok:
             broken = (signature.pk, check.problem)
-        expected_previous = signature.signature_hash
-        head = signature.signature_hash
+        expected_previous = head = signature.signature_hash
         head_pk = signature.pk
     report = ChainReport(count=count, head=head, head_pk=head_pk, unkeyed=unkeyed)
     if broken is None:
