@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
@@ -54,7 +55,8 @@ def test_bench_grows_a_database_an_earlier_run_seeded_smaller(bench_name):
 
 
 def test_bench_refuses_the_apps_database_in_one_line(transactional_db):
-    app_database = settings.DATABASE_URL.rsplit("/", 1)[1]
+    # The path names the database (the embedded server's URL ends in ?host=...).
+    app_database = urlsplit(settings.DATABASE_URL).path.lstrip("/")
     env = dict(os.environ, DJANGO_DEBUG="1", DATABASE_URL=settings.DATABASE_URL)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("DATABASE_OWNER_URL", None)
@@ -71,3 +73,39 @@ def test_bench_refuses_the_apps_database_in_one_line(transactional_db):
         f"CommandError: Refusing {app_database}: it is the app's own database "
         "(DATABASE_URL), not a benchmark database."
     ]
+
+
+def test_bench_says_in_one_line_when_it_cannot_create_its_database(transactional_db):
+    """A role without CREATEDB (the embedded server's app role is one): one line
+    saying so, never a traceback."""
+    role = "orderreview_bench_nocreate"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")
+        cursor.execute(f"CREATE ROLE {role} LOGIN NOCREATEDB")
+    try:
+        parts = urlsplit(settings.DATABASE_URL)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        url = parts._replace(netloc=f"{role}@{host}").geturl()
+        env = dict(
+            os.environ, DJANGO_DEBUG="1", DATABASE_URL=url, DATABASE_OWNER_URL=url
+        )
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        name = connection.settings_dict["NAME"] + "_bench_nocreate"
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "bench", "--database-name", name],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP ROLE IF EXISTS {role}")
+    assert done.returncode == 1, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(
+        f"CommandError: Could not create the benchmark database {name}: "
+        "permission denied to create database"
+    )

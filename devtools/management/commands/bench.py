@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.urls import NoReverseMatch, reverse
 
 from devtools.benchdb import (
@@ -299,7 +300,15 @@ class Command(BaseCommand):
             # Seeding it would pad the app's data with made-up orders.
             raise CommandError(refusal)
         url = bench_database_url(settings.DATABASE_URL, name)
-        if database_create_if_missing(name):
+        try:
+            created = database_create_if_missing(name)
+        except DatabaseError as error:
+            # e.g. a role without CREATEDB: say so in one line, not a traceback.
+            first_line = str(error).strip().splitlines()[0]
+            raise CommandError(
+                f"Could not create the benchmark database {name}: {first_line}"
+            ) from None
+        if created:
             self.stdout.write(f"Created the benchmark database {name}.")
         # The same two roles as everywhere: migrate and seed_scale as the owner,
         # gunicorn as the app role.
