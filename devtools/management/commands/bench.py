@@ -23,7 +23,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from devtools.benchdb import (
     BENCH_DATABASE,
@@ -40,8 +42,9 @@ HEAVY_SECONDS = 60
 BASE = f"http://127.0.0.1:{PORT}"
 
 
-def _pages() -> list[tuple[str, str]]:
-    """(name, path) of every page measured; objects are picked from the database."""
+def _pages() -> list[tuple]:
+    """(name, path) of every page measured, or (name, path, username) for one seen
+    as another user than --user; objects are picked from the database."""
     from orders.models import Order
 
     pages = [
@@ -74,7 +77,45 @@ def _pages() -> list[tuple[str, str]]:
         if name == "order list filtered":
             path += "?status=in_review&channel=phone"
         pages.append((name, path))
-    return pages + _search_and_filter_pages(order) + _large_order_pages()
+    return (
+        pages
+        + _search_and_filter_pages(order)
+        + _busy_reviewer_pages()
+        + _large_order_pages()
+    )
+
+
+def _busy_reviewer() -> str | None:
+    """The reviewer whose discipline has the most open review slots: the longest
+    "My reviews" queue there is."""
+    from reviews.models import Assessment, Review
+
+    busiest = (
+        Assessment.objects.filter(review__state=Review.State.OPEN)
+        .values("discipline")
+        .annotate(slots=Count("pk"))
+        .order_by("-slots")
+        .first()
+    )
+    if busiest is None:
+        return None
+    from orderreview.models import User
+
+    member = (
+        User.objects.filter(disciplines=busiest["discipline"], is_active=True)
+        .exclude(username="admin")
+        .order_by("username")
+        .first()
+    )
+    return member.username if member else None
+
+
+def _busy_reviewer_pages() -> list[tuple[str, str, str]]:
+    """ "My reviews" as that reviewer sees it (issue 19), logged in as them."""
+    username = _busy_reviewer()
+    if username is None:
+        return []
+    return [("my reviews (busy reviewer)", reverse("reviews:my_reviews"), username)]
 
 
 def _large_order_pages() -> list[tuple[str, str]]:
@@ -116,13 +157,16 @@ def _search_and_filter_pages(order: object) -> list[tuple[str, str]]:
     timeline = reverse("audit:timeline")
     log = reverse("communications:communication_list")
     admin = User.objects.filter(username="admin").first()
+    as_of = reverse("audit:order_as_of", args=[order.number])
+    # The whole history replayed up to a moment: the form alone is a light page.
+    moment = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
     pages = [
         ("search: order number prefix", f"{orders}?q={order.number[:-3]}"),
         ("search: customer code", f"{orders}?q={order.customer.account_code}"),
         ("search: customer reference", f"{orders}?q={order.customer_reference}"),
         ("search: communication text", f"{log}?q=received"),
         ("audit timeline by order", f"{timeline}?order={order.number}"),
-        ("order as of now", reverse("audit:order_as_of", args=[order.number])),
+        ("order as of now", f"{as_of}?at={moment}"),
     ]
     if admin is not None:
         pages.append(("audit timeline by user", f"{timeline}?user={admin.pk}"))
@@ -193,7 +237,14 @@ def markdown_table(results: dict) -> str:
             f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio']:.3f} |"
         )
     peaks = ", ".join(f"{mb:.0f} MB" for mb in results["worker_peak_rss_mb"])
-    lines += ["", f"gunicorn worker peak RSS: {peaks}", ""]
+    lines += ["", f"gunicorn worker peak RSS: {peaks}"]
+    recompute = results.get("dashboard_recompute_seconds")
+    if recompute is not None:
+        lines.append(
+            "Dashboard figures recomputed before the run (the task worker's work "
+            f"after a decision, off the request path): {recompute} s"
+        )
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -370,7 +421,7 @@ class Command(BaseCommand):
             # A worker still importing on a loaded machine answers late: wait.
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
-        cookie = _login(options["user"])
+        cookies = {options["user"]: _login(options["user"])}
         script = str(settings.BASE_DIR / "bench" / "report.lua")
         rows = []
         baseline_rps = None
@@ -378,9 +429,26 @@ class Command(BaseCommand):
         header = f"{'page':<28}" + "".join(f"{c:>9}" for c in columns)
         self.stdout.write(header)
         heavy = {path for _, path in _large_order_pages()}
-        for name, path in _pages():
+        # The task worker keeps the dashboard's figures current: after a decision its
+        # next sweep (within a minute) recomputes them, and pages read the stored
+        # figures. The bench starts no worker, so it does that recompute itself and
+        # says how long it took, off the request path.
+        from audit.dashboard_snapshot import dashboard_refresh
+
+        started = time.monotonic()
+        dashboard_refresh()
+        sweep_seconds = time.monotonic() - started
+        self.stdout.write(
+            f"Dashboard figures recomputed (the task worker's work after a decision) "
+            f"in {sweep_seconds:.1f} s"
+        )
+        for name, path, *as_user in _pages():
             if options["only"] and options["only"] not in name:
                 continue
+            username = as_user[0] if as_user else options["user"]
+            if username not in cookies:
+                cookies[username] = _login(username)
+            cookie = cookies[username]
             connections, seconds = options["connections"], options["seconds"]
             if path in heavy:
                 # Pages of seconds: one connection per worker, so the latency is
@@ -412,7 +480,10 @@ class Command(BaseCommand):
             figures = json.loads(line[len("BENCH ") :])
             baseline_rps = baseline_rps or figures["rps"] or 1.0
             figures.update(
-                page=name, path=path, ratio=round(figures["rps"] / baseline_rps, 3)
+                page=name,
+                path=path,
+                user=username,
+                ratio=round(figures["rps"] / baseline_rps, 3),
             )
             rows.append(figures)
             numbers = [figures[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")]
@@ -427,4 +498,8 @@ class Command(BaseCommand):
             "gunicorn worker peak RSS: "
             + ", ".join(f"{mb:.0f} MB" for mb in peaks.values())
         )
-        return {"pages": rows, "worker_peak_rss_mb": list(peaks.values())}
+        return {
+            "pages": rows,
+            "worker_peak_rss_mb": list(peaks.values()),
+            "dashboard_recompute_seconds": round(sweep_seconds, 1),
+        }
