@@ -94,7 +94,12 @@ class Communication(models.Model):
             models.Index(fields=["-occurred_at", "-id"]),
             models.Index(fields=["customer", "-occurred_at"]),
             models.Index(fields=["order", "-occurred_at"]),
-            models.Index(fields=["kind", "follow_up"]),
+            # With the date: the dashboard's open-complaints summary counts and
+            # ages them from the index alone.
+            models.Index(
+                fields=["kind", "follow_up", "occurred_at"],
+                name="communication_open_kind_idx",
+            ),
         ]
         constraints = [
             textlimits.length_check("body", textlimits.BODY, "communication"),

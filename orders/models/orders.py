@@ -183,6 +183,21 @@ class Order(models.Model):
                 | Q(documented_statement=False, confirmed_at__isnull=True),
                 name="order_to_confirm_idx",
             ),
+            # The home queue of undecided orders whose customer is to confirm: the
+            # index above also holds every decided one (most of them at scale).
+            models.Index(
+                fields=["-created_at", "-id"],
+                # One "<>" per decided status, not NOT IN: PostgreSQL spells a
+                # list's index predicate differently once rebuilt from its own
+                # definition (seed_scale's bulk load does), and the planner proves
+                # the query's NOT IN implies these either way.
+                condition=Q(customer_to_confirm=True)
+                & ~Q(status="accepted")
+                & ~Q(status="rejected")
+                & ~Q(status="awaiting_agreement")
+                & ~Q(status="conditions_declined"),
+                name="order_confirm_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
