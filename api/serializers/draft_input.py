@@ -169,7 +169,8 @@ class ChangeOrderSerializer(RevisionSerializer):
             "type": "object",
             "additionalProperties": True,
             "description": "Question key -> answer; a file answer is an object "
-            "with name, size, sha256 and content_type.",
+            'with name, size, sha256 and content_type. The lines under "@lines" '
+            "as a PATCH sends them (section name -> [{line, answers}]).",
         }
     )
     def get_answers(self, revision: RequirementSet) -> dict[str, Any]:

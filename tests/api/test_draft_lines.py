@@ -158,16 +158,27 @@ def test_typed_line_answers_are_sent_back_as_read(service_api, lines_draft):
 def test_hostile_text_in_a_line_reads_back_as_plain_data(
     service_api, lines_draft, text
 ):
-    response = patch_lines(
-        service_api,
-        lines_draft,
-        {"Lines": [{"line": "L1", "answers": {"part": text, "qty": 1}}]},
+    response = service_api.patch(
+        f"{ORDERS}{lines_draft.order.number}/",
+        {
+            "answers": {
+                "po": text,
+                "@lines": {
+                    "Lines": [{"line": "L1", "answers": {"part": text, "qty": 1}}]
+                },
+            }
+        },
+        content_type="application/json",
     )
     assert response.status_code == 200, response.json()
     response = service_api.get(revision_url(lines_draft))
     assert response["Content-Type"] == "application/json"
-    [entry] = response.json()["draft_lines"]["Lines"]
+    body = response.json()
+    [entry] = body["draft_lines"]["Lines"]
     assert entry == {"line": "L1", "answers": {"part": text, "qty": 1}}
+    assert body["draft_answers"] == [
+        {"key": "po", "label": "PO number", "display": text}
+    ]
 
 
 def test_a_form_without_lines_and_a_submitted_revision_show_no_draft_lines(
