@@ -204,10 +204,17 @@ def test_a_form_without_lines_and_a_submitted_revision_show_no_draft_lines(
 
 
 def test_a_drafts_lines_answer_within_the_schema(
-    wsgi_app, file_lines_draft, service_user, service_api
+    wsgi_app, file_lines_draft, service_user
 ):
-    url = f"{ORDERS}{file_lines_draft.order.number}/lines/L2/files/drawing/"
-    assert service_api.post(url, {"file": pdf()}).status_code == 200
+    # Stored by the upload's service: Django's test client would reconnect
+    # close_old_connections, which the in-process WSGI call must not run.
+    req_services.revision_file_answer_save(
+        revision=file_lines_draft,
+        user=service_user,
+        key="drawing",
+        upload=pdf(),
+        line="L2",
+    )
     _token, key = services.api_token_create(user=service_user, name="schema")
     schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
     operation = schema[f"{ORDERS}{{number}}/revisions/{{revision}}/"]["GET"]
