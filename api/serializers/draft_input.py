@@ -115,6 +115,22 @@ class LineFileAnswerSerializer(FileAnswerSerializer):
     line = serializers.CharField(help_text="The line's key (L1, L2, ...).")
 
 
+def lines_shown(answers: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The stored lines for a client, in the shape a PATCH sends them under
+    "@lines": section name -> [{"line": "L1", "answers": {...}}], each entry's
+    answers as answers_shown gives them ({} when the answers have no lines)."""
+    stored = answers.get(lines.LINES)
+    if not isinstance(stored, Mapping):
+        return {}
+    return {
+        str(name): [
+            {"line": entry["line"], "answers": answers_shown(entry["answers"])}
+            for entry in lines.entries_of(answers, name)
+        ]
+        for name in stored
+    }
+
+
 def answers_shown(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers for a client: a file as its name, size and hash (never its
     path), an amount as it is, the lines with their entries' answers the same way;
@@ -122,13 +138,7 @@ def answers_shown(answers: Mapping[str, Any]) -> dict[str, Any]:
     shown: dict[str, Any] = {}
     for key, value in answers.items():
         if key == lines.LINES and isinstance(value, Mapping):
-            value = {
-                name: [
-                    {"line": entry["line"], "answers": answers_shown(entry["answers"])}
-                    for entry in lines.entries_of(answers, name)
-                ]
-                for name in value
-            }
+            value = lines_shown(answers)
         elif key.startswith("@"):
             continue
         elif isinstance(value, Mapping) and "sha256" in value:
@@ -159,7 +169,8 @@ class ChangeOrderSerializer(RevisionSerializer):
             "type": "object",
             "additionalProperties": True,
             "description": "Question key -> answer; a file answer is an object "
-            "with name, size, sha256 and content_type.",
+            'with name, size, sha256 and content_type. The lines under "@lines" '
+            "as a PATCH sends them (section name -> [{line, answers}]).",
         }
     )
     def get_answers(self, revision: RequirementSet) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.draft_input import lines_shown
 from api.serializers.orders import PERSON_SCHEMA, RevisionSerializer, person
 from requirements import selectors as req_selectors
 from requirements.confirmations import confirmation_of
@@ -18,6 +19,26 @@ DISCIPLINE_SCHEMA = {
 }
 # A file answer's storage path is ours: never shown (display_value does the same).
 HIDDEN_VALUE_KEYS = ("path",)
+DRAFT_LINES_SCHEMA = {
+    "type": "object",
+    "description": "A draft's lines (the entries of its repeating sections) typed "
+    'so far, in the shape a PATCH takes under answers."@lines": section name -> '
+    'its entries in order, each {"line": "L1", "answers": {question key -> '
+    "answer as stored}}; a file answer is an object with name, size, sha256 and "
+    "content_type (uploaded to lines/<line>/files/<key>/, never sent in a PATCH). "
+    "Empty once submitted and for a form without repeating sections.",
+    "additionalProperties": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "line": {"type": "string", "description": "L1, L2, ..."},
+                "answers": {"type": "object", "additionalProperties": True},
+            },
+            "required": ["line", "answers"],
+        },
+    },
+}
 
 
 def discipline(found: Any) -> dict[str, str]:
@@ -172,6 +193,7 @@ class RevisionDetailSerializer(RevisionSummarySerializer):
 
     requirements = serializers.SerializerMethodField()
     draft_answers = serializers.SerializerMethodField()
+    draft_lines = serializers.SerializerMethodField()
     disposal = serializers.SerializerMethodField()
 
     class Meta(RevisionSummarySerializer.Meta):
@@ -179,6 +201,7 @@ class RevisionDetailSerializer(RevisionSummarySerializer):
             *RevisionSummarySerializer.Meta.fields,
             "requirements",
             "draft_answers",
+            "draft_lines",
             "disposal",
         )
 
@@ -190,8 +213,18 @@ class RevisionDetailSerializer(RevisionSummarySerializer):
 
     @extend_schema_field(DraftAnswerSerializer(many=True))
     def get_draft_answers(self, revision: RequirementSet) -> list[dict[str, Any]]:
-        """A draft's answers typed so far (empty once submitted)."""
+        """A draft's answers typed so far to the questions asked once (empty once
+        submitted); its lines' answers are in draft_lines."""
         return DraftAnswerSerializer(self.context["draft_answers"], many=True).data
+
+    @extend_schema_field(DRAFT_LINES_SCHEMA)
+    def get_draft_lines(self, revision: RequirementSet) -> dict[str, Any]:
+        """A draft's lines typed so far, read back as a PATCH sends them (the
+        questions asked once are in draft_answers); from the stored answers, no
+        query."""
+        if revision.state != RequirementSet.State.DRAFT:
+            return {}
+        return lines_shown(revision.answers)
 
     @extend_schema_field(DisposalSerializer(allow_null=True))
     def get_disposal(self, revision: RequirementSet) -> dict[str, Any] | None:

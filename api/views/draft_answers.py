@@ -203,6 +203,8 @@ class AnswerUpdate:
         known = lines.line_sections_of(revision.answers)
         version = revision.order.form_version
         if entries_over_maximum(version, sent.get(lines.LINES)):
+            # No form is built for a list over the maximum; the errors say why.
+            self.form: AnswerForm | None = None
             self.errors.update(shape_errors(version, sent, known))
             return
         self.form = merged_answer_form(revision, sent, submit=self.submit)
@@ -215,7 +217,10 @@ class AnswerUpdate:
         self.errors.update(shape_errors(version, sent, known))
 
     def save(self, user: User) -> RequirementSet:
-        """Keep the answers (and submit); in the caller's transaction."""
+        """Keep the answers (and submit); in the caller's transaction. Callers
+        check errors first: answers with errors are never kept."""
+        if self.errors or self.form is None:
+            raise exceptions.ValidationError(self.errors)
         if not self.wanted:
             return self.revision
         return answers_save(self.revision, self.form, user=user, submit=self.submit)
