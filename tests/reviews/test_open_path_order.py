@@ -14,6 +14,7 @@ from django.urls import reverse
 from orderreview import events, roles
 from orders.models import Discipline, Order
 from requirements.models import RequirementSet
+from reviews.line_counts import discipline_order
 from reviews.models import Review
 from tests import factories
 from tests.conftest import _user_with_role
@@ -123,3 +124,11 @@ def test_next_open_item_visits_each_of_my_open_items_once_in_page_order(
     shown = [page.index(f'id="discipline-{d.slug}"') for d in disciplines]
     by_place = [name for _place, name in sorted(zip(shown, NAMES, strict=True))]
     assert by_place == list(PAGE_ORDER)
+
+
+def test_disciplines_sort_by_name_regardless_of_case_and_accents_then_by_pk():
+    keys = sorted(
+        [("fox", 1), ("Éclair", 2), ("Beta", 3), ("alpha", 4), ("beta", 5)],
+        key=lambda d: discipline_order(*d),
+    )
+    assert [name for name, _pk in keys] == ["alpha", "Beta", "beta", "Éclair", "fox"]
