@@ -300,6 +300,8 @@ TASK_WORKER_SWEEPS = [
     # The dashboard's figures, recomputed when their data changed (audit.dashboard_
     # snapshot); the home page only reads them.
     "audit.dashboard_snapshot.dashboard_sweep",
+    # Files held for catalog request pages whose session has expired.
+    "orders.held_uploads.held_sweep",
 ]
 # The dashboard never shows figures older than this: a page finding an older
 # snapshot (no worker running) computes them itself. Keep it above the interval.

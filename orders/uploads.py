@@ -123,7 +123,7 @@ def upload_errors(
     return list(dict.fromkeys(errors))
 
 
-def _file_sha256(upload: Any) -> str:
+def file_sha256(upload: Any) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -150,7 +150,7 @@ def store_upload(
     name = get_valid_filename(PurePath(upload.name or "upload").name) or "upload"
     folder = f"uploads/{get_valid_filename(order_number)}/{get_valid_filename(key)}"
     # Recorded at upload: the signed content names exactly which file was agreed.
-    sha256 = _file_sha256(upload)
+    sha256 = file_sha256(upload)
     path = default_storage.save(f"{folder}/{name}", upload)
     return {
         "sha256": sha256,

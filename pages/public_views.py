@@ -12,7 +12,7 @@ from orderreview import idempotency
 from orderreview.forms import form_errors_add
 from orders import selectors
 from orders.forms import ContactForm, public_upload_errors, published_version
-from orders.models import OrderForm
+from orders.models import OrderForm, OrderFormVersion
 from orders.orderforms.answer_form import AnswerForm, answer_form_class
 from orders.orderforms.line_form import (
     ACTION_NAME,
@@ -21,6 +21,7 @@ from orders.orderforms.line_form import (
     line_action_apply,
 )
 from orders.public import public_page
+from pages import catalog_holds
 from requirements import services as req_services
 from requirements.draft_editing import (
     ANSWER_PREFIX,
@@ -108,30 +109,55 @@ def catalog_request(request: HttpRequest, form_slug: str) -> HttpResponse:
     form_class = answer_form_class(version)
     posted = request.method == "POST"
     contact = ContactForm(request.POST or None, prefix="c")
+    # The files this page, shown again, keeps for the visitor (pages.catalog_holds).
+    hold = catalog_holds.hold_of(request, version) if posted else None
     answer_form = form_class(
         data=line_action_apply(request.POST) if posted else None,
         files=request.FILES if posted else None,
+        initial=catalog_holds.hold_initial(hold) if hold is not None else None,
         prefix=ANSWER_PREFIX,
     )
-    # A line button without JavaScript shows the form again with its action done;
-    # it never sends the request.
-    if posted and ACTION_NAME not in request.POST:
+    if hold is not None:
+        # Checked even when a line button was used: a file that passed is kept
+        # then too, and a refused one is said beside its field.
         answers_ok = answer_form.is_valid()
         answers_ok = _public_upload_check(answer_form, request) and answers_ok
-        if contact.is_valid() and answers_ok:
-
-            def create() -> str:
-                revision = req_services.catalog_request_create(
-                    form_version=version,
-                    contact=contact.cleaned_data,
-                    answers=answer_form.answers(),
-                )
-                request.session[CATALOG_REFERENCE_KEY] = revision.order.number
-                return reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
-
-            try:
-                return redirect(idempotency.once(request, create))
-            except ValidationError as error:
-                form_errors_add(answer_form, error)
+        contact_ok = contact.is_valid()
+        # A line button without JavaScript shows the form again with its action
+        # done; it never sends the request.
+        if ACTION_NAME not in request.POST and contact_ok and answers_ok:
+            sent_url = reverse("orders:catalog_request", args=[form_slug]) + "?sent=1"
+            sent = _catalog_send(request, version, contact, answer_form, hold, sent_url)
+            if sent:
+                return redirect(sent)
+        catalog_holds.hold_keep(request, hold, answer_form)
     context = {"order_form": order_form, "contact": contact, "answer_form": answer_form}
     return render(request, "orders/catalog_request.html", context)
+
+
+def _catalog_send(
+    request: HttpRequest,
+    version: OrderFormVersion,
+    contact: ContactForm,
+    answer_form: AnswerForm,
+    hold: catalog_holds.Hold,
+    sent_url: str,
+) -> str | None:
+    """Create the requested order (once per page, however often it is posted);
+    where to go next, or None when the answers were refused (said on the form)."""
+
+    def create() -> str:
+        with catalog_holds.held_as_uploads(hold, answer_form.answers()) as answers:
+            revision = req_services.catalog_request_create(
+                form_version=version, contact=contact.cleaned_data, answers=answers
+            )
+        request.session[CATALOG_REFERENCE_KEY] = revision.order.number
+        return sent_url
+
+    try:
+        url = idempotency.once(request, create)
+    except ValidationError as error:
+        form_errors_add(answer_form, error)
+        return None
+    catalog_holds.hold_release(request, hold)
+    return url

@@ -4,15 +4,21 @@ reader, carried forward, re-opened) and lists the reader's open slots in page
 order, so a folded line's counts are right although none of its rows is read.
 
 The page order is line_groups' order: what is asked once first, then the lines by
-their first requirement's position; by discipline name within each, then by
-requirement position.
+their first requirement's position; by discipline within each (discipline_order),
+then by requirement position. The page's rows and the reader's open slots are both
+put in that order here, in Python, by one key (slot_order): an ORDER BY on the
+discipline's name would follow the database's collation, which need not sort
+"alpha", "Beta" and "Éclair" as Python does, and the "Next open item" links would
+then skip rows or visit them twice.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -64,16 +70,56 @@ ROW_RELATED = (
 )
 
 
+@lru_cache(maxsize=1024)  # a few disciplines, thousands of rows
+def discipline_order(name: str, pk: int) -> tuple[str, str, int]:
+    """Where a discipline's rows come on the review page, the same whatever the
+    database's collation: by name regardless of case and accents ("alpha",
+    "Beta", "Éclair", "fox"), then by the name itself, then by pk."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (plain.casefold(), name, pk)
+
+
+def slot_order(
+    line_rank: int,
+    discipline: tuple[str, int],
+    position: int,
+    requirement_pk: int,
+    pk: int,
+) -> tuple[Any, ...]:
+    """The one key of page order: line, discipline, requirement position, then
+    requirement and slot for ties. Rows and the reader's open slots both use it."""
+    return (line_rank, discipline_order(*discipline), position, requirement_pk, pk)
+
+
 def slots_of_lines(review: Review, shown: list[str]) -> QuerySet[Assessment]:
     """The review's slots asked once and those of the lines shown, with what
-    their rows show, in page order within each line."""
+    their rows show (in_page_order puts them in page order)."""
     return (
         Assessment.objects.filter(review=review)
         .annotate(slot_line=slot_line())
         .filter(slot_line__in=["", *shown])
         .select_related(*ROW_RELATED)
-        .order_by("discipline__name", "requirement__position", "requirement__pk")
+        .order_by("requirement__position", "requirement__pk", "pk")
     )
+
+
+def row_order(assessment: Assessment) -> tuple[Any, ...]:
+    """A row's place within its line (line rank 0 for all: line_groups orders the
+    lines)."""
+    return slot_order(
+        0,
+        (assessment.discipline.name, assessment.discipline_id),
+        assessment.requirement.position,
+        assessment.requirement_id,
+        assessment.pk,
+    )
+
+
+def in_page_order(slots: Iterable[Assessment]) -> list[Assessment]:
+    """Slots in the order the page shows them within each line (line_groups
+    keeps this order when it groups them by line and discipline)."""
+    return sorted(slots, key=row_order)
 
 
 @dataclass(frozen=True)
@@ -83,7 +129,7 @@ class OpenSlot:
     pk: int
     line: str
     statement: str
-    key: tuple[int, str, int, int]
+    key: tuple[Any, ...]  # slot_order
 
 
 @dataclass
@@ -140,7 +186,8 @@ def review_counts(review: Review, discipline_ids: set[int]) -> ReviewCounts:
     mine = Q(verdict="", discipline_id__in=discipline_ids)
     if review.state != Review.State.OPEN:
         mine = Q(pk__in=[])
-    order = ("requirement__position", "requirement__pk")
+    # Every list in the same order, so they zip slot by slot.
+    order = ("requirement__position", "requirement__pk", "pk")
     rows = (
         Assessment.objects.filter(review=review)
         .annotate(slot_line=slot_line())
@@ -164,6 +211,9 @@ def review_counts(review: Review, discipline_ids: set[int]) -> ReviewCounts:
             mine_positions=ArrayAgg(
                 "requirement__position", filter=mine, order_by=order, default=[]
             ),
+            mine_requirements=ArrayAgg(
+                "requirement_id", filter=mine, order_by=order, default=[]
+            ),
             mine_statements=ArrayAgg(
                 "requirement__statement", filter=mine, order_by=order, default=[]
             ),
@@ -171,7 +221,7 @@ def review_counts(review: Review, discipline_ids: set[int]) -> ReviewCounts:
         .order_by()
     )
     by_line: dict[str, LineCount] = {}
-    mine_rows: list[tuple[str, str, list[Any]]] = []
+    mine_rows: list[tuple[str, tuple[str, int], list[Any]]] = []
     for row in rows:
         line = row["slot_line"]
         count = by_line.setdefault(line, LineCount(line, first_position=10**9))
@@ -183,9 +233,14 @@ def review_counts(review: Review, discipline_ids: set[int]) -> ReviewCounts:
         count.carried += row["carried"]
         count.reopened += row["reopened"]
         slots = zip(
-            row["mine_pks"], row["mine_positions"], row["mine_statements"], strict=True
+            row["mine_pks"],
+            row["mine_positions"],
+            row["mine_requirements"],
+            row["mine_statements"],
+            strict=True,
         )
-        mine_rows.append((line, row["discipline__name"], list(slots)))
+        discipline = (row["discipline__name"], row["discipline_id"])
+        mine_rows.append((line, discipline, list(slots)))
     once = by_line.pop("", LineCount(""))
     for count in by_line.values():
         count.name = count.name or f"Line {lines.line_number(count.line)}"
@@ -196,9 +251,14 @@ def review_counts(review: Review, discipline_ids: set[int]) -> ReviewCounts:
     rank = {"": -1} | {count.line: i for i, count in enumerate(ordered)}
     my_open = sorted(
         (
-            OpenSlot(pk, line, statement, (rank[line], name, position, pk))
-            for line, name, slots in mine_rows
-            for pk, position, statement in slots
+            OpenSlot(
+                pk,
+                line,
+                statement,
+                slot_order(rank[line], discipline, position, requirement, pk),
+            )
+            for line, discipline, slots in mine_rows
+            for pk, position, requirement, statement in slots
         ),
         key=lambda slot: slot.key,
     )
@@ -237,10 +297,11 @@ class OpenPath:
         if assessment.discipline_id not in self.discipline_ids or not self.mine:
             return None
         line = lines.line_of_key(assessment.requirement.key)
-        here = (
+        here = slot_order(
             self.rank.get(line, -1),
-            assessment.discipline.name,
+            (assessment.discipline.name, assessment.discipline_id),
             assessment.requirement.position,
+            assessment.requirement_id,
             assessment.pk,
         )
         later = bisect_right(self.keys, here)

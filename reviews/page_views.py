@@ -25,6 +25,7 @@ from reviews.forms import AssessmentForm, ReopenForm
 from reviews.line_counts import (
     OpenPath,
     ReviewCounts,
+    in_page_order,
     review_counts,
     slots_of_lines,
 )
@@ -165,7 +166,8 @@ def review_page(
     shown = _lines_shown(review, counts, wanted)
     path = OpenPath(review, counts, discipline_ids, shown)
     checks = check_rows_by_discipline(review, discipline_ids, bound_check)
-    once, by_line = line_groups.sections_of(review, list(slots_of_lines(review, shown)))
+    slots = in_page_order(slots_of_lines(review, shown))
+    once, by_line = line_groups.sections_of(review, slots)
     groups = [_group(group, path, request.user, bound, checks) for group in once]
     loaded = {line.line: line for line in by_line}
     # One reverse() for the page's 200 lines, not one each: the converter takes
@@ -231,7 +233,7 @@ def review_line(request: HttpRequest, pk: int, line: str) -> HttpResponse:
     count = counts.line(line) if lines.LINE_KEY_RE.match(line) else None
     if count is None:
         raise Http404("No such line in this review.")
-    slots = slots_of_lines(review, [line]).filter(slot_line=line)
+    slots = in_page_order(slots_of_lines(review, [line]).filter(slot_line=line))
     _once, by_line = line_groups.split_by_line(slots)
     item = {
         "line": count,

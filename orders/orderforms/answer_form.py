@@ -140,6 +140,10 @@ class AnswerForm(forms.Form):
                 and "Required when shown." not in field.help_text
             ):
                 field.help_text = _help_join(field.help_text, "Required when shown.")
+        # Each file field's help text before any "Stored: ..." is added, so
+        # saying which file is stored again (a page keeping a new upload) says it
+        # once.
+        self._help_before_stored: dict[str, Any] = {}
         self.stored_files_describe(initial or {})
         self.line_groups = line_form.groups_build(self, dict(initial or {}))
         self.known_lines = lines.line_sections_of(initial or {})
@@ -153,14 +157,17 @@ class AnswerForm(forms.Form):
             if question.kind != Kind.FILE or not isinstance(stored, Mapping):
                 continue
             field = self.fields[question.key]
+            before = self._help_before_stored.setdefault(question.key, field.help_text)
             field.help_text = _help_join(
-                field.help_text,
+                before,
                 format_html(
                     '<span class="formkit-stored-file">Stored: {}. Choose a file '
                     "to replace it.</span>",
                     str(stored.get("name", "")),
                 ),
             )
+            # A bound field copies its help text when made: made again.
+            self._bound_fields_cache.pop(question.key, None)
 
     # -- layout
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 import pytest
@@ -194,6 +195,27 @@ def test_catalog_request_errors_keep_what_was_typed(client, intake_version):
     page = response.content.decode()
     assert 'value="KEEP"' in page and 'value="Jo Visitor"' in page
     assert not Order.objects.exists()
+
+
+def test_catalog_request_errors_keep_a_chosen_file_for_the_corrected_request(
+    client, intake_version, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    page = client.get(catalog_url()).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page)[1]
+    data = {**CONTACT, **answer_post(COMPLETE), "submission_token": token}
+    drawing = SimpleUploadedFile("part.pdf", b"%PDF-1.4 drawing")
+    response = client.post(
+        catalog_url(), {**data, "a-quantity": "", "a-drawing": drawing}
+    )
+    assert response.status_code == 200
+    assert "quantity" in response.context["answer_form"].errors
+    assert "Stored: part.pdf" in response.content.decode()
+    assert not Order.objects.exists()
+    assert client.post(catalog_url(), data).status_code == 302
+    stored = Order.objects.get().revisions.get().answers["drawing"]
+    assert stored["name"] == "part.pdf"
+    assert (tmp_path / stored["path"]).read_bytes() == b"%PDF-1.4 drawing"
 
 
 def test_catalog_only_offers_active_published_forms(client, intake_version):
