@@ -5,7 +5,9 @@ longer matches would silently bring back the scan (300 ms at a million orders)."
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from communications import selectors as communications
 from orders import selectors as orders
 from orders.models import Order
 from requirements import confirmations
@@ -48,3 +50,15 @@ def test_revisions_to_confirm_walk_the_submitted_revisions_index():
         .order_by("created_at", "pk")[:10]
     )
     assert "reqset_submitted_idx" in _plan(queue)
+
+
+def test_open_complaints_are_summed_from_their_index_alone():
+    with CaptureQueriesContext(connection) as captured:
+        communications.open_complaints_summary()
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using communication_open_kind_idx" in plan
