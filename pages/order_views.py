@@ -165,15 +165,18 @@ def _decisions(revisions: list[RequirementSet]) -> list[dict]:
 @require_safe
 @role_required(CS, read_only=roles.ORDER_READERS)
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_or_404(number)
-    revisions = req_selectors.revisions_for_order(order)
+    try:
+        order = selectors.order_for_page(number)
+    except Order.DoesNotExist:
+        raise Http404("No such order") from None
+    revisions = page_selectors.order_revisions(order)
     selected = revisions[-1] if revisions else None
     wanted = request.GET.get("revision")
     if wanted:
         selected = next((r for r in revisions if str(r.number) == wanted), None)
         if selected is None:
             raise Http404("No such revision")
-    panels = page_selectors.order_panels(order, request.user)
+    panels = page_selectors.order_panels(order, request.user, revisions)
     # A quote's acceptances by the customer (one query, quotes only).
     accepted = quote_acceptances_of(order) if order.is_quote else []
     context = {
