@@ -51,6 +51,7 @@ from requirements.draft_editing import (
 from requirements.models import Requirement, RequirementSet
 from requirements.quote_differences import differences_shown
 from requirements.quote_portal import quote_acceptances_of
+from requirements.table_rows import requirement_rows
 from reviews.models import CustomerAgreement
 
 CS = roles.CUSTOMER_SERVICE
@@ -203,7 +204,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ],
             key=lambda event: event["when"],
         ),
-        "groups": req_selectors.requirements_by_category(selected) if selected else [],
+        "groups": requirement_rows(selected, order.number) if selected else [],
         "draft_answers": (
             req_selectors.draft_answers(order, selected)
             if selected and selected.state == RequirementSet.State.DRAFT
