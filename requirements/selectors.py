@@ -85,9 +85,10 @@ def requirement_display(requirement: Requirement) -> str:
 
 def draft_answers(order: Order, revision: RequirementSet) -> list[DraftAnswer]:
     """A draft's answers as text, in question order (staff see what is typed so far),
-    with what is shown of their questions: key, label, what display_value reads."""
+    with what is shown of their questions: key, label, what display_value reads
+    (and the version, which the related manager reads to attach it)."""
     questions = order.form_version.questions.only(
-        "key", "label", "kind", "choices", "unit"
+        "version", "key", "label", "kind", "choices", "unit"
     ).order_by("position", "pk")
     return [
         DraftAnswer(q, display_value(q, revision.answers.get(q.key)))
