@@ -11,6 +11,7 @@ from audit import retention
 from audit.models import Disposal
 from audit.restored_files import ReferencedFile, answer_file
 from communications.models import Communication
+from orderreview.loading import name_fields
 from orders.models import Order
 from orders.orderforms import lines
 from requirements.models import Requirement, RequirementSet
@@ -184,10 +185,18 @@ def disposal_get(pk: int) -> Disposal | None:
 
 
 def order_disposal(order: Order) -> Disposal | None:
-    """The order's disposal under way or done, for its page. One query."""
+    """The order's disposal under way or done, for its page (and the API's): what
+    they show of it. One query."""
     return (
         Disposal.objects.filter(order=order, state__in=Disposal.STANDING)
         .select_related("decided_by")
+        .only(
+            "state",
+            "retention_rule",
+            "executed_at",
+            "decided_at",
+            *name_fields("decided_by"),
+        )
         .order_by("-pk")
         .first()
     )

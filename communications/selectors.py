@@ -12,6 +12,7 @@ from communications.models import (
     Offering,
     OutboundNotice,
 )
+from orderreview.urlfill import url_filler
 from orders.models import StatutoryRequirement
 
 PAGE_SIZE = 50
@@ -61,6 +62,31 @@ def communication_detail(pk: int) -> Communication:
     )
 
 
+def links_filled(rows: list[Communication]) -> list[Communication]:
+    """Set each row's detail_url, the link communications/_communication_rows.html
+    shows, from one reverse() for all rows (orderreview.urlfill)."""
+    detail_url = url_filler("communications:communication_detail")
+    for row in rows:
+        row.detail_url = detail_url(row.pk)
+    return rows
+
+
+# What a row of communications/_communication_rows.html shows of a communication
+# (its customer's and order's names are joined by the pages that show them).
+ROW_FIELDS = ("direction", "channel", "kind", "subject", "occurred_at", "follow_up")
+
+
+def order_panel_communications(order: Any, limit: int = 20) -> list[Communication]:
+    """The order page's communications, newest first: what their rows show."""
+    return links_filled(
+        list(
+            Communication.objects.filter(order=order)
+            .only(*ROW_FIELDS)
+            .order_by("-occurred_at", "-pk")[:limit]
+        )
+    )
+
+
 def communications_for_order(order: Any, limit: int = 20) -> list[Communication]:
     return list(
         Communication.objects.filter(order=order)
@@ -80,10 +106,12 @@ def attachments_for_order(order: Any, limit: int = 20) -> list[CommunicationAtta
 
 
 def communications_for_customer(customer: Any, limit: int = 20) -> list[Communication]:
-    return list(
-        Communication.objects.filter(customer=customer)
-        .select_related("recorded_by", "order")
-        .order_by("-occurred_at", "-pk")[:limit]
+    return links_filled(
+        list(
+            Communication.objects.filter(customer=customer)
+            .select_related("recorded_by", "order")
+            .order_by("-occurred_at", "-pk")[:limit]
+        )
     )
 
 

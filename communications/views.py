@@ -64,6 +64,7 @@ def communication_list(request: HttpRequest) -> HttpResponse:
         token=requested_token(request),
         size=selectors.PAGE_SIZE,
     )
+    selectors.links_filled(page.rows)
     return render(
         request,
         "communications/communication_list.html",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from orderreview.loading import name_fields, own_fields
 from orders.models import Customer, Order, PortalLink
 from orders.services import token_hash
 
@@ -115,6 +116,27 @@ def order_for_detail(number: str) -> Order:
         "entered_by",
         "quote",
     ).get(number=number)
+
+
+def order_for_page(number: str) -> Order:
+    """The order page's order: every column of the order (the page and the code it
+    calls read most of them), of the rows joined to it only what the page shows:
+    the customer's name, the form's name and version, who entered it, the quote's
+    number (orderreview.loading)."""
+    return (
+        Order.objects.select_related(
+            "customer", "form_version__form", "entered_by", "quote"
+        )
+        .only(
+            *own_fields(Order),
+            "customer__name",
+            "form_version__number",
+            "form_version__form__name",
+            *name_fields("entered_by"),
+            "quote__number",
+        )
+        .get(number=number)
+    )
 
 
 def orders_home_queue(limit: int = 10) -> dict[str, list[Order]]:

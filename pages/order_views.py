@@ -51,6 +51,7 @@ from requirements.draft_editing import (
 from requirements.models import Requirement, RequirementSet
 from requirements.quote_differences import differences_shown
 from requirements.quote_portal import quote_acceptances_of
+from requirements.table_rows import requirement_rows
 from reviews.models import CustomerAgreement
 
 CS = roles.CUSTOMER_SERVICE
@@ -165,15 +166,18 @@ def _decisions(revisions: list[RequirementSet]) -> list[dict]:
 @require_safe
 @role_required(CS, read_only=roles.ORDER_READERS)
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_or_404(number)
-    revisions = req_selectors.revisions_for_order(order)
+    try:
+        order = selectors.order_for_page(number)
+    except Order.DoesNotExist:
+        raise Http404("No such order") from None
+    revisions = page_selectors.order_revisions(order)
     selected = revisions[-1] if revisions else None
     wanted = request.GET.get("revision")
     if wanted:
         selected = next((r for r in revisions if str(r.number) == wanted), None)
         if selected is None:
             raise Http404("No such revision")
-    panels = page_selectors.order_panels(order, request.user)
+    panels = page_selectors.order_panels(order, request.user, revisions)
     # A quote's acceptances by the customer (one query, quotes only).
     accepted = quote_acceptances_of(order) if order.is_quote else []
     context = {
@@ -200,7 +204,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ],
             key=lambda event: event["when"],
         ),
-        "groups": req_selectors.requirements_by_category(selected) if selected else [],
+        "groups": requirement_rows(selected, order.number) if selected else [],
         "draft_answers": (
             req_selectors.draft_answers(order, selected)
             if selected and selected.state == RequirementSet.State.DRAFT

@@ -16,7 +16,9 @@ from orders.models import Customer, Order
 from orders.orderforms import selectors as orderforms
 from requirements import confirmations
 from requirements import selectors as requirements
+from requirements.models import RequirementSet
 from reviews import agreement_selectors as agreements
+from reviews import order_panel
 from reviews import selectors as reviews
 
 HOME_FORM_DRAFTS_SHOWN = 10
@@ -71,9 +73,21 @@ def orders_listed(filters: dict[str, Any]) -> QuerySet[Order]:
     return listed
 
 
-def order_panels(order: Order, user: Any) -> dict[str, Any]:
-    """The order page's review and communication panels, and its disposal."""
-    order_reviews = reviews.reviews_of_order(order)
+def order_revisions(order: Order) -> list[RequirementSet]:
+    """The order page's revisions, oldest first, with what its revision history
+    shows and, joined by name, what its review and agreement panels show: one query
+    and their notifications' (requirements.selectors.revision_history)."""
+    return requirements.revision_history(order, order_panel.history_join())[::-1]
+
+
+def order_panels(
+    order: Order, user: Any, revisions: list[RequirementSet] | None = None
+) -> dict[str, Any]:
+    """The order page's review and communication panels, and its disposal. The
+    reviews and agreements come with the revisions (order_revisions)."""
+    if revisions is None:
+        revisions = order_revisions(order)
+    order_reviews = order_panel.reviews_of_revisions(revisions)
     panels: dict[str, Any] = {
         "disposal": disposal_plan.order_disposal(order),
         "order_reviews": order_reviews,
@@ -84,7 +98,7 @@ def order_panels(order: Order, user: Any) -> dict[str, Any]:
         "can_read_communications": roles.has_role(user, *roles.CUSTOMER_READERS),
     }
     if roles.has_role(user, *roles.CUSTOMER_READERS):
-        panels["communications"] = communications.communications_for_order(
+        panels["communications"] = communications.order_panel_communications(
             order, PANEL_COMMUNICATIONS_SHOWN
         )
         panels["failed_notices"] = communications.failed_notices_for_order(order)

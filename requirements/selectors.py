@@ -1,6 +1,7 @@
 """Reads of requirement revisions shared by the order pages."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -11,6 +12,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from orderreview.loading import name_fields, own_fields
 from orders.models import Channel, Order, Question, RequirementCategory
 from orders.orderforms import lines
 from orders.orderforms.answers import (
@@ -19,7 +21,12 @@ from orders.orderforms.answers import (
     questions_visible,
 )
 from requirements.diff import RevisionDiff, diff_requirements
-from requirements.models import ChangeNotification, Requirement, RequirementSet
+from requirements.models import (
+    ChangeNotification,
+    Requirement,
+    RequirementSet,
+    RevisionConfirmation,
+)
 
 # Requirements typed by a person rather than derived from the form's answers: a
 # change order copies them, and they can be edited or removed while it is a draft.
@@ -50,8 +57,19 @@ def draft_revision(order: Order) -> RequirementSet | None:
 
 
 def requirements_by_category(revision: RequirementSet) -> list[CategoryGroup]:
-    """A revision's requirements grouped in the order of the categories' choices."""
-    requirements = list(revision.requirements.select_related("discipline", "question"))
+    """A revision's requirements grouped in the order of the categories' choices,
+    with what the pages, the API and the quote PDF show of their question (what
+    display_value reads) and discipline."""
+    requirements = list(
+        revision.requirements.select_related("discipline", "question").only(
+            *own_fields(Requirement),
+            "question__kind",
+            "question__choices",
+            "question__unit",
+            "discipline__name",
+            "discipline__slug",
+        )
+    )
     groups = []
     for value, label in RequirementCategory.choices:
         members = [r for r in requirements if r.category == value]
@@ -66,8 +84,12 @@ def requirement_display(requirement: Requirement) -> str:
 
 
 def draft_answers(order: Order, revision: RequirementSet) -> list[DraftAnswer]:
-    """A draft's answers as text, in question order (staff see what is typed so far)."""
-    questions = order.form_version.questions.order_by("position", "pk")
+    """A draft's answers as text, in question order (staff see what is typed so far),
+    with what is shown of their questions: key, label, what display_value reads
+    (and the version, which the related manager reads to attach it)."""
+    questions = order.form_version.questions.only(
+        "version", "key", "label", "kind", "choices", "unit"
+    ).order_by("position", "pk")
     return [
         DraftAnswer(q, display_value(q, revision.answers.get(q.key)))
         for q in questions
@@ -262,35 +284,82 @@ def change_source_revision(order: Order) -> RequirementSet | None:
     )
 
 
-def revision_history(order: Order) -> list[RequirementSet]:
+@dataclass(frozen=True)
+class HistoryJoin:
+    """What a page reads of a higher app's rows with each revision of the history,
+    by name (requirements imports neither reviews nor communications): the
+    select_related paths, the fields loaded of them, and annotations."""
+
+    related: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    annotations: Mapping[str, Any] = field(default_factory=dict)
+
+
+# What the revision history (the order page, the API) reads with each revision:
+# who raised and submitted it, its decision and who signed it, its customer
+# confirmation with who confirmed it and the communication and file it points at.
+HISTORY_RELATED = (
+    "created_by",
+    "submitted_by",
+    "review__decision__decided_by",
+    "confirmation__confirmed_by",
+    "confirmation__communication",
+    "confirmation__attachment",
+)
+
+
+def _history_fields() -> tuple[str, ...]:
+    """Every column of the revision and of its confirmation; of the joined people
+    their names, of the decision its outcome, reasons and time, of the
+    communication and file what names and links them (orderreview.loading)."""
+    return (
+        *own_fields(RequirementSet),
+        *name_fields("created_by"),
+        *name_fields("submitted_by"),
+        "review__decision__outcome",
+        "review__decision__reasons",
+        "review__decision__decided_at",
+        *name_fields("review__decision__decided_by"),
+        *own_fields(RevisionConfirmation, "confirmation"),
+        *name_fields("confirmation__confirmed_by"),
+        "confirmation__communication__subject",
+        "confirmation__communication__occurred_at",
+        "confirmation__attachment__original_name",
+    )
+
+
+def _notifications() -> Prefetch:
+    people = ChangeNotification.objects.select_related("user").only(
+        "revision", "acknowledged_at", *name_fields("user")
+    )
+    return Prefetch(
+        "notifications",
+        queryset=people.order_by(
+            "user__last_name", "user__first_name", "user__username"
+        ),
+    )
+
+
+def revision_history(
+    order: Order, join: HistoryJoin | None = None
+) -> list[RequirementSet]:
     """Every revision of an order, newest first, with who, why, its review's
     outcome and the acknowledgement counts of its notifications. Two queries.
 
     The review and decision are the reviews app's reverse relations, followed by
     name: requirements never imports reviews (orders <- requirements <- reviews).
+    A page that shows more of them passes a join (reviews.order_panel).
 
     The counts are taken from the prefetched notifications: as COUNT annotations
     they grouped by every column of the seven joined tables, which cost more to
     compile and run than the rest of the order page's queries together."""
-    revisions = list(
-        order.revisions.select_related(
-            "created_by",
-            "submitted_by",
-            "review__decision__decided_by",
-            "confirmation__confirmed_by",
-            "confirmation__communication",
-            "confirmation__attachment",
-        )
-        .prefetch_related(
-            Prefetch(
-                "notifications",
-                queryset=ChangeNotification.objects.select_related("user").order_by(
-                    "user__last_name", "user__first_name", "user__username"
-                ),
-            )
-        )
-        .order_by("-number")
+    join = join or HistoryJoin()
+    found = order.revisions.select_related(*HISTORY_RELATED, *join.related).only(
+        *_history_fields(), *join.fields
     )
+    if join.annotations:
+        found = found.annotate(**join.annotations)
+    revisions = list(found.prefetch_related(_notifications()).order_by("-number"))
     for revision in revisions:
         notifications = revision.notifications.all()
         revision.notified = len(notifications)

@@ -41,8 +41,8 @@ def agreements_of_order(order: Order) -> list[CustomerAgreement]:
 
 
 def agreements_of_reviews(reviews: list[Review]) -> list[CustomerAgreement]:
-    """The agreements of reviews read with selectors.reviews_of_order (which follows
-    decision__agreement): no query of its own."""
+    """The agreements of reviews read with order_panel.history_join() (which
+    follows decision__agreement): no query of its own."""
     found = []
     for review in reviews:
         decision = getattr(review, "decision", None)

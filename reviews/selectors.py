@@ -50,7 +50,7 @@ def assessments_open_for(review: Review, user: Any) -> list[Assessment]:
     )
 
 
-def _slot_count(slots: QuerySet[Assessment]) -> Coalesce:
+def slot_count(slots: QuerySet[Assessment]) -> Coalesce:
     """How many of a review's slots match: a correlated count, so a page of reviews
     costs a page of index look-ups however many reviews are open."""
     counted = slots.order_by().values("review").annotate(n=Count("pk")).values("n")
@@ -69,8 +69,8 @@ def reviews_for_reviewer(user: Any, *, pending_only: bool = False) -> QuerySet[R
         Review.objects.filter(state=Review.State.OPEN)
         .filter(has_disciplines, Exists(wanted))
         .annotate(
-            mine_total=_slot_count(mine),
-            mine_pending=_slot_count(mine.filter(verdict="")),
+            mine_total=slot_count(mine),
+            mine_pending=slot_count(mine.filter(verdict="")),
         )
         .select_related("order__customer", "requirement_set")
         .order_by("due_date", "pk")
@@ -101,26 +101,6 @@ def reviewer_queue(user: Any, limit: int = 5) -> list[Review]:
     return reviews
 
 
-def reviews_of_order(order: Order) -> list[Review]:
-    """Every review of one order, newest first, with progress: one query."""
-    reviews = list(
-        Review.objects.filter(order=order)
-        .select_related(
-            "requirement_set",
-            "decision__agreement__recorded_by",
-            "decision__agreement__communication",
-        )
-        .annotate(
-            total=Count("assessments"),
-            pending=Count("assessments", filter=Q(assessments__verdict="")),
-        )
-        .order_by("-requirement_set__number")
-    )
-    for review in reviews:
-        review.overdue = is_overdue(review)
-    return reviews
-
-
 def reviews_awaiting_decision() -> QuerySet[Review]:
     """Open reviews with every slot assessed, and acceptances awaiting further
     approvers (approval rules): the approvers' queue."""
@@ -129,9 +109,9 @@ def reviews_awaiting_decision() -> QuerySet[Review]:
         Review.objects.filter(state__in=[Review.State.OPEN, Review.State.SIGNING])
         .filter(~Exists(slots.filter(verdict="")))
         .annotate(
-            total=_slot_count(slots),
+            total=slot_count(slots),
             pending=Value(0, output_field=IntegerField()),
-            cannot=_slot_count(slots.filter(verdict="cannot_meet")),
+            cannot=slot_count(slots.filter(verdict="cannot_meet")),
         )
         .select_related("order__customer", "requirement_set")
         .order_by("due_date", "pk")

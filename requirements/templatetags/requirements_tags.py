@@ -26,6 +26,8 @@ def revision_history(
     draft = next((r for r in revisions if r.state == RequirementSet.State.DRAFT), None)
     return {
         "order": order,
+        # Each row links the order page at its revision: reversed once.
+        "order_url": order.get_absolute_url(),
         "revisions": revisions,
         "change_draft": draft if draft is not None and draft.number > 1 else None,
         "can_change": roles.has_role(user, roles.CUSTOMER_SERVICE)

@@ -442,18 +442,20 @@ def test_the_order_panel_lists_the_orders_communications(
     # A first render reads the user's roles, cached for the request as in a view.
     render_partial("communications/_order_panel.html", rf, service_user, order=order)
 
-    # the order's communications with their recorders (roles are cached).
+    # the order's communications (roles are cached).
     with django_assert_num_queries(1):
         html = render_partial(
             "communications/_order_panel.html",
             rf,
             service_user,
             order=order,
-            communications=selectors.communications_for_order(order),
+            communications=selectors.order_panel_communications(order),
         )
 
     assert html.count("About the order") == rows
     assert "Unrelated" not in html
+    for communication in order.communications.all():
+        assert f'href="{communication.get_absolute_url()}"' in html
     assert f"?order={order.number}" in html
 
 

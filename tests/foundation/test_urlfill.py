@@ -10,6 +10,8 @@ CASES = [
     ("audit:object_history", [["orders.order", 7], ["reviews.assessment", 123456]]),
     ("audit:order_as_of", [["SO-2026-000042"], ["x y"]]),
     ("orders:customer_detail", [[1], [98765]]),
+    ("orders:requirement_file", [["SO-2026-000042", 7], ["Ä b&c?d", 123456]]),
+    ("communications:communication_detail", [[1], [98765]]),
 ]
 
 

@@ -322,9 +322,10 @@ def test_order_detail_groups_requirements_by_category_and_picks_revisions(
 def _detail_query_count(client, django_assert_num_queries, order, n: int) -> None:
     url = reverse("orders:order_detail", args=[order.number])
     # session, user, user's groups (roles), order with customer/form/people,
-    # its revisions (with review and decision), their change notifications
-    # (revision history), the shown revision's requirements with disciplines,
-    # the order's reviews (review panel), its communications (communications panel),
+    # its revisions (with review, its slot counts and decision: the revision
+    # history and the review panel), their change notifications (revision
+    # history), the shown revision's requirements with disciplines,
+    # its communications (communications panel),
     # its notices that failed (the warning panel above the header), its customer
     # property (the register's panel), its disposal under retention, if any
     with django_assert_num_queries(n):
@@ -338,13 +339,13 @@ def test_order_detail_queries_do_not_grow_with_requirements(
 
     client.force_login(service_user)
     revision_submit(revision=draft, user=service_user)
-    _detail_query_count(client, django_assert_num_queries, draft.order, 12)
+    _detail_query_count(client, django_assert_num_queries, draft.order, 11)
     other = factories.RequirementSetFactory(
         order=draft.order, number=2, state="submitted"
     )
     for _ in range(50):
         factories.RequirementFactory(requirement_set=other, discipline=commercial)
-    _detail_query_count(client, django_assert_num_queries, draft.order, 12)
+    _detail_query_count(client, django_assert_num_queries, draft.order, 11)
 
 
 def test_draft_detail_shows_answers_so_far_in_constant_queries(
@@ -352,7 +353,7 @@ def test_draft_detail_shows_answers_so_far_in_constant_queries(
 ):
     client.force_login(service_user)
     # + the form's questions to label the draft answers
-    _detail_query_count(client, django_assert_num_queries, draft.order, 13)
+    _detail_query_count(client, django_assert_num_queries, draft.order, 12)
     page = client.get(reverse("orders:order_detail", args=[draft.order.number]))
     assert "AX-100" in page.content.decode()
 

@@ -606,3 +606,18 @@ def test_order_panel_before_submission_says_no_review_yet(service_user):
     )
     assert "No review yet" in html
     assert not Review.objects.exists()
+
+
+def test_order_page_shows_each_reviews_progress_and_whether_it_is_overdue(
+    client, reviewer, service_user, engineering, commercial
+):
+    review = submit_revision(engineering, commercial)
+    assess(slot(review, engineering), reviewer)
+    Review.objects.filter(pk=review.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    page = login(client, service_user).get(review.order.get_absolute_url())
+    html = page.content.decode()
+    assert "2 slot(s), 1 open" in html
+    assert '<tr class="overdue">' in html
+    assert "<strong>overdue</strong>" in html

@@ -107,12 +107,12 @@ PAGES = {
             "orders:order_detail",
             args=[(_newest_order(revisions__number=2) or _newest_order()).number],
         ),
-        12,
-        f"{SESSION}; the order with customer, form and people; its revisions; the "
-        "shown revision's requirements; their change notifications; its disposal "
-        "under retention; its reviews with any customer agreement to conditions, "
-        "its recorder and communication; its communications; its notices that "
-        "failed; its customer property",
+        11,
+        f"{SESSION}; the order with customer, form and people; its revisions with "
+        "their reviews (slot counts, any customer agreement to conditions, its "
+        "recorder and communication: reviews.order_panel); the shown revision's "
+        "requirements; their change notifications; its disposal under retention; "
+        "its communications; its notices that failed; its customer property",
     ),
     "revision confirmation": Page(
         "service",
