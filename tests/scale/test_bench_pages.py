@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from devtools import bench_pages
 from devtools.demo import DEMO_PASSWORD
 from devtools.management.commands import bench
 from orderreview.models import User
@@ -21,7 +22,7 @@ def seeded(db):
 
 
 def test_the_pages_include_my_reviews_of_the_busiest_reviewer(seeded):
-    pages = bench._pages()
+    pages = bench_pages.bench_pages()
     names = [page[0] for page in pages]
     for wanted in (
         "baseline (trivial view)",
@@ -60,7 +61,9 @@ def test_the_pages_include_my_reviews_of_the_busiest_reviewer(seeded):
 
 
 def test_the_as_of_page_replays_the_history_not_only_the_form(seeded):
-    (as_of,) = [page for page in bench._pages() if page[0] == "order as of now"]
+    (as_of,) = [
+        page for page in bench_pages.bench_pages() if page[0] == "order as of now"
+    ]
     assert "?at=" in as_of[1]
     client = Client()
     assert client.login(username="admin", password=DEMO_PASSWORD)
