@@ -80,11 +80,34 @@ def _busy_reviewer() -> str | None:
 
 
 def _busy_reviewer_pages() -> list[tuple[str, str, str]]:
-    """ "My reviews" as that reviewer sees it (issue 19), logged in as them."""
+    """ "My reviews" as that reviewer sees it (issue 19), logged in as them, and the
+    home page as an approver sees it: the management dashboard and their own queues
+    (the "dashboard" row is admin's, with every role's queues)."""
+    pages = []
     username = _busy_reviewer()
-    if username is None:
-        return []
-    return [("my reviews (busy reviewer)", reverse("reviews:my_reviews"), username)]
+    if username is not None:
+        pages.append(
+            ("my reviews (busy reviewer)", reverse("reviews:my_reviews"), username)
+        )
+    approver = _approver()
+    if approver is not None:
+        pages.append(("dashboard (approver)", reverse("home"), approver))
+    return pages
+
+
+def _approver() -> str | None:
+    from django.contrib.auth.models import Group
+
+    from orderreview import roles
+    from orderreview.models import User
+
+    approvers = Group.objects.filter(name=roles.APPROVER)
+    user = (
+        User.objects.filter(groups__in=approvers, is_active=True, is_superuser=False)
+        .order_by("username")
+        .first()
+    )
+    return user.username if user else None
 
 
 def large_order_pages() -> list[tuple[str, str]]:

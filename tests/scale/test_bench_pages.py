@@ -39,6 +39,7 @@ def test_the_pages_include_my_reviews_of_the_busiest_reviewer(seeded):
         "audit timeline by user",
         "order as of now",
         "my reviews (busy reviewer)",
+        "dashboard (approver)",
     ):
         assert wanted in names
     (mine,) = [page for page in pages if page[0] == "my reviews (busy reviewer)"]
@@ -58,6 +59,15 @@ def test_the_pages_include_my_reviews_of_the_busiest_reviewer(seeded):
     response = client.get(path)
     assert response.status_code == 200
     assert response.context["reviews"]
+
+
+def test_the_approvers_dashboard_is_seen_as_an_approver(seeded):
+    (row,) = [p for p in bench_pages.bench_pages() if p[0] == "dashboard (approver)"]
+    client = Client()
+    assert client.login(username=row[2], password=DEMO_PASSWORD)
+    response = client.get(row[1])
+    assert response.status_code == 200
+    assert "dashboard" in response.context
 
 
 def test_the_as_of_page_replays_the_history_not_only_the_form(seeded):
