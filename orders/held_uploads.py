@@ -15,7 +15,7 @@ import datetime
 import re
 import secrets
 from collections.abc import Iterable, Mapping
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
@@ -79,12 +79,20 @@ def held_open(value: Mapping[str, Any], hold: str) -> UploadedFile | None:
     )
 
 
+def held_missing(value: object, hold: str) -> bool:
+    """A file of this hold that is no longer there (swept, or removed from disk)."""
+    path = held_path(value, hold)
+    return path is not None and not default_storage.exists(path)
+
+
 def held_delete(values: Iterable[object], hold: str) -> None:
-    """Delete these files of the hold (anything else is left alone)."""
+    """Delete these files of the hold (anything else is left alone), and the
+    hold's folders they leave empty."""
     for value in values:
         path = held_path(value, hold)
         if path is not None:
             default_storage.delete(path)
+    _empty_folders_remove(f"{HELD_FOLDER}/{hold}")
 
 
 def held_sweep(*, older_than: datetime.timedelta | None = None) -> str:
@@ -97,10 +105,31 @@ def held_sweep(*, older_than: datetime.timedelta | None = None) -> str:
         holds, _files = default_storage.listdir(HELD_FOLDER)
         for hold in holds:
             for path in _files_under(f"{HELD_FOLDER}/{hold}"):
-                if default_storage.get_modified_time(path) < cutoff:
+                try:
+                    old = default_storage.get_modified_time(path) < cutoff
+                except FileNotFoundError:
+                    continue  # sent (and let go of) while the sweep ran
+                if old:
                     default_storage.delete(path)
                     deleted += 1
+            _empty_folders_remove(f"{HELD_FOLDER}/{hold}")
     return f"{deleted} held catalog file(s) deleted"
+
+
+def _empty_folders_remove(folder: str) -> None:
+    """Remove the folders under (and including) folder that hold no file, so
+    neither the disk nor the sweep's walk grows with every page shown again."""
+    try:
+        root = Path(default_storage.path(folder))
+    except NotImplementedError:
+        return  # a storage without folders of its own
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(root.iterdir()):
+        root.rmdir()
 
 
 def _files_under(folder: str) -> list[str]:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
@@ -26,6 +27,10 @@ from orders.orderforms import lines
 from orders.orderforms.answer_form import AnswerForm
 
 SESSION_KEY = "catalog_held_files"
+GONE = (
+    "The file {name} chosen earlier is no longer kept (the page was left open too "
+    "long): choose it again."
+)
 # Pages of a session whose files are held at once; the oldest hold goes first.
 MAX_HOLDS = 5
 
@@ -98,6 +103,10 @@ def _kept(hold: Hold, html_name: str, value: Any) -> dict | None:
     if isinstance(value, UploadedFile):
         return held_uploads.hold_upload(hold=hold.name, field=html_name, upload=value)
     if held_uploads.held_path(value, hold.name) is not None:
+        # Swept (the page was left longer than a session lives) or removed: not
+        # said as stored any more, so it is asked for again.
+        if held_uploads.held_missing(value, hold.name):
+            return None
         return dict(value)
     return None
 
@@ -110,7 +119,12 @@ def _keep_of(hold: Hold, form: AnswerForm) -> dict[str, dict]:
         held = _kept(hold, form.add_prefix(key), value)
         if held is not None:
             kept[key] = held
-    form.initial = {**form.initial, **kept}
+    still = {
+        key: value
+        for key, value in form.initial.items()
+        if not held_uploads.held_missing(value, hold.name)
+    }
+    form.initial = {**still, **kept}
     form.stored_files_describe(form.initial)
     return kept
 
@@ -171,6 +185,9 @@ def held_as_uploads(hold: Hold, answers: dict[str, Any]) -> Iterator[dict[str, A
     def swap(values: dict[str, Any]) -> dict[str, Any]:
         result = {}
         for key, value in values.items():
+            if held_uploads.held_missing(value, hold.name):
+                # Never an order with a reference to a file it does not have.
+                raise ValidationError(GONE.format(name=value.get("name") or "a file"))
             upload = held_uploads.held_open(value, hold.name)
             if upload is not None:
                 opened.append(upload)
@@ -178,16 +195,16 @@ def held_as_uploads(hold: Hold, answers: dict[str, Any]) -> Iterator[dict[str, A
             result[key] = value
         return result
 
-    sent = swap(answers)
-    if isinstance(sent.get(lines.LINES), Mapping):
-        sent[lines.LINES] = {
-            section: [
-                {**entry, "answers": swap(dict(entry.get("answers") or {}))}
-                for entry in entries
-            ]
-            for section, entries in sent[lines.LINES].items()
-        }
     try:
+        sent = swap(answers)
+        if isinstance(sent.get(lines.LINES), Mapping):
+            sent[lines.LINES] = {
+                section: [
+                    {**entry, "answers": swap(dict(entry.get("answers") or {}))}
+                    for entry in entries
+                ]
+                for section, entries in sent[lines.LINES].items()
+            }
         yield sent
     finally:
         for upload in opened:

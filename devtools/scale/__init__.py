@@ -217,12 +217,12 @@ def seed_scale(
         # The seeded chain's head joins the log kept outside the database.
         heads.head_append_after_commit(newest)
     analysed = time.monotonic()
-    # Fresh planner statistics: the lists' plans depend on them at this size. After
-    # a bulk load also VACUUM, as autovacuum would later (a server may run without
+    # Fresh planner statistics: the lists' plans depend on them at this size. Also
+    # VACUUM what was loaded, as autovacuum would later (a server may run without
     # it): the visibility map lets index-only scans skip the table, and the first
-    # pages to read millions of new rows need not write their hint bits. VACUUM
-    # cannot run in a transaction (a test's), so there it is ANALYZE alone.
-    vacuum = bool(rebuild) and not connection.in_atomic_block
+    # pages to read the new rows need not write their hint bits. VACUUM cannot run
+    # in a transaction (a test's), so there it is ANALYZE alone.
+    vacuum = not connection.in_atomic_block
     command = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
     with connection.cursor() as cursor:
         for table in ctx.tables.values():

@@ -153,11 +153,17 @@ class AnswerForm(forms.Form):
         """Say beside each file field which file is stored (a copied line's
         script drops the sentence: the copy starts without the file)."""
         for question in self.questions:
-            stored = initial.get(question.key)
-            if question.kind != Kind.FILE or not isinstance(stored, Mapping):
+            if question.kind != Kind.FILE:
                 continue
+            stored = initial.get(question.key)
             field = self.fields[question.key]
             before = self._help_before_stored.setdefault(question.key, field.help_text)
+            if not isinstance(stored, Mapping):
+                # No longer stored (a held file gone): the sentence goes too.
+                if field.help_text != before:
+                    field.help_text = before
+                    self._bound_fields_cache.pop(question.key, None)
+                continue
             field.help_text = _help_join(
                 before,
                 format_html(

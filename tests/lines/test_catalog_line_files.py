@@ -195,3 +195,61 @@ def test_the_sweep_deletes_held_files_older_than_a_session(
     os.utime(held, (old, old))
     assert held_uploads.held_sweep() == "1 held catalog file(s) deleted"
     assert not held.exists()
+
+
+def test_a_held_file_gone_before_sending_is_asked_for_again_never_a_dead_link(
+    client, file_lines_version, media
+):
+    url = _url(file_lines_version)
+    token = _token(client, url)
+    client.post(
+        url,
+        _post(token, **{"a-0-new-x2-part": "", "a-0-new-x2-drawing": pdf("gone.pdf")}),
+    )
+    # Swept (the page was left longer than a session lives) or removed from disk.
+    (held,) = (media / held_uploads.HELD_FOLDER).rglob("gone.pdf")
+    held.unlink()
+
+    response = client.post(url, _post(token, **{"a-0-new-x2-part": "AB-2"}))
+    assert response.status_code == 200
+    assert not Order.objects.exists()
+    page = response.content.decode()
+    assert "The file gone.pdf chosen earlier is no longer kept" in page
+    assert "Stored: gone.pdf" not in page
+
+    # Chosen again: the order has it.
+    response = client.post(
+        url,
+        _post(token, **{"a-0-new-x2-part": "AB-2", "a-0-new-x2-drawing": pdf()}),
+    )
+    assert response.status_code == 302
+    drawing = _order_lines()[1]["answers"]["drawing"]
+    with default_storage.open(drawing["path"], "rb") as stored:
+        assert stored.read() == PDF
+
+
+def test_no_empty_folder_is_left_once_held_files_are_sent_or_swept(
+    client, file_lines_version, media, settings
+):
+    url = _url(file_lines_version)
+    token = _token(client, url)
+    client.post(
+        url, _post(token, **{"a-0-new-x2-part": "", "a-0-new-x2-drawing": pdf()})
+    )
+    held = media / held_uploads.HELD_FOLDER
+    assert any(held.iterdir())
+    assert (
+        client.post(url, _post(token, **{"a-0-new-x2-part": "AB-2"})).status_code == 302
+    )
+    assert list(held.iterdir()) == []
+
+    # A page left alone: the sweep removes its file and then its folders.
+    client.post(url, _post(_token(client, url), **{"a-0-new-x2-drawing": pdf()}))
+    (left,) = held.rglob("*.pdf")
+    old = (
+        datetime.datetime.now()
+        - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    ).timestamp()
+    os.utime(left, (old, old))
+    assert held_uploads.held_sweep() == "1 held catalog file(s) deleted"
+    assert list(held.iterdir()) == []
