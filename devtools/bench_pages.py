@@ -49,7 +49,7 @@ def bench_pages() -> list[tuple]:
     return (
         pages
         + _search_and_filter_pages(order)
-        + _busy_reviewer_pages()
+        + _pages_seen_by_others()
         + large_order_pages()
     )
 
@@ -79,7 +79,7 @@ def _busy_reviewer() -> str | None:
     return member.username if member else None
 
 
-def _busy_reviewer_pages() -> list[tuple[str, str, str]]:
+def _pages_seen_by_others() -> list[tuple[str, str, str]]:
     """ "My reviews" as that reviewer sees it (issue 19), logged in as them, and the
     home page as an approver sees it: the management dashboard and their own queues
     (the "dashboard" row is admin's, with every role's queues)."""

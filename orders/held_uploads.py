@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from orders.uploads import file_sha256
+from orders.uploads import upload_save
 
 HELD_FOLDER = "held"
 _HOLD_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -42,17 +42,9 @@ def hold_upload(*, hold: str, field: str, upload: UploadedFile) -> dict[str, Any
     """Save a checked upload in the hold; describe it as store_upload() does."""
     if not _HOLD_RE.match(hold):
         raise ValueError("Not a hold's name.")
-    name = get_valid_filename(PurePath(upload.name or "upload").name) or "upload"
-    folder = f"{HELD_FOLDER}/{hold}/{get_valid_filename(field) or 'file'}"
-    sha256 = file_sha256(upload)
-    path = default_storage.save(f"{folder}/{name}", upload)
-    return {
-        "sha256": sha256,
-        "name": name,
-        "path": path,
-        "size": upload.size,
-        "content_type": getattr(upload, "content_type", "") or "",
-    }
+    return upload_save(
+        upload, f"{HELD_FOLDER}/{hold}/{get_valid_filename(field) or 'file'}"
+    )
 
 
 def held_path(value: object, hold: str) -> str | None:

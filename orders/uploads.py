@@ -147,8 +147,14 @@ def store_upload(
     errors = upload_errors(upload, question=question, public=public)
     if errors:
         raise ValidationError({key: errors})
-    name = get_valid_filename(PurePath(upload.name or "upload").name) or "upload"
     folder = f"uploads/{get_valid_filename(order_number)}/{get_valid_filename(key)}"
+    return upload_save(upload, folder)
+
+
+def upload_save(upload: Any, folder: str) -> dict:
+    """Save a checked upload in folder under its cleaned name; describe it as a
+    file answer is stored (name, path, size, type and SHA-256)."""
+    name = get_valid_filename(PurePath(upload.name or "upload").name) or "upload"
     # Recorded at upload: the signed content names exactly which file was agreed.
     sha256 = file_sha256(upload)
     path = default_storage.save(f"{folder}/{name}", upload)

@@ -228,10 +228,7 @@ def seed_scale(
         for table in ctx.tables.values():
             for name in (table.model._meta.db_table, table.history_table):
                 cursor.execute(f"{command} {connection.ops.quote_name(name)}")
-    done = (
-        "vacuumed and planner statistics refreshed"
-        if vacuum
-        else ("planner statistics refreshed")
-    )
-    say(f"{done} ({time.monotonic() - analysed:.0f} s)")
+    took = time.monotonic() - analysed
+    vacuumed = "vacuumed and " if vacuum else ""
+    say(f"{vacuumed}planner statistics refreshed ({took:.0f} s)")
     return {model._meta.label: table.count for model, table in ctx.tables.items()}

@@ -55,6 +55,15 @@ def _held_files(media) -> list[str]:
     return sorted(p.name for p in held.rglob("*") if p.is_file())
 
 
+def _older_than_a_session(path, settings) -> None:
+    """Date a held file back past a session's age, as the sweep sees a page left."""
+    old = (
+        datetime.datetime.now()
+        - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    ).timestamp()
+    os.utime(path, (old, old))
+
+
 def test_a_lines_file_survives_an_error_elsewhere_and_reaches_the_order(
     client, file_lines_version, media
 ):
@@ -188,11 +197,7 @@ def test_the_sweep_deletes_held_files_older_than_a_session(
     client.post(url, _post(_token(client, url), **{"a-0-new-x2-drawing": pdf()}))
     (held,) = (media / held_uploads.HELD_FOLDER).rglob("*.pdf")
     assert held_uploads.held_sweep() == "0 held catalog file(s) deleted"
-    old = (
-        datetime.datetime.now()
-        - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
-    ).timestamp()
-    os.utime(held, (old, old))
+    _older_than_a_session(held, settings)
     assert held_uploads.held_sweep() == "1 held catalog file(s) deleted"
     assert not held.exists()
 
@@ -246,10 +251,6 @@ def test_no_empty_folder_is_left_once_held_files_are_sent_or_swept(
     # A page left alone: the sweep removes its file and then its folders.
     client.post(url, _post(_token(client, url), **{"a-0-new-x2-drawing": pdf()}))
     (left,) = held.rglob("*.pdf")
-    old = (
-        datetime.datetime.now()
-        - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
-    ).timestamp()
-    os.utime(left, (old, old))
+    _older_than_a_session(left, settings)
     assert held_uploads.held_sweep() == "1 held catalog file(s) deleted"
     assert list(held.iterdir()) == []
